@@ -1,0 +1,78 @@
+//! Problems met while scanning: files that did not parse, modules that could not be
+//! resolved, AWS calls that failed. Errors make a scan incomplete (exit code 3);
+//! warnings do not.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// Stable kebab-case code: `parse-error`, `unresolved-module`, `module-cycle`,
+    /// `io-error`, `file-too-large`, `invalid-utf8`, `invalid-policy`, `collection-gap`, ...
+    pub code: &'static str,
+    /// File relative to the scanned root, when the problem is in a file.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(
+        mut self,
+        file: impl Into<String>,
+        line: Option<usize>,
+        column: Option<usize>,
+    ) -> Diagnostic {
+        self.file = Some(file.into());
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// `file:line:col: message`, the form editors and terminals link.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        if let Some(file) = &self.file {
+            s.push_str(file);
+            if let Some(line) = self.line {
+                s.push_str(&format!(":{line}"));
+                if let Some(col) = self.column {
+                    s.push_str(&format!(":{col}"));
+                }
+            }
+            s.push_str(": ");
+        }
+        s.push_str(match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        });
+        s.push_str(&format!("[{}]: {}", self.code, self.message));
+        s
+    }
+}

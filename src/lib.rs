@@ -1,0 +1,10 @@
+//! soc2scan: proves the SOC 2 controls that only engineering can implement, from
+//! Terraform and live AWS, with one set of rules.
+
+pub mod config;
+pub mod diagnostic;
+pub mod finding;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;

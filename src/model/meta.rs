@@ -1,0 +1,120 @@
+//! Identity and provenance carried by every resource in the inventory.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A range in a scanned file; lines and columns are one-based, `file` is relative to
+/// the scanned root and uses `/` separators.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// A `module "name" { ... }` call on the path from a root module to a resource.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ModuleCall {
+    /// `module.name` or `module.name["key"]`.
+    pub address: String,
+    pub location: Location,
+}
+
+/// Where a resource was seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "lowercase")]
+pub enum Origin {
+    Terraform {
+        /// Root module directory, relative to the scanned root (`.` for the root itself).
+        root: String,
+        location: Location,
+        /// Module calls from the root down to the resource, outermost first.
+        module_calls: Vec<ModuleCall>,
+    },
+    Aws {
+        account: Option<String>,
+        region: String,
+        /// The API operation that showed the facts judged, e.g. `s3:GetBucketEncryption`.
+        operation: String,
+    },
+}
+
+/// Data classification levels; `Confidential` and `Restricted` raise severities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    Public,
+    Internal,
+    Confidential,
+    Restricted,
+}
+
+impl Classification {
+    pub fn parse(s: &str) -> Option<Classification> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "public" => Some(Classification::Public),
+            "internal" | "private" => Some(Classification::Internal),
+            "confidential" | "sensitive" => Some(Classification::Confidential),
+            "restricted" | "secret" | "highly-confidential" | "highly_confidential" => {
+                Some(Classification::Restricted)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_sensitive(self) -> bool {
+        matches!(
+            self,
+            Classification::Confidential | Classification::Restricted
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Public => "public",
+            Classification::Internal => "internal",
+            Classification::Confidential => "confidential",
+            Classification::Restricted => "restricted",
+        }
+    }
+}
+
+/// A classification with the reason it was assigned, so a finding can say why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassificationSource {
+    pub level: Classification,
+    /// e.g. `tag DataClassification=confidential` or `config path glob "data/**"`.
+    pub because: String,
+}
+
+/// What every resource carries.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Meta {
+    /// Terraform address (`module.a.aws_s3_bucket.b["logs"]`) or, for live resources, the ARN.
+    pub address: String,
+    /// Terraform resource type (`aws_s3_bucket`), also used for live resources.
+    pub kind: String,
+    pub arn: Option<String>,
+    /// The resource's name as AWS knows it, when known (bucket name, role name).
+    pub name: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub classification: Option<ClassificationSource>,
+    pub origin: Origin,
+}
+
+impl Meta {
+    pub fn location(&self) -> Option<&Location> {
+        match &self.origin {
+            Origin::Terraform { location, .. } => Some(location),
+            Origin::Aws { .. } => None,
+        }
+    }
+
+    pub fn is_sensitive(&self) -> bool {
+        self.classification
+            .as_ref()
+            .is_some_and(|c| c.level.is_sensitive())
+    }
+}

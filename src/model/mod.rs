@@ -1,0 +1,73 @@
+//! The typed inventory every source fills and every rule reads.
+//!
+//! Grown by resource kind, never by source: a rule does not know whether a value came
+//! from HCL or from an AWS API.
+
+mod attr;
+pub mod cloudfront;
+pub mod ec2;
+pub mod iam;
+pub mod kms;
+pub mod lb;
+mod meta;
+pub mod policy;
+pub mod rds;
+pub mod s3;
+pub mod value;
+
+pub use attr::Tri;
+pub use meta::{Classification, ClassificationSource, Location, Meta, ModuleCall, Origin};
+pub use policy::PolicyDocument;
+pub use value::Value;
+
+use serde::Serialize;
+
+/// Everything the sources saw, typed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Inventory {
+    pub s3_buckets: Vec<s3::S3Bucket>,
+    pub kms_keys: Vec<kms::KmsKey>,
+    pub identity_policies: Vec<iam::IdentityPolicy>,
+    pub policy_attachments: Vec<iam::PolicyAttachment>,
+    pub iam_roles: Vec<iam::IamRole>,
+    pub iam_users: Vec<iam::IamUser>,
+    pub lb_listeners: Vec<lb::LbListener>,
+    pub cloudfront_distributions: Vec<cloudfront::CloudFrontDistribution>,
+    pub db_instances: Vec<rds::DbInstance>,
+    pub db_parameter_groups: Vec<rds::DbParameterGroup>,
+    pub ebs_volumes: Vec<ec2::EbsVolume>,
+    pub ebs_default_encryption: Vec<ec2::EbsDefaultEncryption>,
+}
+
+impl Inventory {
+    /// Append another source's inventory (Terraform roots, AWS regions).
+    pub fn extend(&mut self, other: Inventory) {
+        let Inventory {
+            s3_buckets,
+            kms_keys,
+            identity_policies,
+            policy_attachments,
+            iam_roles,
+            iam_users,
+            lb_listeners,
+            cloudfront_distributions,
+            db_instances,
+            db_parameter_groups,
+            ebs_volumes,
+            ebs_default_encryption,
+        } = other;
+        self.s3_buckets.extend(s3_buckets);
+        self.kms_keys.extend(kms_keys);
+        self.identity_policies.extend(identity_policies);
+        self.policy_attachments.extend(policy_attachments);
+        self.iam_roles.extend(iam_roles);
+        self.iam_users.extend(iam_users);
+        self.lb_listeners.extend(lb_listeners);
+        self.cloudfront_distributions
+            .extend(cloudfront_distributions);
+        self.db_instances.extend(db_instances);
+        self.db_parameter_groups.extend(db_parameter_groups);
+        self.ebs_volumes.extend(ebs_volumes);
+        self.ebs_default_encryption.extend(ebs_default_encryption);
+    }
+}

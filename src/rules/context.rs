@@ -1,0 +1,98 @@
+//! What a rule function receives: the settings, and a sink for its results.
+
+use super::meta::RuleMeta;
+use crate::config::Settings;
+use crate::finding::{Finding, Severity, Status};
+use crate::model::Meta;
+use sha2::{Digest, Sha256};
+
+pub struct Ctx<'a> {
+    pub settings: &'a Settings,
+    meta: &'static RuleMeta,
+    results: Vec<Finding>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(settings: &'a Settings, meta: &'static RuleMeta) -> Ctx<'a> {
+        Ctx {
+            settings,
+            meta,
+            results: Vec::new(),
+        }
+    }
+
+    pub fn fail(&mut self, resource: &Meta, message: impl Into<String>) {
+        self.push(resource, Status::Fail, message.into(), None);
+    }
+
+    /// A failure whose severity differs from the rule's base (ENV001's directions).
+    pub fn fail_with_severity(
+        &mut self,
+        resource: &Meta,
+        severity: Severity,
+        message: impl Into<String>,
+    ) {
+        self.push(resource, Status::Fail, message.into(), Some(severity));
+    }
+
+    pub fn pass(&mut self, resource: &Meta, message: impl Into<String>) {
+        self.push(resource, Status::Pass, message.into(), None);
+    }
+
+    pub fn unknown(&mut self, resource: &Meta, message: impl Into<String>) {
+        self.push(resource, Status::Unknown, message.into(), None);
+    }
+
+    pub fn into_results(self) -> Vec<Finding> {
+        self.results
+    }
+
+    fn push(
+        &mut self,
+        resource: &Meta,
+        status: Status,
+        message: String,
+        severity: Option<Severity>,
+    ) {
+        let base = severity.unwrap_or(self.meta.severity);
+        let (severity, severity_reason) =
+            match (&resource.classification, self.meta.raise_when_classified) {
+                (Some(class), true) if class.level.is_sensitive() && base.raised() != base => (
+                    base.raised(),
+                    Some(format!(
+                        "raised from {base} because the resource is classified {} ({})",
+                        class.level.as_str(),
+                        class.because
+                    )),
+                ),
+                _ => (base, None),
+            };
+        let file = resource.location().map(|l| l.file.as_str()).unwrap_or("");
+        let fingerprint = fingerprint(&self.meta.id, &resource.address, file);
+        self.results.push(Finding {
+            rule_id: &self.meta.id,
+            rule_name: &self.meta.name,
+            status,
+            severity,
+            severity_reason,
+            controls: &self.meta.controls,
+            resource: resource.address.clone(),
+            resource_type: resource.kind.clone(),
+            message,
+            origin: resource.origin.clone(),
+            suppression: None,
+            fingerprint,
+        });
+    }
+}
+
+/// Stable across inserted lines and reordered files: rule, resource address, file.
+pub fn fingerprint(rule_id: &str, address: &str, file: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule_id, address, file] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}

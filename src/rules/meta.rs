@@ -1,0 +1,88 @@
+//! Rule metadata, read from the embedded `rules/<ID>.toml` files.
+
+use crate::finding::Severity;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/rule_toml.rs"));
+
+/// SOC 2 Trust Services Criteria a rule may map to.
+pub const ALLOWED_CONTROLS: &[&str] = &[
+    "CC6.1", "CC6.3", "CC6.6", "CC6.7", "CC8.1", "CC9.1", "CC9.2", "C1.1", "C1.2",
+];
+
+/// Equivalent ids in other scanners, for migration and suppression compatibility.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalents {
+    #[serde(default)]
+    pub checkov: Vec<String>,
+    /// Trivy AVD ids (`AVD-AWS-0088`).
+    #[serde(default)]
+    pub trivy: Vec<String>,
+    /// tfsec long ids (`aws-s3-enable-bucket-encryption`).
+    #[serde(default)]
+    pub tfsec: Vec<String>,
+    /// KICS query ids (UUIDs).
+    #[serde(default)]
+    pub kics: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    pub terraform: String,
+    pub cli: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    /// Raised one step for `confidential`/`restricted` resources (↑ in RULES.md).
+    #[serde(default)]
+    pub raise_when_classified: bool,
+    pub controls: Vec<String>,
+    /// Terraform resource types and live API calls the rule reads.
+    pub terraform: Vec<String>,
+    pub live: Vec<String>,
+    pub description: String,
+    pub rationale: String,
+    pub remediation: Remediation,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub equivalents: Equivalents,
+}
+
+/// Parse all embedded rule files. A malformed file is a build defect: the registry
+/// test reports it; at run time it is a clear error, never a panic.
+pub fn catalogue() -> Result<&'static [RuleMeta], String> {
+    static CATALOGUE: OnceLock<Result<Vec<RuleMeta>, String>> = OnceLock::new();
+    CATALOGUE
+        .get_or_init(|| {
+            let mut out = Vec::with_capacity(RULE_TOML.len());
+            for (file, text) in RULE_TOML {
+                let meta: RuleMeta =
+                    toml::from_str(text).map_err(|e| format!("rules/{file}: {e}"))?;
+                out.push(meta);
+            }
+            out.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(out)
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
+/// Look a rule up by id (`ENC001`) or name (`s3-bucket-no-explicit-encryption`),
+/// case-insensitively.
+pub fn find(id_or_name: &str) -> Option<&'static RuleMeta> {
+    catalogue()
+        .ok()?
+        .iter()
+        .find(|m| m.id.eq_ignore_ascii_case(id_or_name) || m.name.eq_ignore_ascii_case(id_or_name))
+}

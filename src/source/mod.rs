@@ -1,0 +1,3 @@
+//! Sources fill the inventory: Terraform (files) and AWS (live APIs).
+
+pub mod terraform;
