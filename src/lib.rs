@@ -7,4 +7,5 @@ pub mod finding;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod scan;
 pub mod source;

@@ -1,1 +1,2 @@
 //! The one integration test binary; each module is a test group.
+mod fixtures;

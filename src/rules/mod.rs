@@ -2,6 +2,7 @@
 //! one file per rule under `src/rules/<area>/`.
 
 pub mod context;
+pub mod enc;
 pub mod meta;
 
 use crate::config::Settings;
@@ -19,7 +20,10 @@ pub struct Rule {
 }
 
 /// Every implemented rule, by id. Keep sorted.
-pub static REGISTRY: &[Rule] = &[];
+pub static REGISTRY: &[Rule] = &[Rule {
+    id: "ENC001",
+    check: enc::enc001::check,
+}];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.
 pub fn run(inventory: &Inventory, settings: &Settings) -> Result<Vec<Finding>, String> {

@@ -1,7 +1,182 @@
 //! Terraform source: discover root modules, parse, evaluate, adapt to the model.
+//!
+//! Files are parsed in parallel; each root module is evaluated on its own thread.
+//! Nothing runs `terraform` or downloads anything.
 
+pub mod adapt;
 pub mod discover;
+pub mod eval;
+pub mod functions;
 pub mod module;
 pub mod parse;
 pub mod policy_document;
 pub mod resource;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Value;
+use discover::{read_manifest, relative};
+use eval::Evaluator;
+use module::Module;
+use parse::{parse_file, parse_text, SourceFile};
+use rayon::prelude::*;
+use resource::TfResource;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Variable values given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct TfOptions {
+    /// `--var-file`, applied to every root after its own tfvars files.
+    pub var_files: Vec<PathBuf>,
+    /// `--var name=value`, applied last.
+    pub vars: Vec<(String, String)>,
+}
+
+/// The resources of one root module.
+pub struct RootResources {
+    /// Root directory relative to its scanned path.
+    pub root: String,
+    pub resources: Vec<TfResource>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub discover: Duration,
+    pub parse: Duration,
+    pub evaluate: Duration,
+}
+
+pub struct TfScan {
+    pub roots: Vec<RootResources>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub bytes: u64,
+    pub module_instances: usize,
+    /// Evaluation errors that became unknowns, by message.
+    pub unresolved: BTreeMap<String, usize>,
+    pub timings: Timings,
+}
+
+/// Parsing and evaluation recurse; give worker threads room so that deep but legal
+/// input never overflows a stack.
+fn ensure_thread_pool() {
+    static POOL: std::sync::Once = std::sync::Once::new();
+    POOL.call_once(|| {
+        // Fails only if a pool already exists, which is fine.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(64 * 1024 * 1024)
+            .build_global();
+    });
+}
+
+pub fn scan(paths: &[PathBuf], opts: &TfOptions) -> TfScan {
+    ensure_thread_pool();
+    let mut diagnostics = Vec::new();
+    let t0 = Instant::now();
+    let (store, walk_time) = discover::load(paths, &mut diagnostics);
+    let parse_time = t0.elapsed().saturating_sub(walk_time);
+
+    let t1 = Instant::now();
+    let modules: BTreeMap<PathBuf, Module> = store
+        .dirs
+        .iter()
+        .map(|(dir, files)| (dir.clone(), Module::new(dir.clone(), &files.tf)))
+        .collect();
+    let extra_files: Vec<SourceFile> = opts
+        .var_files
+        .iter()
+        .filter_map(|p| {
+            let rel = p.display().to_string();
+            parse_file(p, &rel).map_err(|d| diagnostics.push(d)).ok()
+        })
+        .collect();
+    let (cli_files, cli_strings) = cli_vars(&opts.vars);
+    let roots = discover::roots(&store);
+    let outputs: Vec<(
+        RootResources,
+        Vec<Diagnostic>,
+        usize,
+        BTreeMap<String, usize>,
+    )> = roots
+        .par_iter()
+        .filter_map(|root| {
+            let files = store.dirs.get(root)?;
+            let root_rel = relative(root, &files.base);
+            let ev = Evaluator::new(&modules, read_manifest(root), root_rel.clone(), &files.base);
+            let mut vars: BTreeMap<String, Value> = BTreeMap::new();
+            for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
+                vars.extend(ev.tfvars(f));
+            }
+            for (k, v) in &cli_strings {
+                vars.insert(k.clone(), Value::String(v.clone()));
+            }
+            let out = ev.run(root, vars);
+            Some((
+                RootResources {
+                    root: root_rel,
+                    resources: out.resources,
+                },
+                out.diagnostics,
+                out.module_instances,
+                out.unresolved,
+            ))
+        })
+        .collect();
+    let mut roots_out = Vec::with_capacity(outputs.len());
+    let mut module_instances = 0;
+    let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
+    for (r, mut d, n, u) in outputs {
+        diagnostics.append(&mut d);
+        module_instances += n;
+        for (k, v) in u {
+            *unresolved.entry(k).or_insert(0) += v;
+        }
+        roots_out.push(r);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    TfScan {
+        roots: roots_out,
+        diagnostics,
+        files: store
+            .dirs
+            .values()
+            .map(|d| d.tf.len() + d.tfvars.len())
+            .sum(),
+        bytes: store.bytes,
+        module_instances,
+        unresolved,
+        timings: Timings {
+            discover: walk_time,
+            parse: parse_time,
+            evaluate: t1.elapsed(),
+        },
+    }
+}
+
+/// `--var` values: HCL literals (numbers, bools, lists, objects) are parsed as such,
+/// anything else is taken as a plain string, as Terraform does for string variables.
+fn cli_vars(vars: &[(String, String)]) -> (Vec<SourceFile>, Vec<(String, String)>) {
+    let mut files = Vec::new();
+    let mut strings = Vec::new();
+    for (k, v) in vars {
+        let t = v.trim();
+        let literal = t.starts_with('[')
+            || t.starts_with('{')
+            || t == "true"
+            || t == "false"
+            || t.parse::<f64>().is_ok();
+        let valid_name = !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if literal && valid_name {
+            if let Ok(f) = parse_text(Path::new("--var"), "--var", format!("{k} = {t}\n")) {
+                files.push(f);
+                continue;
+            }
+        }
+        strings.push((k.clone(), v.clone()));
+    }
+    (files, strings)
+}

@@ -1,0 +1,3 @@
+//! Encryption at rest (CC6.1, C1.1).
+
+pub mod enc001;

@@ -1,0 +1,103 @@
+//! One scan, end to end: sources → inventory → rules → report, with the time spent in
+//! each phase.
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::model::Inventory;
+use crate::report::{ScanReport, Stats};
+use crate::source::terraform::{self, TfOptions};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, Default)]
+pub struct ScanRequest {
+    /// Terraform paths to scan; empty means no Terraform source.
+    pub paths: Vec<PathBuf>,
+    pub terraform: TfOptions,
+    pub settings: Settings,
+}
+
+/// Wall time of each phase, for `--timings`.
+#[derive(Clone, Debug, Default)]
+pub struct PhaseTimings {
+    pub discover: Duration,
+    pub parse: Duration,
+    pub evaluate: Duration,
+    pub adapt: Duration,
+    pub rules: Duration,
+}
+
+pub struct ScanOutcome {
+    pub report: ScanReport,
+    pub inventory: Inventory,
+    pub timings: PhaseTimings,
+    /// Evaluation errors that became unknowns, by message and count.
+    pub unresolved: std::collections::BTreeMap<String, usize>,
+}
+
+/// Run a scan. `Err` only for defects in the embedded rule catalogue.
+pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut stats = Stats::default();
+    let mut timings = PhaseTimings::default();
+    let mut inventory = Inventory::default();
+    let mut unresolved = std::collections::BTreeMap::new();
+
+    if !req.paths.is_empty() {
+        let tf = terraform::scan(&req.paths, &req.terraform);
+        timings.discover = tf.timings.discover;
+        timings.parse = tf.timings.parse;
+        timings.evaluate = tf.timings.evaluate;
+        stats.files = tf.files;
+        stats.bytes = tf.bytes;
+        stats.root_modules = tf.roots.len();
+        stats.module_instances = tf.module_instances;
+        for root in &tf.roots {
+            for r in &root.resources {
+                stats.resources += 1;
+                count_attrs(&r.body, &mut stats);
+            }
+        }
+        for (k, v) in tf.unresolved {
+            *unresolved.entry(k).or_insert(0) += v;
+        }
+        diagnostics.extend(tf.diagnostics);
+        let t = Instant::now();
+        let (inv, mut d) = terraform::adapt::adapt(&tf.roots, &req.settings);
+        inventory.extend(inv);
+        diagnostics.append(&mut d);
+        timings.adapt = t.elapsed();
+    }
+
+    let t = Instant::now();
+    let findings = crate::rules::run(&inventory, &req.settings)?;
+    timings.rules = t.elapsed();
+    diagnostics.sort();
+    diagnostics.dedup();
+    Ok(ScanOutcome {
+        report: ScanReport {
+            scanned_paths: req.paths.iter().map(|p| p.display().to_string()).collect(),
+            findings,
+            diagnostics,
+            stats,
+        },
+        inventory,
+        timings,
+        unresolved,
+    })
+}
+
+fn count_attrs(body: &terraform::resource::Body, stats: &mut Stats) {
+    for a in body.attrs.values() {
+        stats.attributes += 1;
+        if a.value.contains_unknown() {
+            stats.unknown_attributes += 1;
+        }
+        if a.value.contains_unresolved() {
+            stats.unresolved_attributes += 1;
+        }
+    }
+    for b in &body.blocks {
+        count_attrs(&b.body, stats);
+    }
+}

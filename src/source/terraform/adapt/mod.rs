@@ -1,0 +1,154 @@
+//! Adapters: evaluated Terraform resources to the typed inventory.
+//!
+//! Provider quirks live here and never in rules: the split `aws_s3_bucket_*` resources
+//! of AWS provider v4+ are joined to their bucket, legacy inline blocks are read too,
+//! and documented provider defaults become `Tri::Absent` so rules can apply them.
+
+mod s3;
+
+use super::resource::TfResource;
+use super::RootResources;
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Classification, ClassificationSource, Inventory, Meta, Origin, PolicyDocument, Tri, Value,
+};
+use std::collections::BTreeMap;
+
+/// What every adapter receives: the resources of one root module.
+pub struct Ctx<'a> {
+    pub settings: &'a Settings,
+    pub resources: &'a [TfResource],
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a reference attribute (e.g. a split resource's `bucket`) points at.
+pub enum Target<'a> {
+    /// A resource of the wanted type in this root.
+    Resource(&'a TfResource),
+    /// A literal name or ARN not managed in this root.
+    External(String),
+    /// Cannot be known (an unresolved variable, a computed value of something else).
+    Unknown,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn of_type(&self, rtype: &'a str) -> impl Iterator<Item = &'a TfResource> + 'a {
+        self.resources
+            .iter()
+            .filter(move |r| !r.is_data() && r.rtype == rtype)
+    }
+
+    /// Resolve a value that names a resource of one of `types`, by reference
+    /// (`aws_s3_bucket.b.id`) or by literal name matched against `name_attr`.
+    pub fn target(&self, value: Option<&Value>, types: &[&str], name_attr: &str) -> Target<'a> {
+        let Some(value) = value else {
+            return Target::Unknown;
+        };
+        let refs = value.refs();
+        if !refs.is_empty() {
+            for r in &refs {
+                if let Some(found) = self.resources.iter().find(|res| {
+                    !res.is_data() && types.contains(&res.rtype.as_str()) && res.is_referenced_by(r)
+                }) {
+                    return Target::Resource(found);
+                }
+            }
+            return Target::Unknown;
+        }
+        match value.to_tf_string() {
+            Some(name) => {
+                let found = self.resources.iter().find(|res| {
+                    !res.is_data()
+                        && types.contains(&res.rtype.as_str())
+                        && res
+                            .body
+                            .get(name_attr)
+                            .and_then(Value::to_tf_string)
+                            .as_deref()
+                            == Some(name.as_str())
+                });
+                match found {
+                    Some(r) => Target::Resource(r),
+                    None => Target::External(name),
+                }
+            }
+            None => Target::Unknown,
+        }
+    }
+
+    /// Build the resource's `Meta`: address, tags, classification, origin.
+    pub fn meta(&self, r: &TfResource, name_attr: Option<&str>) -> Meta {
+        let tags = match r.body.str_map("tags") {
+            Tri::Known(t) => t,
+            _ => BTreeMap::new(),
+        };
+        Meta {
+            address: r.address.clone(),
+            kind: r.rtype.clone(),
+            arn: None,
+            name: name_attr
+                .and_then(|a| r.body.get(a))
+                .and_then(Value::to_tf_string),
+            classification: classify(self.settings, &tags),
+            tags,
+            origin: Origin::Terraform {
+                root: r.root.clone(),
+                location: r.location.clone(),
+                module_calls: r.module_calls.clone(),
+            },
+        }
+    }
+
+    /// Parse a policy attribute; a document that is not a policy is reported with its
+    /// file and line and judged unknown.
+    pub fn policy(&mut self, r: &TfResource, attr: &str) -> Tri<PolicyDocument> {
+        let Some(a) = r.body.attrs.get(attr) else {
+            return Tri::Absent;
+        };
+        match PolicyDocument::from_value(&a.value) {
+            Ok(Some(doc)) => Tri::Known(doc),
+            Ok(None) => Tri::Unknown,
+            Err(e) if a.value.is_null() => {
+                let _ = e;
+                Tri::Absent
+            }
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::warning("invalid-policy", format!("{}.{attr}: {e}", r.address)).at(
+                        a.location.file.clone(),
+                        Some(a.location.start_line),
+                        Some(a.location.start_column),
+                    ),
+                );
+                Tri::Unknown
+            }
+        }
+    }
+}
+
+fn classify(settings: &Settings, tags: &BTreeMap<String, String>) -> Option<ClassificationSource> {
+    settings.classification_tags.iter().find_map(|key| {
+        let value = tags.get(key)?;
+        Classification::parse(value).map(|level| ClassificationSource {
+            level,
+            because: format!("tag {key}={value}"),
+        })
+    })
+}
+
+/// Adapt every root's resources into one inventory.
+pub fn adapt(roots: &[RootResources], settings: &Settings) -> (Inventory, Vec<Diagnostic>) {
+    let mut inventory = Inventory::default();
+    let mut diagnostics = Vec::new();
+    for root in roots {
+        let mut ctx = Ctx {
+            settings,
+            resources: &root.resources,
+            diagnostics: Vec::new(),
+        };
+        s3::adapt(&mut ctx, &mut inventory);
+        diagnostics.append(&mut ctx.diagnostics);
+    }
+    (inventory, diagnostics)
+}

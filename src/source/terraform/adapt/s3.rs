@@ -1,0 +1,299 @@
+//! S3 buckets with their split configuration resources (provider v4+) and legacy
+//! inline blocks merged into one `S3Bucket`.
+//!
+//! A split resource whose `bucket` cannot be resolved could belong to any bucket of
+//! the root; buckets that lack that setting then get `Unknown` for it rather than a
+//! failure the configuration may not deserve.
+
+use super::{Ctx, Target};
+use crate::model::s3::{
+    BucketAcl, BucketEncryption, BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm,
+};
+use crate::model::{Inventory, Tri, Value};
+use crate::source::terraform::resource::{Body, TfResource};
+
+const BUCKET: &[&str] = &["aws_s3_bucket"];
+
+/// Split resources of one type, grouped by the bucket they configure.
+struct Split<'a> {
+    by_bucket: Vec<(&'a TfResource, &'a TfResource)>,
+    /// Some resource of this type points at a bucket we cannot identify.
+    unattributed: bool,
+}
+
+impl<'a> Split<'a> {
+    fn collect(ctx: &Ctx<'a>, rtype: &'a str) -> Split<'a> {
+        let mut by_bucket = Vec::new();
+        let mut unattributed = false;
+        for r in ctx.of_type(rtype) {
+            match ctx.target(r.body.get("bucket"), BUCKET, "bucket") {
+                Target::Resource(b) => by_bucket.push((b, r)),
+                Target::External(_) => {}
+                Target::Unknown => unattributed = true,
+            }
+        }
+        Split {
+            by_bucket,
+            unattributed,
+        }
+    }
+
+    fn for_bucket(&self, bucket: &TfResource) -> Vec<&'a TfResource> {
+        self.by_bucket
+            .iter()
+            .filter(|(b, _)| b.address == bucket.address)
+            .map(|(_, r)| *r)
+            .collect()
+    }
+}
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    let sse = Split::collect(ctx, "aws_s3_bucket_server_side_encryption_configuration");
+    let policies = Split::collect(ctx, "aws_s3_bucket_policy");
+    let pabs = Split::collect(ctx, "aws_s3_bucket_public_access_block");
+    let acls = Split::collect(ctx, "aws_s3_bucket_acl");
+    let versionings = Split::collect(ctx, "aws_s3_bucket_versioning");
+    let log_targets = log_targets(ctx);
+
+    let buckets: Vec<&TfResource> = ctx.of_type("aws_s3_bucket").collect();
+    for b in buckets {
+        let meta = ctx.meta(b, Some("bucket"));
+
+        let encryption = match sse.for_bucket(b).last() {
+            Some(split) => encryption_of(&split.body, &split.address),
+            None => match b.body.block("server_side_encryption_configuration") {
+                Tri::Known(Some(block)) => encryption_of(&block.body, &b.address),
+                Tri::Unknown => Tri::Unknown,
+                _ if sse.unattributed => Tri::Unknown,
+                _ => Tri::Known(None),
+            },
+        };
+
+        let mut policy_list = Vec::new();
+        if b.body.get("policy").is_some_and(|v| !v.is_null()) {
+            policy_list.push(BucketPolicy {
+                document: ctx.policy(b, "policy"),
+                configured_by: b.address.clone(),
+            });
+        }
+        for p in policies.for_bucket(b) {
+            policy_list.push(BucketPolicy {
+                document: ctx.policy(p, "policy"),
+                configured_by: p.address.clone(),
+            });
+        }
+        let policies_tri = if policy_list.is_empty() && policies.unattributed {
+            Tri::Unknown
+        } else {
+            Tri::Known(policy_list)
+        };
+
+        let public_access_block = match pabs.for_bucket(b).last() {
+            Some(p) => Tri::Known(Some(PublicAccessBlock {
+                block_public_acls: p.body.bool("block_public_acls"),
+                block_public_policy: p.body.bool("block_public_policy"),
+                ignore_public_acls: p.body.bool("ignore_public_acls"),
+                restrict_public_buckets: p.body.bool("restrict_public_buckets"),
+                configured_by: p.address.clone(),
+            })),
+            None if pabs.unattributed => Tri::Unknown,
+            None => Tri::Known(None),
+        };
+
+        let acl = match acls.for_bucket(b).last() {
+            Some(a) => Tri::Known(Some(acl_of_split(a))),
+            None => {
+                let canned = b.body.str("acl");
+                let grants: Vec<_> = b.body.blocks("grant").collect();
+                if canned.is_absent() && grants.is_empty() {
+                    if acls.unattributed || b.body.unknown_blocks.contains("grant") {
+                        Tri::Unknown
+                    } else {
+                        Tri::Known(None)
+                    }
+                } else {
+                    let mut uris = Vec::new();
+                    let mut unknown = b.body.unknown_blocks.contains("grant");
+                    for g in grants {
+                        match g.body.str("uri") {
+                            Tri::Known(u) => uris.push(u),
+                            Tri::Unknown => unknown = true,
+                            Tri::Absent => {}
+                        }
+                    }
+                    Tri::Known(Some(BucketAcl {
+                        canned,
+                        grantee_uris: uris,
+                        grants_unknown: unknown,
+                        configured_by: b.address.clone(),
+                    }))
+                }
+            }
+        };
+
+        let versioning = match versionings.for_bucket(b).last() {
+            Some(v) => match v.body.nested(&["versioning_configuration"]) {
+                Tri::Known(Some(cfg)) => cfg.str("status"),
+                Tri::Known(None) | Tri::Absent => Tri::Absent,
+                Tri::Unknown => Tri::Unknown,
+            },
+            None => match b.body.nested(&["versioning"]) {
+                Tri::Known(Some(cfg)) => match cfg.bool("enabled") {
+                    Tri::Known(true) => Tri::Known("Enabled".to_string()),
+                    Tri::Known(false) => Tri::Known("Suspended".to_string()),
+                    Tri::Unknown => Tri::Unknown,
+                    Tri::Absent => Tri::Absent,
+                },
+                Tri::Unknown => Tri::Unknown,
+                _ if versionings.unattributed => Tri::Unknown,
+                _ => Tri::Absent,
+            },
+        };
+
+        let log_destination_for = log_targets
+            .iter()
+            .find(|(addr, _)| addr == &b.address)
+            .map(|(_, why)| why.clone())
+            .or_else(|| {
+                (b.body.str("acl").known().map(String::as_str) == Some("log-delivery-write"))
+                    .then(|| "its ACL is log-delivery-write (S3 server access logs)".to_string())
+            });
+
+        inv.s3_buckets.push(S3Bucket {
+            meta,
+            bucket: b.body.str("bucket"),
+            encryption,
+            policies: policies_tri,
+            public_access_block,
+            acl,
+            versioning,
+            log_destination_for,
+        });
+    }
+}
+
+/// Read `rule { apply_server_side_encryption_by_default { ... } }` from a split
+/// resource or the legacy inline block.
+fn encryption_of(body: &Body, configured_by: &str) -> Tri<Option<BucketEncryption>> {
+    let default = match body.nested(&["rule", "apply_server_side_encryption_by_default"]) {
+        Tri::Known(Some(d)) => d,
+        Tri::Known(None) | Tri::Absent => return Tri::Known(None),
+        Tri::Unknown => return Tri::Unknown,
+    };
+    let kms_key = match default.get("kms_master_key_id") {
+        None | Some(Value::Null) => Tri::Absent,
+        Some(v) => key_ref(v),
+    };
+    Tri::Known(Some(BucketEncryption {
+        algorithm: default
+            .str("sse_algorithm")
+            .map(|s| SseAlgorithm::parse(&s)),
+        kms_key,
+        configured_by: configured_by.to_string(),
+    }))
+}
+
+/// A KMS key reference: a managed key (customer managed by construction) or a literal.
+pub fn key_ref(v: &Value) -> Tri<KeyRef> {
+    if let Some(s) = v.to_tf_string() {
+        return if s.is_empty() {
+            Tri::Absent
+        } else {
+            Tri::Known(KeyRef::Literal(s))
+        };
+    }
+    let refs = v.refs();
+    let managed = refs.iter().find(|r| {
+        let tail = r.rsplit("module.").next().unwrap_or(r);
+        let local = tail.split_once('.').map(|(_, rest)| rest).unwrap_or(tail);
+        [
+            "aws_kms_key.",
+            "aws_kms_alias.",
+            "aws_kms_replica_key.",
+            "aws_kms_external_key.",
+        ]
+        .iter()
+        .any(|p| local.starts_with(p) || tail.starts_with(p))
+    });
+    match managed {
+        Some(r) => Tri::Known(KeyRef::Managed((*r).to_string())),
+        None => Tri::Unknown,
+    }
+}
+
+fn acl_of_split(a: &TfResource) -> BucketAcl {
+    let mut uris = Vec::new();
+    let mut unknown = a.body.unknown_blocks.contains("access_control_policy");
+    if let Tri::Known(Some(policy)) = a.body.nested(&["access_control_policy"]) {
+        unknown |= policy.unknown_blocks.contains("grant");
+        for g in policy.blocks("grant") {
+            unknown |= g.body.unknown_blocks.contains("grantee");
+            for grantee in g.body.blocks("grantee") {
+                match grantee.body.str("uri") {
+                    Tri::Known(u) => uris.push(u),
+                    Tri::Unknown => unknown = true,
+                    Tri::Absent => {}
+                }
+            }
+        }
+    }
+    BucketAcl {
+        canned: a.body.str("acl"),
+        grantee_uris: uris,
+        grants_unknown: unknown,
+        configured_by: a.address.clone(),
+    }
+}
+
+/// Buckets that receive logs from AWS services which only support SSE-S3 targets:
+/// S3 server access logs, ELB access logs, CloudFront standard logs.
+fn log_targets(ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut add = |ctx: &Ctx, v: Option<&Value>, why: String| {
+        if let Target::Resource(b) = ctx.target(v, BUCKET, "bucket") {
+            out.push((b.address.clone(), why));
+        }
+    };
+    for r in ctx.of_type("aws_s3_bucket_logging") {
+        add(
+            ctx,
+            r.body.get("target_bucket"),
+            format!("it receives S3 server access logs ({})", r.address),
+        );
+    }
+    for r in ctx.of_type("aws_s3_bucket") {
+        for l in r.body.blocks("logging") {
+            add(
+                ctx,
+                l.body.get("target_bucket"),
+                format!("it receives S3 server access logs ({})", r.address),
+            );
+        }
+    }
+    for t in ["aws_lb", "aws_alb", "aws_elb"] {
+        for r in ctx.of_type(t) {
+            for l in r.body.blocks("access_logs") {
+                add(
+                    ctx,
+                    l.body.get("bucket"),
+                    format!("it receives load balancer access logs ({})", r.address),
+                );
+            }
+        }
+    }
+    for r in ctx.of_type("aws_cloudfront_distribution") {
+        for l in r.body.blocks("logging_config") {
+            // CloudFront takes the bucket domain name (`b.s3.amazonaws.com`).
+            let v = l.body.get("bucket").map(|v| match v.to_tf_string() {
+                Some(s) => Value::String(s.split(".s3").next().unwrap_or(&s).to_string()),
+                None => v.clone(),
+            });
+            add(
+                ctx,
+                v.as_ref(),
+                format!("it receives CloudFront standard logs ({})", r.address),
+            );
+        }
+    }
+    out
+}
