@@ -1,10 +1,13 @@
 //! soc2scan: proves the SOC 2 controls that only engineering can implement, from
 //! Terraform and live AWS, with one set of rules.
 
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod finding;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod scan;

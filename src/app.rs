@@ -1,0 +1,314 @@
+//! The command-line edge: resolve arguments, run, write outputs, choose the exit code.
+//! Errors here are user-facing sentences; exit codes are documented in `--help`.
+
+use crate::cli::{Cli, Command, ScanArgs};
+use crate::config::Settings;
+use crate::finding::Severity;
+use crate::rules::meta::{self, RuleMeta};
+use crate::scan::{self, ScanRequest};
+use crate::source::terraform::TfOptions;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+/// A user-facing error with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Scan(args) => scan_command(args),
+        Command::Rules { format } => rules_command(&format),
+        Command::Explain { rule } => explain_command(&rule),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("soc2scan: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn catalogue() -> Result<&'static [RuleMeta], Failure> {
+    meta::catalogue().map_err(|e| Failure {
+        code: EXIT_USAGE,
+        message: format!("the embedded rule catalogue is invalid: {e}"),
+    })
+}
+
+fn resolve_rule(id_or_name: &str) -> Result<&'static RuleMeta, Failure> {
+    meta::find(id_or_name).ok_or_else(|| {
+        Failure::usage(format!(
+            "unknown rule \"{id_or_name}\"; `soc2scan rules` lists the catalogue"
+        ))
+    })
+}
+
+fn parse_var(s: &str) -> Result<(String, String), Failure> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(Failure::usage(format!(
+            "--var expects NAME=VALUE, got \"{s}\""
+        ))),
+    }
+}
+
+fn settings_for(args: &ScanArgs) -> Result<Settings, Failure> {
+    let mut settings = Settings::default();
+    for c in &args.controls {
+        let c = c.trim().to_ascii_uppercase();
+        if !meta::ALLOWED_CONTROLS.contains(&c.as_str()) {
+            return Err(Failure::usage(format!(
+                "unknown control \"{c}\"; known controls: {}",
+                meta::ALLOWED_CONTROLS.join(", ")
+            )));
+        }
+        settings.controls.insert(c);
+    }
+    for r in &args.rules {
+        settings
+            .only_rules
+            .insert(resolve_rule(r.trim())?.id.clone());
+    }
+    Ok(settings)
+}
+
+/// `none` disables failing on findings altogether.
+fn parse_fail_on(s: &str) -> Result<Option<Severity>, Failure> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    Severity::parse(s).map(Some).ok_or_else(|| {
+        Failure::usage(format!(
+            "--fail-on expects info, low, medium, high, critical or none, got \"{s}\""
+        ))
+    })
+}
+
+fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
+    catalogue()?;
+    let settings = settings_for(&args)?;
+    let vars = args
+        .vars
+        .iter()
+        .map(|v| parse_var(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    for f in &args.var_files {
+        if !f.is_file() {
+            return Err(Failure::usage(format!(
+                "--var-file {}: no such file",
+                f.display()
+            )));
+        }
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for p in &paths {
+        if !p.exists() {
+            return Err(Failure::usage(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
+        }
+    }
+    let req = ScanRequest {
+        paths,
+        terraform: TfOptions {
+            var_files: args.var_files.clone(),
+            vars,
+        },
+        settings,
+    };
+    let started = std::time::Instant::now();
+    let outcome = scan::run(&req).map_err(Failure::usage)?;
+    let report_started = std::time::Instant::now();
+
+    for d in &outcome.report.diagnostics {
+        eprintln!("{}", d.render());
+    }
+    let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
+    let color = !args.no_color && std::io::stdout().is_terminal();
+    for out in &outputs {
+        let text = crate::output::render(out, &outcome.report, catalogue()?, color);
+        crate::output::write(out, &text)?;
+    }
+
+    if args.timings {
+        let t = &outcome.timings;
+        let s = &outcome.report.stats;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "timings: discover {:.3}s, parse {:.3}s, evaluate {:.3}s, adapt {:.3}s, rules {:.3}s, report {:.3}s, total {:.3}s",
+            t.discover.as_secs_f64(),
+            t.parse.as_secs_f64(),
+            t.evaluate.as_secs_f64(),
+            t.adapt.as_secs_f64(),
+            t.rules.as_secs_f64(),
+            report_started.elapsed().as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        );
+        let _ = writeln!(
+            err,
+            "scanned: {} files, {:.1} MB, {} root modules, {} module instances, {} resources, {} attributes ({} unknown, {} unresolved), {} results",
+            s.files,
+            s.bytes as f64 / 1e6,
+            s.root_modules,
+            s.module_instances,
+            s.resources,
+            s.attributes,
+            s.unknown_attributes,
+            s.unresolved_attributes,
+            outcome.report.findings.len()
+        );
+        let mut reasons: Vec<(&String, &usize)> = outcome.unresolved.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (reason, n) in reasons.into_iter().take(10) {
+            let _ = writeln!(err, "  unresolved x{n}: {reason}");
+        }
+    }
+
+    if outcome.report.incomplete() && !args.allow_incomplete {
+        eprintln!(
+            "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",
+            outcome.report.diagnostics.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count()
+        );
+        return Ok(EXIT_INCOMPLETE);
+    }
+    let gate = match &args.fail_on {
+        Some(f) => parse_fail_on(f)?,
+        None => Some(req.settings.fail_on),
+    };
+    Ok(match gate {
+        Some(threshold) if outcome.report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
+        _ => EXIT_CLEAN,
+    })
+}
+
+fn rules_command(format: &str) -> Result<u8, Failure> {
+    let cat = catalogue()?;
+    match format {
+        "json" => {
+            let rows: Vec<serde_json::Value> = cat
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "id": m.id, "name": m.name, "title": m.title,
+                        "severity": m.severity, "controls": m.controls,
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).unwrap_or_default()
+            );
+        }
+        "table" => {
+            let mut table = comfy_table::Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(["id", "name", "severity", "controls", "title"]);
+            for m in cat {
+                table.add_row([
+                    m.id.as_str(),
+                    m.name.as_str(),
+                    m.severity.as_str(),
+                    &m.controls.join(" "),
+                    m.title.as_str(),
+                ]);
+            }
+            println!("{table}");
+            println!("{} rules", cat.len());
+        }
+        other => {
+            return Err(Failure::usage(format!(
+                "rules --format expects table or json, got \"{other}\""
+            )))
+        }
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn explain_command(rule: &str) -> Result<u8, Failure> {
+    catalogue()?;
+    let m = resolve_rule(rule)?;
+    println!("{}", explain_text(m));
+    Ok(EXIT_CLEAN)
+}
+
+/// A rule's full documentation, as `soc2scan explain` prints it.
+pub fn explain_text(m: &RuleMeta) -> String {
+    let eq = &m.equivalents;
+    let list = |v: &Vec<String>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut s = format!(
+        "{} {}\n{}\n\nseverity: {}{}\ncontrols: {}\nterraform: {}\nlive: {}\n\n",
+        m.id,
+        m.name,
+        m.title,
+        m.severity,
+        if m.raise_when_classified {
+            " (raised one step for confidential/restricted data)"
+        } else {
+            ""
+        },
+        m.controls.join(", "),
+        if m.terraform.is_empty() {
+            "-".to_string()
+        } else {
+            m.terraform.join(", ")
+        },
+        if m.live.is_empty() {
+            "-".to_string()
+        } else {
+            m.live.join(", ")
+        },
+    );
+    s.push_str(&format!("What it checks\n{}\n\n", m.description.trim()));
+    s.push_str(&format!("Why it matters\n{}\n\n", m.rationale.trim()));
+    s.push_str(&format!(
+        "Remediation (Terraform)\n{}\n\nRemediation (CLI)\n{}\n\n",
+        m.remediation.terraform.trim_end(),
+        m.remediation.cli.trim()
+    ));
+    s.push_str(&format!(
+        "Equivalent checks\ncheckov: {}\ntrivy: {}\ntfsec: {}\nkics: {}\n",
+        list(&eq.checkov),
+        list(&eq.trivy),
+        list(&eq.tfsec),
+        list(&eq.kics)
+    ));
+    if !m.references.is_empty() {
+        s.push_str("\nReferences\n");
+        for r in &m.references {
+            s.push_str(&format!("- {r}\n"));
+        }
+    }
+    s
+}

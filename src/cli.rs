@@ -1,0 +1,82 @@
+//! What the user typed (clap). Validation and resolution happen in `app.rs`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "soc2scan",
+    version,
+    about = "Prove the SOC 2 controls only engineering can implement, from Terraform and live AWS",
+    after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, \
+                  2 usage or configuration error, 3 scan incomplete (see --allow-incomplete)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan Terraform (and, with --aws, the live account) and report findings.
+    Scan(ScanArgs),
+    /// List the rule catalogue.
+    Rules {
+        /// Output format: table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// Print a rule's full documentation.
+    Explain {
+        /// Rule id (ENC001) or name (s3-bucket-no-explicit-encryption).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Terraform files or directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format, repeatable: table, json, sarif, markdown, junit; `FORMAT=FILE`
+    /// writes that format to FILE (e.g. --format table --format sarif=results.sarif).
+    #[arg(long = "format", short = 'f')]
+    pub formats: Vec<String>,
+
+    /// Write the (single) output to FILE instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a failure at or above this severity remains: info, low, medium,
+    /// high, critical, or none. Default: from config, else high.
+    #[arg(long)]
+    pub fail_on: Option<String>,
+
+    /// Exit 0/1 even when some file or module could not be read.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// Variable file applied to every root module (repeatable).
+    #[arg(long = "var-file")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Variable value NAME=VALUE applied to every root module (repeatable).
+    #[arg(long = "var")]
+    pub vars: Vec<String>,
+
+    /// Only run rules mapped to these controls (comma-separated, e.g. CC6.7,C1.1).
+    #[arg(long, value_delimiter = ',')]
+    pub controls: Vec<String>,
+
+    /// Only run these rules (ids or names, repeatable or comma-separated).
+    #[arg(long = "rule", value_delimiter = ',')]
+    pub rules: Vec<String>,
+
+    /// Print the time of each phase on stderr.
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Disable colours in the table output.
+    #[arg(long)]
+    pub no_color: bool,
+}
