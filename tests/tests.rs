@@ -1,2 +1,3 @@
 //! The one integration test binary; each module is a test group.
 mod fixtures;
+mod bad_input;

@@ -1,0 +1,267 @@
+//! Bad input never stops a scan: each case gives a diagnostic naming the file (and line
+//! where there is one), and the good files beside it are still scanned.
+
+use soc2scan::diagnostic::{Diagnostic, Level};
+use soc2scan::finding::Status;
+use soc2scan::scan::{run, ScanOutcome, ScanRequest};
+use std::fs;
+use std::path::Path;
+
+const GOOD: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"acme-good\"\n}\n";
+
+fn scan(dir: &Path) -> ScanOutcome {
+    let mut req = ScanRequest {
+        paths: vec![dir.to_path_buf()],
+        ..ScanRequest::default()
+    };
+    req.settings.only_rules.insert("ENC001".into());
+    run(&req).expect("catalogue loads")
+}
+
+/// The good bucket beside the bad input was still judged.
+fn good_bucket_scanned(o: &ScanOutcome) {
+    assert!(
+        o.report
+            .findings
+            .iter()
+            .any(|f| f.resource.ends_with("aws_s3_bucket.good") && f.status == Status::Fail),
+        "good file not scanned: {:?}",
+        o.report.findings
+    );
+}
+
+fn error<'a>(o: &'a ScanOutcome, code: &str) -> &'a Diagnostic {
+    o.report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code && d.level == Level::Error)
+        .unwrap_or_else(|| panic!("no {code} error in {:?}", o.report.diagnostics))
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+#[test]
+fn syntax_error_names_file_and_line() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n  acl = = \"private\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "parse-error");
+    assert_eq!(d.file.as_deref(), Some("broken.tf"));
+    assert_eq!(d.line, Some(3));
+    assert!(o.report.incomplete());
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn missing_module_directory_is_reported_not_fatal() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("mods.tf"),
+        "module \"gone\" {\n  source = \"./does-not-exist\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "unresolved-module");
+    assert_eq!((d.file.as_deref(), d.line), (Some("mods.tf"), Some(1)));
+    assert!(d.message.contains("does-not-exist"), "{}", d.message);
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn registry_module_not_installed_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("mods.tf"),
+        "\nmodule \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.0.0\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "unresolved-module");
+    assert_eq!((d.file.as_deref(), d.line), (Some("mods.tf"), Some(2)));
+    assert!(d.message.contains("terraform init"), "{}", d.message);
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn installed_module_is_read_from_the_manifest() {
+    let dir = tempdir();
+    let installed = dir.path().join(".terraform/modules/store");
+    fs::create_dir_all(&installed).expect("mkdir");
+    fs::write(
+        installed.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"this\" {\n  bucket = \"acme-installed\"\n}\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"store","Source":"registry.terraform.io/acme/store/aws","Version":"1.0.0","Dir":".terraform/modules/store"}]}"#,
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("main.tf"),
+        "module \"store\" {\n  source  = \"acme/store/aws\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    assert!(!o.report.incomplete(), "{:?}", o.report.diagnostics);
+    let f = o
+        .report
+        .findings
+        .iter()
+        .find(|f| f.resource == "module.store.aws_s3_bucket.this")
+        .expect("module resource scanned");
+    assert_eq!(
+        f.location().map(|l| l.file.as_str()),
+        Some(".terraform/modules/store/main.tf")
+    );
+}
+
+#[test]
+fn module_calling_itself_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("loop.tf"),
+        "module \"again\" {\n  source = \"./\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "module-cycle");
+    assert_eq!((d.file.as_deref(), d.line), (Some("loop.tf"), Some(1)));
+    good_bucket_scanned(&o);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("symlink");
+    let o = scan(dir.path());
+    let d = error(&o, "io-error");
+    assert!(d.message.contains("loop"), "{}", d.message);
+    assert_eq!(d.file.as_deref(), Some("loop"));
+    good_bucket_scanned(&o);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    // A dangling link cannot be read even by root (tests may run as root).
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.tf"),
+        dir.path().join("dangling.tf"),
+    )
+    .expect("symlink");
+    let o = scan(dir.path());
+    let d = error(&o, "io-error");
+    assert_eq!(d.file.as_deref(), Some("dangling.tf"));
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn huge_file_is_skipped_with_a_message() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    let mut big = String::with_capacity(50 * 1024 * 1024 + 64);
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    fs::write(dir.path().join("huge.tf"), big).expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "file-too-large");
+    assert_eq!(d.file.as_deref(), Some("huge.tf"));
+    assert!(d.message.contains("50 MB"), "{}", d.message);
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("latin1.tf"),
+        b"# ok\n# ok\nlocals {\n  name = \"caf\xe9\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "invalid-utf8");
+    assert_eq!((d.file.as_deref(), d.line), (Some("latin1.tf"), Some(4)));
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn policy_that_is_not_json_is_reported_and_unknown() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("policy.tf"),
+        "resource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = aws_s3_bucket.good.id\n  policy = \"{not json\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = o
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "invalid-policy")
+        .unwrap_or_else(|| panic!("no invalid-policy diagnostic: {:?}", o.report.diagnostics));
+    assert_eq!((d.file.as_deref(), d.line), (Some("policy.tf"), Some(3)));
+    let bucket = o
+        .inventory
+        .s3_buckets
+        .iter()
+        .find(|b| b.meta.address == "aws_s3_bucket.good")
+        .expect("bucket");
+    let policies = bucket.policies.known().expect("policies known");
+    assert!(policies[0].document.is_unknown());
+    good_bucket_scanned(&o);
+}
+
+#[test]
+fn repeated_object_keys_keep_the_last_value() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"acme\"\n  tags = {\n    DataClassification = \"public\"\n    DataClassification = \"confidential\"\n  }\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    assert!(!o.report.incomplete(), "{:?}", o.report.diagnostics);
+    let bucket = &o.inventory.s3_buckets[0];
+    assert_eq!(
+        bucket
+            .meta
+            .tags
+            .get("DataClassification")
+            .map(String::as_str),
+        Some("confidential")
+    );
+}
+
+#[test]
+fn deeply_nested_expression_does_not_crash() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    let deep = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    fs::write(dir.path().join("deep.tf"), deep).expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "parse-error");
+    assert_eq!(d.file.as_deref(), Some("deep.tf"));
+    good_bucket_scanned(&o);
+}
