@@ -1,3 +1,4 @@
 //! The one integration test binary; each module is a test group.
 mod fixtures;
 mod bad_input;
+mod evaluator;

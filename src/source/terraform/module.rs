@@ -16,6 +16,9 @@ pub struct Expr<'a> {
 
 pub struct VarDecl<'a> {
     pub default: Option<Expr<'a>>,
+    /// The `type` constraint: values are converted to it and `optional()` object
+    /// attributes get their defaults, as Terraform does.
+    pub type_expr: Option<Expr<'a>>,
     /// `nullable = false`: a null input takes the default.
     pub non_nullable: bool,
 }
@@ -101,6 +104,7 @@ impl<'a> Module<'a> {
                                 name,
                                 VarDecl {
                                     default: body_attr(file, &block.body, "default"),
+                                    type_expr: body_attr(file, &block.body, "type"),
                                     non_nullable,
                                 },
                             );
