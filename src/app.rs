@@ -140,6 +140,8 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             vars,
         },
         settings,
+        today: None,
+        require_reason: args.require_reason,
     };
     let started = std::time::Instant::now();
     let outcome = scan::run(&req).map_err(Failure::usage)?;

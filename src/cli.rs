@@ -72,6 +72,10 @@ pub struct ScanArgs {
     #[arg(long = "rule", value_delimiter = ',')]
     pub rules: Vec<String>,
 
+    /// Do not apply suppression comments that give no reason.
+    #[arg(long)]
+    pub require_reason: bool,
+
     /// Print the time of each phase on stderr.
     #[arg(long)]
     pub timings: bool,

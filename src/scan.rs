@@ -15,6 +15,10 @@ pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     pub terraform: TfOptions,
     pub settings: Settings,
+    /// The date suppressions' expiry is judged against (today when `None`).
+    pub today: Option<chrono::NaiveDate>,
+    /// Reject suppressions that give no reason.
+    pub require_reason: bool,
 }
 
 /// Wall time of each phase, for `--timings`.
@@ -42,6 +46,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
     let mut timings = PhaseTimings::default();
     let mut inventory = Inventory::default();
     let mut unresolved = std::collections::BTreeMap::new();
+    let mut suppressions = std::collections::BTreeMap::new();
 
     if !req.paths.is_empty() {
         let tf = terraform::scan(&req.paths, &req.terraform);
@@ -62,6 +67,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
             *unresolved.entry(k).or_insert(0) += v;
         }
         diagnostics.extend(tf.diagnostics);
+        suppressions = tf.suppressions;
         let t = Instant::now();
         let (inv, mut d) = terraform::adapt::adapt(&tf.roots, &req.settings);
         inventory.extend(inv);
@@ -70,7 +76,17 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
     }
 
     let t = Instant::now();
-    let findings = crate::rules::run(&inventory, &req.settings)?;
+    let mut findings = crate::rules::run(&inventory, &req.settings)?;
+    let today = req
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    diagnostics.extend(crate::suppress::apply(
+        &mut findings,
+        &suppressions,
+        crate::rules::meta::catalogue()?,
+        today,
+        req.require_reason,
+    ));
     timings.rules = t.elapsed();
     diagnostics.sort();
     diagnostics.dedup();

@@ -2,3 +2,4 @@
 mod fixtures;
 mod bad_input;
 mod evaluator;
+mod suppressions;

@@ -26,6 +26,9 @@ pub struct Equivalents {
     /// KICS query ids (UUIDs).
     #[serde(default)]
     pub kics: Vec<String>,
+    /// Terrascan rule ids (`AC_AWS_0207`), for `#ts:skip=` compatibility.
+    #[serde(default)]
+    pub terrascan: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -92,26 +92,21 @@ pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time
     let started = std::time::Instant::now();
     let mut store = Store::default();
     let mut pending: Vec<(PathBuf, PathBuf, Vec<PathBuf>, bool)> = Vec::new();
+    let mut inputs = Vec::new();
     for input in paths {
-        let canonical = match input.canonicalize() {
-            Ok(c) => c,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "io-error",
-                    format!("cannot read {}: {e}", input.display()),
-                ));
-                continue;
-            }
-        };
-        let base = if canonical.is_file() {
-            canonical
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| canonical.clone())
-        } else {
-            canonical.clone()
-        };
-        for (dir, files) in walk(&canonical, &base, diags) {
+        match input.canonicalize() {
+            Ok(c) => inputs.push(c),
+            Err(e) => diags.push(Diagnostic::error(
+                "io-error",
+                format!("cannot read {}: {e}", input.display()),
+            )),
+        }
+    }
+    // Paths in results are relative to one base: the scanned directory, or the
+    // common ancestor when several paths are scanned, so they never collide.
+    let base = common_base(&inputs);
+    for canonical in &inputs {
+        for (dir, files) in walk(canonical, &base, diags) {
             pending.push((dir, base.clone(), files, true));
         }
     }
@@ -196,6 +191,34 @@ fn read_dir_files(
     });
     out.tf.sort_by(|a, b| a.rel.cmp(&b.rel));
     (dir, out, diags, bytes)
+}
+
+/// The deepest directory containing every input (a file's directory for a file).
+fn common_base(inputs: &[PathBuf]) -> PathBuf {
+    let dirs: Vec<PathBuf> = inputs
+        .iter()
+        .map(|p| {
+            if p.is_file() {
+                p.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| p.clone())
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    let Some(first) = dirs.first() else {
+        return PathBuf::from(".");
+    };
+    let mut base = first.clone();
+    for d in &dirs[1..] {
+        while !d.starts_with(&base) {
+            if !base.pop() {
+                break;
+            }
+        }
+    }
+    base
 }
 
 /// `.tf` and tfvars files directly in a directory (module directories are not walked).

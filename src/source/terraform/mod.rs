@@ -55,6 +55,8 @@ pub struct TfScan {
     pub module_instances: usize,
     /// Evaluation errors that became unknowns, by message.
     pub unresolved: BTreeMap<String, usize>,
+    /// Suppression comments by file (relative path), for files that have any.
+    pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
     pub timings: Timings,
 }
 
@@ -136,7 +138,15 @@ pub fn scan(paths: &[PathBuf], opts: &TfOptions) -> TfScan {
     }
     diagnostics.sort();
     diagnostics.dedup();
+    let suppressions = store
+        .dirs
+        .values()
+        .flat_map(|d| d.tf.iter())
+        .filter(|f| !f.suppressions.directives.is_empty() || !f.suppressions.malformed.is_empty())
+        .map(|f| (f.rel.clone(), f.suppressions.clone()))
+        .collect();
     TfScan {
+        suppressions,
         roots: roots_out,
         diagnostics,
         files: store

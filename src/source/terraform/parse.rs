@@ -26,6 +26,8 @@ pub struct SourceFile {
     /// Relative to the scanned root, `/`-separated.
     pub rel: String,
     pub body: Body,
+    /// Suppression comments found in the file.
+    pub suppressions: crate::suppress::FileDirectives,
     line_starts: Vec<usize>,
 }
 
@@ -116,6 +118,7 @@ pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Di
                     path: path.to_path_buf(),
                     rel: rel.to_string(),
                     line_starts: line_starts(&text),
+                    suppressions: suppressions_of(&text),
                     body,
                 })
             }
@@ -130,6 +133,23 @@ pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Di
         }
     }
     Err(Diagnostic::error("parse-error", "too many repeated object keys").at(rel, None, None))
+}
+
+/// Scan comments only in files that mention a suppression marker at all.
+fn suppressions_of(text: &str) -> crate::suppress::FileDirectives {
+    const MARKERS: &[&str] = &[
+        "soc2scan:",
+        "checkov:",
+        "trivy:",
+        "tfsec:",
+        "kics-scan",
+        "ts:skip",
+    ];
+    if MARKERS.iter().any(|m| text.contains(m)) {
+        crate::suppress::extract(text)
+    } else {
+        crate::suppress::FileDirectives::default()
+    }
 }
 
 fn parse_diagnostic(rel: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
