@@ -1,9 +1,11 @@
 //! The command-line edge: resolve arguments, run, write outputs, choose the exit code.
 //! Errors here are user-facing sentences; exit codes are documented in `--help`.
 
-use crate::cli::{Cli, Command, ScanArgs};
+use crate::baseline::{self, Baseline};
+use crate::cli::{BaselineArgs, Cli, Command, ScanArgs};
 use crate::config::Settings;
 use crate::finding::Severity;
+use crate::finding::Status;
 use crate::rules::meta::{self, RuleMeta};
 use crate::scan::{self, ScanRequest};
 use crate::source::terraform::TfOptions;
@@ -36,6 +38,7 @@ impl Failure {
 pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan_command(args),
+        Command::Baseline(args) => baseline_command(args),
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),
     };
@@ -143,8 +146,50 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         today: None,
         require_reason: args.require_reason,
     };
+    let known = match &args.baseline {
+        Some(path) => Some(
+            Baseline::load(path)
+                .map_err(|e| Failure::usage(e.to_string()))?
+                .fingerprints(),
+        ),
+        None => None,
+    };
     let started = std::time::Instant::now();
-    let outcome = scan::run(&req).map_err(Failure::usage)?;
+    let mut outcome = scan::run(&req).map_err(Failure::usage)?;
+    if let Some(known) = &known {
+        let source = args
+            .baseline
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        baseline::mark_known(&mut outcome.report.findings, known, "baseline", &source);
+    }
+    if let Some(reference) = &args.diff_base {
+        let base =
+            baseline::checkout(reference, &req.paths).map_err(|e| Failure::usage(e.to_string()))?;
+        let mut base_fingerprints = std::collections::BTreeSet::new();
+        if !base.paths.is_empty() {
+            let base_req = ScanRequest {
+                paths: base.paths.clone(),
+                ..req.clone()
+            };
+            let base_outcome = scan::run(&base_req).map_err(Failure::usage)?;
+            base_fingerprints.extend(
+                base_outcome
+                    .report
+                    .findings
+                    .iter()
+                    .filter(|f| matches!(f.status, Status::Fail | Status::Suppressed))
+                    .map(|f| f.fingerprint.clone()),
+            );
+        }
+        baseline::mark_known(
+            &mut outcome.report.findings,
+            &base_fingerprints,
+            "diff-base",
+            &format!("git ref {reference}"),
+        );
+    }
     let report_started = std::time::Instant::now();
 
     for d in &outcome.report.diagnostics {
@@ -207,6 +252,41 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         Some(threshold) if outcome.report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     })
+}
+
+fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
+    catalogue()?;
+    let vars = args
+        .vars
+        .iter()
+        .map(|v| parse_var(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let req = ScanRequest {
+        paths,
+        terraform: TfOptions {
+            var_files: args.var_files.clone(),
+            vars,
+        },
+        ..ScanRequest::default()
+    };
+    let outcome = scan::run(&req).map_err(Failure::usage)?;
+    for d in &outcome.report.diagnostics {
+        eprintln!("{}", d.render());
+    }
+    let b = Baseline::from_findings(&outcome.report.findings);
+    std::fs::write(&args.output, b.to_json() + "\n")
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.output.display())))?;
+    eprintln!(
+        "soc2scan: recorded {} failing results in {}",
+        b.entries.len(),
+        args.output.display()
+    );
+    Ok(EXIT_CLEAN)
 }
 
 fn rules_command(format: &str) -> Result<u8, Failure> {

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan Terraform (and, with --aws, the live account) and report findings.
     Scan(ScanArgs),
+    /// Record today's failures so later scans gate only on new ones (--baseline).
+    Baseline(BaselineArgs),
     /// List the rule catalogue.
     Rules {
         /// Output format: table or json.
@@ -72,6 +74,16 @@ pub struct ScanArgs {
     #[arg(long = "rule", value_delimiter = ',')]
     pub rules: Vec<String>,
 
+    /// Baseline file from `soc2scan baseline`: its findings are reported as
+    /// suppressed (kind baseline) and do not fail the scan.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+
+    /// Git ref to compare with (e.g. origin/main): only findings not present in that
+    /// ref's tree are reported as failures and gate the scan.
+    #[arg(long)]
+    pub diff_base: Option<String>,
+
     /// Do not apply suppression comments that give no reason.
     #[arg(long)]
     pub require_reason: bool,
@@ -83,4 +95,22 @@ pub struct ScanArgs {
     /// Disable colours in the table output.
     #[arg(long)]
     pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Terraform files or directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', default_value = ".soc2scan-baseline.json")]
+    pub output: PathBuf,
+
+    /// Variable file applied to every root module (repeatable).
+    #[arg(long = "var-file")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Variable value NAME=VALUE applied to every root module (repeatable).
+    #[arg(long = "var")]
+    pub vars: Vec<String>,
 }

@@ -2,6 +2,7 @@
 //! Terraform and live AWS, with one set of rules.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

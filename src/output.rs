@@ -71,7 +71,10 @@ pub fn render(
     _color: bool,
 ) -> String {
     let _ = &spec.format;
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    serde_json::to_string_pretty(
+        &serde_json::json!({ "results": report.findings, "diagnostics": report.diagnostics }),
+    )
+    .unwrap_or_default()
 }
 
 pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {

@@ -3,3 +3,4 @@ mod fixtures;
 mod bad_input;
 mod evaluator;
 mod suppressions;
+mod cli;
