@@ -89,6 +89,20 @@ pub struct ClassificationSource {
     pub because: String,
 }
 
+/// The environment a resource belongs to, with the reason, so a reader of a finding
+/// sees why (`config paths "envs/prod/**"`, `tag Environment=prd`, `path segment prod`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Environment {
+    /// Canonical name: `production`, `staging`, `development`, `test`, `sandbox`, or a
+    /// name from the configuration.
+    pub name: String,
+    pub production: bool,
+    pub because: String,
+    /// Other environments that matched with the same priority: the resource is
+    /// ambiguous and environment rules treat it as unattributed.
+    pub conflicts: Vec<String>,
+}
+
 /// What every resource carries.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Meta {
@@ -101,6 +115,8 @@ pub struct Meta {
     pub name: Option<String>,
     pub tags: BTreeMap<String, String>,
     pub classification: Option<ClassificationSource>,
+    /// Resolved after adaptation, from configuration, tags, paths or account.
+    pub environment: Option<Environment>,
     pub origin: Origin,
 }
 

@@ -16,7 +16,9 @@ pub mod s3;
 pub mod value;
 
 pub use attr::Tri;
-pub use meta::{Classification, ClassificationSource, Location, Meta, ModuleCall, Origin};
+pub use meta::{
+    Classification, ClassificationSource, Environment, Location, Meta, ModuleCall, Origin,
+};
 pub use policy::PolicyDocument;
 pub use value::Value;
 
@@ -40,6 +42,39 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// Every resource's `Meta`, for passes that enrich all resources alike
+    /// (classification, environment). Lists every field so a new kind cannot be missed.
+    pub fn metas_mut(&mut self) -> Vec<&mut Meta> {
+        let Inventory {
+            s3_buckets,
+            kms_keys,
+            identity_policies,
+            policy_attachments,
+            iam_roles,
+            iam_users,
+            lb_listeners,
+            cloudfront_distributions,
+            db_instances,
+            db_parameter_groups,
+            ebs_volumes,
+            ebs_default_encryption,
+        } = self;
+        let mut out: Vec<&mut Meta> = Vec::new();
+        out.extend(s3_buckets.iter_mut().map(|r| &mut r.meta));
+        out.extend(kms_keys.iter_mut().map(|r| &mut r.meta));
+        out.extend(identity_policies.iter_mut().map(|r| &mut r.meta));
+        out.extend(policy_attachments.iter_mut().map(|r| &mut r.meta));
+        out.extend(iam_roles.iter_mut().map(|r| &mut r.meta));
+        out.extend(iam_users.iter_mut().map(|r| &mut r.meta));
+        out.extend(lb_listeners.iter_mut().map(|r| &mut r.meta));
+        out.extend(cloudfront_distributions.iter_mut().map(|r| &mut r.meta));
+        out.extend(db_instances.iter_mut().map(|r| &mut r.meta));
+        out.extend(db_parameter_groups.iter_mut().map(|r| &mut r.meta));
+        out.extend(ebs_volumes.iter_mut().map(|r| &mut r.meta));
+        out.extend(ebs_default_encryption.iter_mut().map(|r| &mut r.meta));
+        out
+    }
+
     /// Append another source's inventory (Terraform roots, AWS regions).
     pub fn extend(&mut self, other: Inventory) {
         let Inventory {

@@ -91,6 +91,7 @@ impl<'a> Ctx<'a> {
                 .and_then(|a| r.body.get(a))
                 .and_then(Value::to_tf_string),
             classification: classify(self.settings, &tags),
+            environment: None,
             tags,
             origin: Origin::Terraform {
                 root: r.root.clone(),
