@@ -192,9 +192,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     }
     let report_started = std::time::Instant::now();
 
-    for d in &outcome.report.diagnostics {
-        eprintln!("{}", d.render());
-    }
+    print_diagnostics(&outcome.report.diagnostics);
     let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
     let color = !args.no_color && std::io::stdout().is_terminal();
     for out in &outputs {
@@ -254,6 +252,28 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     })
 }
 
+/// Diagnostics go to stderr; a large tree with many uninstalled modules would drown
+/// the terminal, so past a screenful they are counted (every output format has all).
+fn print_diagnostics(diags: &[crate::diagnostic::Diagnostic]) {
+    const SHOWN: usize = 40;
+    for d in diags.iter().take(SHOWN) {
+        eprintln!("{}", d.render());
+    }
+    if diags.len() > SHOWN {
+        let mut by_code: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for d in &diags[SHOWN..] {
+            *by_code.entry(d.code).or_insert(0) += 1;
+        }
+        let summary: Vec<String> = by_code.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        eprintln!(
+            "... and {} more ({}); the json and sarif outputs list them all",
+            diags.len() - SHOWN,
+            summary.join(", ")
+        );
+    }
+}
+
 fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     catalogue()?;
     let vars = args
@@ -275,9 +295,7 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
         ..ScanRequest::default()
     };
     let outcome = scan::run(&req).map_err(Failure::usage)?;
-    for d in &outcome.report.diagnostics {
-        eprintln!("{}", d.render());
-    }
+    print_diagnostics(&outcome.report.diagnostics);
     let b = Baseline::from_findings(&outcome.report.findings);
     std::fs::write(&args.output, b.to_json() + "\n")
         .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.output.display())))?;

@@ -39,10 +39,7 @@ pub fn plan(formats: &[String], output: Option<&Path>) -> Result<Vec<OutputSpec>
         if path.is_none() {
             bare += 1;
         }
-        specs.push(OutputSpec {
-            format: name,
-            path: path.or_else(|| None),
-        });
+        specs.push(OutputSpec { format: name, path });
     }
     if specs.is_empty() {
         specs.push(OutputSpec {

@@ -49,30 +49,39 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
     let mut suppressions = std::collections::BTreeMap::new();
 
     if !req.paths.is_empty() {
-        let tf = terraform::scan(&req.paths, &req.terraform);
+        let settings = &req.settings;
+        let tf = terraform::scan(&req.paths, &req.terraform, |root| {
+            let mut root_stats = Stats::default();
+            for r in &root.resources {
+                root_stats.resources += 1;
+                count_attrs(&r.body, &mut root_stats);
+            }
+            let t = Instant::now();
+            let (inv, diags) = terraform::adapt::adapt(&root, settings);
+            (inv, diags, root_stats, t.elapsed())
+        });
         timings.discover = tf.timings.discover;
         timings.parse = tf.timings.parse;
-        timings.evaluate = tf.timings.evaluate;
         stats.files = tf.files;
         stats.bytes = tf.bytes;
         stats.root_modules = tf.roots.len();
         stats.module_instances = tf.module_instances;
-        for root in &tf.roots {
-            for r in &root.resources {
-                stats.resources += 1;
-                count_attrs(&r.body, &mut stats);
-            }
+        let mut adapt_time = Duration::ZERO;
+        for (inv, mut diags, s, t) in tf.roots {
+            stats.resources += s.resources;
+            stats.attributes += s.attributes;
+            stats.unknown_attributes += s.unknown_attributes;
+            stats.unresolved_attributes += s.unresolved_attributes;
+            inventory.extend(inv);
+            diagnostics.append(&mut diags);
+            adapt_time += t;
         }
-        for (k, v) in tf.unresolved {
-            *unresolved.entry(k).or_insert(0) += v;
-        }
+        // Adaptation runs inside the per-root evaluation; report it apart.
+        timings.adapt = adapt_time;
+        timings.evaluate = tf.timings.evaluate.saturating_sub(adapt_time);
+        unresolved = tf.unresolved;
         diagnostics.extend(tf.diagnostics);
         suppressions = tf.suppressions;
-        let t = Instant::now();
-        let (inv, mut d) = terraform::adapt::adapt(&tf.roots, &req.settings);
-        inventory.extend(inv);
-        diagnostics.append(&mut d);
-        timings.adapt = t.elapsed();
     }
 
     let t = Instant::now();

@@ -19,7 +19,7 @@ fn eval_with(files: &[(&str, &str)], opts: &TfOptions) -> Vec<TfResource> {
         }
         fs::write(p, text).expect("write");
     }
-    let out = scan(&[dir.path().to_path_buf()], opts);
+    let out = scan(&[dir.path().to_path_buf()], opts, |root| root);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     out.roots.into_iter().flat_map(|r| r.resources).collect()
 }

@@ -12,23 +12,105 @@ use std::path::{Component, Path, PathBuf};
 /// Directories skipped while walking: tool state and dependencies, never configuration.
 const SKIP_DIRS: &[&str] = &[".terraform", ".git", "node_modules", ".terragrunt-cache"];
 
-/// The `.tf` and variable files of one directory.
+/// A file that parsed in the first pass.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// Relative to the scan base, `/`-separated.
+    pub rel: String,
+}
+
+/// What the first pass keeps of a directory: its readable files and the module
+/// sources it calls. Syntax trees are dropped right away and rebuilt per component,
+/// so memory stays bounded by the largest group of related modules, not the tree.
 #[derive(Default)]
-pub struct DirFiles {
-    pub tf: Vec<SourceFile>,
+pub struct DirInfo {
+    pub tf: Vec<FileEntry>,
     /// `terraform.tfvars` and `*.auto.tfvars`, in the order Terraform applies them.
-    pub tfvars: Vec<SourceFile>,
+    pub tfvars: Vec<FileEntry>,
     /// Where paths of this directory's files are shown relative to.
     pub base: PathBuf,
     /// Found by walking a scanned path (as opposed to reached only as a module source).
     pub scanned: bool,
+    /// Directories this one calls through local module sources.
+    pub local_calls: Vec<PathBuf>,
 }
 
 /// Every directory read, keyed by canonical path.
 #[derive(Default)]
 pub struct Store {
-    pub dirs: BTreeMap<PathBuf, DirFiles>,
+    pub dirs: BTreeMap<PathBuf, DirInfo>,
     pub bytes: u64,
+    /// Suppression comments by file, for files that have any.
+    pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+}
+
+/// The parsed files of a directory, for one component's evaluation.
+#[derive(Default)]
+pub struct ParsedDir {
+    pub tf: Vec<SourceFile>,
+    pub tfvars: Vec<SourceFile>,
+}
+
+impl Store {
+    /// Groups of directories that reach each other through module calls (or an
+    /// installed-module manifest): each group can be parsed, evaluated and dropped on
+    /// its own.
+    pub fn components(&self) -> Vec<Vec<PathBuf>> {
+        let dirs: Vec<&PathBuf> = self.dirs.keys().collect();
+        let index: BTreeMap<&PathBuf, usize> =
+            dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+        let mut parent: Vec<usize> = (0..dirs.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (dir, info) in &self.dirs {
+            let mut targets: Vec<PathBuf> = info.local_calls.clone();
+            if info.scanned {
+                targets.extend(read_manifest(dir).into_values());
+            }
+            for t in targets {
+                if let (Some(&a), Some(&b)) = (index.get(dir), index.get(&t)) {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb {
+                        parent[ra] = rb;
+                    }
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, Vec<PathBuf>> = BTreeMap::new();
+        for (i, d) in dirs.iter().enumerate() {
+            let r = find(&mut parent, i);
+            groups.entry(r).or_default().push((*d).clone());
+        }
+        groups.into_values().collect()
+    }
+
+    /// Parse the directories of one component again (they parsed in the first pass).
+    pub fn parse_component(&self, dirs: &[PathBuf]) -> BTreeMap<PathBuf, ParsedDir> {
+        dirs.iter()
+            .filter_map(|d| {
+                let info = self.dirs.get(d)?;
+                let parse = |entries: &[FileEntry]| -> Vec<SourceFile> {
+                    entries
+                        .iter()
+                        .filter_map(|e| parse_file(&e.path, &e.rel).ok())
+                        .collect()
+                };
+                Some((
+                    d.clone(),
+                    ParsedDir {
+                        tf: parse(&info.tf),
+                        tfvars: parse(&info.tfvars),
+                    },
+                ))
+            })
+            .collect()
+    }
 }
 
 /// `.terraform/modules/modules.json`: installed module directories by call key.
@@ -114,51 +196,57 @@ pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time
     let mut queued: BTreeSet<PathBuf> = pending.iter().map(|p| p.0.clone()).collect();
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
-        let parsed: Vec<(PathBuf, DirFiles, Vec<Diagnostic>, u64)> = batch
+        let parsed: Vec<DirRead> = batch
             .into_par_iter()
             .map(|(dir, base, files, scanned)| read_dir_files(dir, base, files, scanned))
             .collect();
-        for (dir, files, mut d, bytes) in parsed {
-            diags.append(&mut d);
-            store.bytes += bytes;
-            // Module sources that point at directories not read yet.
-            let module = Module::new(dir.clone(), &files.tf);
-            let mut targets: Vec<PathBuf> = module
-                .calls
-                .iter()
-                .filter_map(|c| c.source.as_deref())
-                .filter(|s| is_local_source(s))
-                .filter_map(|s| dir.join(s).canonicalize().ok())
-                .collect();
-            if files.scanned {
-                targets.extend(read_manifest(&dir).into_values());
+        for mut read in parsed {
+            diags.append(&mut read.diagnostics);
+            store.bytes += read.bytes;
+            store.suppressions.append(&mut read.suppressions);
+            let mut targets = read.info.local_calls.clone();
+            if read.info.scanned {
+                targets.extend(read_manifest(&read.dir).into_values());
             }
             for target in targets {
                 if target.is_dir() && queued.insert(target.clone()) {
                     let tf = list_tf(&target);
-                    pending.push((target, files.base.clone(), tf, false));
+                    pending.push((target, read.info.base.clone(), tf, false));
                 }
             }
-            store.dirs.insert(dir, files);
+            store.dirs.insert(read.dir, read.info);
         }
     }
     (store, walk_time)
 }
 
-fn read_dir_files(
+/// What the first pass keeps of a parsed file: its module sources, its suppression
+/// comments and its size.
+type FirstPass = (Vec<String>, crate::suppress::FileDirectives, u64);
+
+/// The first pass over one directory.
+struct DirRead {
     dir: PathBuf,
-    base: PathBuf,
-    files: Vec<PathBuf>,
-    scanned: bool,
-) -> (PathBuf, DirFiles, Vec<Diagnostic>, u64) {
-    let mut out = DirFiles {
-        base: base.clone(),
-        scanned,
-        ..DirFiles::default()
+    info: DirInfo,
+    diagnostics: Vec<Diagnostic>,
+    bytes: u64,
+    suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+}
+
+fn read_dir_files(dir: PathBuf, base: PathBuf, files: Vec<PathBuf>, scanned: bool) -> DirRead {
+    let mut read = DirRead {
+        info: DirInfo {
+            base: base.clone(),
+            scanned,
+            ..DirInfo::default()
+        },
+        dir,
+        diagnostics: Vec::new(),
+        bytes: 0,
+        suppressions: BTreeMap::new(),
     };
-    let mut diags = Vec::new();
-    let mut bytes = 0;
-    let mut results: Vec<(bool, Result<SourceFile, Diagnostic>)> = files
+    // Parse, keep what later passes need (module sources, suppressions), drop the tree.
+    let results: Vec<(bool, FileEntry, Result<FirstPass, Diagnostic>)> = files
         .par_iter()
         .map(|f| {
             let rel = relative(f, &base);
@@ -166,31 +254,55 @@ fn read_dir_files(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (is_tfvars(&name), parse_file(f, &rel))
+            let entry = FileEntry {
+                path: f.clone(),
+                rel: rel.clone(),
+            };
+            let r = parse_file(f, &rel).map(|file| {
+                let module = Module::new(PathBuf::new(), std::slice::from_ref(&file));
+                let sources = module
+                    .calls
+                    .iter()
+                    .filter_map(|c| c.source.clone())
+                    .collect();
+                let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+                (sources, file.suppressions.clone(), size)
+            });
+            (is_tfvars(&name), entry, r)
         })
         .collect();
-    for (tfvars, r) in results.drain(..) {
+    for (tfvars, entry, r) in results {
         match r {
-            Ok(file) => {
-                bytes += std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
+            Ok((sources, sup, size)) => {
+                read.bytes += size;
+                if !sup.directives.is_empty() || !sup.malformed.is_empty() {
+                    read.suppressions.insert(entry.rel.clone(), sup);
+                }
+                for s in sources.iter().filter(|s| is_local_source(s)) {
+                    if let Ok(target) = read.dir.join(s).canonicalize() {
+                        read.info.local_calls.push(target);
+                    }
+                }
                 if tfvars {
-                    out.tfvars.push(file);
+                    read.info.tfvars.push(entry);
                 } else {
-                    out.tf.push(file);
+                    read.info.tf.push(entry);
                 }
             }
-            Err(d) => diags.push(d),
+            Err(d) => read.diagnostics.push(d),
         }
     }
     // terraform.tfvars first, then *.auto.tfvars in lexical order (Terraform's order).
-    out.tfvars.sort_by_key(|f| {
+    read.info.tfvars.sort_by_key(|f| {
         (
             !f.rel.ends_with("/terraform.tfvars") && f.rel != "terraform.tfvars",
             f.rel.clone(),
         )
     });
-    out.tf.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (dir, out, diags, bytes)
+    read.info.tf.sort_by(|a, b| a.rel.cmp(&b.rel));
+    read.info.local_calls.sort();
+    read.info.local_calls.dedup();
+    read
 }
 
 /// The deepest directory containing every input (a file's directory for a file).
@@ -299,23 +411,15 @@ fn walk_error(err: &ignore::Error, base: &Path) -> (Option<String>, String) {
 /// Root modules: directories found by walking that no other walked directory calls
 /// through a local source (`examples/x` calling `../../` makes the repo root a module).
 pub fn roots(store: &Store) -> Vec<PathBuf> {
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
-    for (dir, files) in &store.dirs {
-        let module = Module::new(dir.clone(), &files.tf);
-        for call in &module.calls {
-            if let Some(src) = call.source.as_deref().filter(|s| is_local_source(s)) {
-                if let Ok(target) = dir.join(src).canonicalize() {
-                    if &target != dir {
-                        called.insert(target);
-                    }
-                }
-            }
-        }
-    }
+    let called: BTreeSet<&PathBuf> = store
+        .dirs
+        .iter()
+        .flat_map(|(dir, info)| info.local_calls.iter().filter(move |t| *t != dir))
+        .collect();
     store
         .dirs
         .iter()
-        .filter(|(dir, files)| files.scanned && !files.tf.is_empty() && !called.contains(*dir))
+        .filter(|(dir, info)| info.scanned && !info.tf.is_empty() && !called.contains(dir))
         .map(|(dir, _)| dir.clone())
         .collect()
 }

@@ -43,12 +43,16 @@ pub struct RootResources {
 #[derive(Clone, Debug, Default)]
 pub struct Timings {
     pub discover: Duration,
+    /// First pass: read and parse every file (module calls, suppressions, errors).
     pub parse: Duration,
+    /// Per component: parse again, evaluate, adapt.
     pub evaluate: Duration,
 }
 
-pub struct TfScan {
-    pub roots: Vec<RootResources>,
+/// What scanning Terraform produced, with `T` per root module (an inventory, or the
+/// evaluated resources themselves for tests and debugging).
+pub struct TfScan<T> {
+    pub roots: Vec<T>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub bytes: u64,
@@ -72,19 +76,24 @@ fn ensure_thread_pool() {
     });
 }
 
-pub fn scan(paths: &[PathBuf], opts: &TfOptions) -> TfScan {
+/// Scan Terraform and hand each evaluated root module to `per_root`, in parallel.
+///
+/// Two passes: the first parses every file once to learn module calls, suppressions
+/// and syntax errors, and drops the trees; the second parses one component (a group
+/// of directories linked by module calls) at a time, evaluates its roots and drops it.
+/// Peak memory is the largest components in flight, not the whole tree.
+pub fn scan<T: Send>(
+    paths: &[PathBuf],
+    opts: &TfOptions,
+    per_root: impl Fn(RootResources) -> T + Sync,
+) -> TfScan<T> {
     ensure_thread_pool();
     let mut diagnostics = Vec::new();
     let t0 = Instant::now();
-    let (store, walk_time) = discover::load(paths, &mut diagnostics);
+    let (mut store, walk_time) = discover::load(paths, &mut diagnostics);
     let parse_time = t0.elapsed().saturating_sub(walk_time);
 
     let t1 = Instant::now();
-    let modules: BTreeMap<PathBuf, Module> = store
-        .dirs
-        .iter()
-        .map(|(dir, files)| (dir.clone(), Module::new(dir.clone(), &files.tf)))
-        .collect();
     let extra_files: Vec<SourceFile> = opts
         .var_files
         .iter()
@@ -94,59 +103,64 @@ pub fn scan(paths: &[PathBuf], opts: &TfOptions) -> TfScan {
         })
         .collect();
     let (cli_files, cli_strings) = cli_vars(&opts.vars);
-    let roots = discover::roots(&store);
-    let outputs: Vec<(
-        RootResources,
-        Vec<Diagnostic>,
-        usize,
-        BTreeMap<String, usize>,
-    )> = roots
+    let roots: std::collections::BTreeSet<PathBuf> = discover::roots(&store).into_iter().collect();
+    let components = store.components();
+    let store_ref = &store;
+    let per_component: Vec<Vec<RootOutcome<T>>> = components
         .par_iter()
-        .filter_map(|root| {
-            let files = store.dirs.get(root)?;
-            let root_rel = relative(root, &files.base);
-            let ev = Evaluator::new(&modules, read_manifest(root), root_rel.clone(), &files.base);
-            let mut vars: BTreeMap<String, Value> = BTreeMap::new();
-            for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
-                vars.extend(ev.tfvars(f));
+        .map(|dirs| {
+            let my_roots: Vec<&PathBuf> = dirs.iter().filter(|d| roots.contains(*d)).collect();
+            if my_roots.is_empty() {
+                return Vec::new();
             }
-            for (k, v) in &cli_strings {
-                vars.insert(k.clone(), Value::String(v.clone()));
-            }
-            let out = ev.run(root, vars);
-            Some((
-                RootResources {
-                    root: root_rel,
-                    resources: out.resources,
-                },
-                out.diagnostics,
-                out.module_instances,
-                out.unresolved,
-            ))
+            let parsed = store_ref.parse_component(dirs);
+            let modules: BTreeMap<PathBuf, Module> = parsed
+                .iter()
+                .map(|(dir, files)| (dir.clone(), Module::new(dir.clone(), &files.tf)))
+                .collect();
+            my_roots
+                .into_iter()
+                .filter_map(|root| {
+                    let info = store_ref.dirs.get(root)?;
+                    let files = parsed.get(root)?;
+                    let root_rel = relative(root, &info.base);
+                    let ev =
+                        Evaluator::new(&modules, read_manifest(root), root_rel.clone(), &info.base);
+                    let mut vars: BTreeMap<String, Value> = BTreeMap::new();
+                    for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
+                        vars.extend(ev.tfvars(f));
+                    }
+                    for (k, v) in &cli_strings {
+                        vars.insert(k.clone(), Value::String(v.clone()));
+                    }
+                    let out = ev.run(root, vars);
+                    Some(RootOutcome {
+                        value: per_root(RootResources {
+                            root: root_rel,
+                            resources: out.resources,
+                        }),
+                        diagnostics: out.diagnostics,
+                        module_instances: out.module_instances,
+                        unresolved: out.unresolved,
+                    })
+                })
+                .collect()
         })
         .collect();
-    let mut roots_out = Vec::with_capacity(outputs.len());
+    let mut roots_out = Vec::new();
     let mut module_instances = 0;
     let mut unresolved: BTreeMap<String, usize> = BTreeMap::new();
-    for (r, mut d, n, u) in outputs {
-        diagnostics.append(&mut d);
-        module_instances += n;
-        for (k, v) in u {
+    for outcome in per_component.into_iter().flatten() {
+        diagnostics.extend(outcome.diagnostics);
+        module_instances += outcome.module_instances;
+        for (k, v) in outcome.unresolved {
             *unresolved.entry(k).or_insert(0) += v;
         }
-        roots_out.push(r);
+        roots_out.push(outcome.value);
     }
     diagnostics.sort();
     diagnostics.dedup();
-    let suppressions = store
-        .dirs
-        .values()
-        .flat_map(|d| d.tf.iter())
-        .filter(|f| !f.suppressions.directives.is_empty() || !f.suppressions.malformed.is_empty())
-        .map(|f| (f.rel.clone(), f.suppressions.clone()))
-        .collect();
     TfScan {
-        suppressions,
         roots: roots_out,
         diagnostics,
         files: store
@@ -157,12 +171,20 @@ pub fn scan(paths: &[PathBuf], opts: &TfOptions) -> TfScan {
         bytes: store.bytes,
         module_instances,
         unresolved,
+        suppressions: std::mem::take(&mut store.suppressions),
         timings: Timings {
             discover: walk_time,
             parse: parse_time,
             evaluate: t1.elapsed(),
         },
     }
+}
+
+struct RootOutcome<T> {
+    value: T,
+    diagnostics: Vec<Diagnostic>,
+    module_instances: usize,
+    unresolved: BTreeMap<String, usize>,
 }
 
 /// `--var` values: HCL literals (numbers, bools, lists, objects) are parsed as such,

@@ -138,18 +138,14 @@ fn classify(settings: &Settings, tags: &BTreeMap<String, String>) -> Option<Clas
     })
 }
 
-/// Adapt every root's resources into one inventory.
-pub fn adapt(roots: &[RootResources], settings: &Settings) -> (Inventory, Vec<Diagnostic>) {
+/// Adapt one root module's resources into an inventory.
+pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagnostic>) {
     let mut inventory = Inventory::default();
-    let mut diagnostics = Vec::new();
-    for root in roots {
-        let mut ctx = Ctx {
-            settings,
-            resources: &root.resources,
-            diagnostics: Vec::new(),
-        };
-        s3::adapt(&mut ctx, &mut inventory);
-        diagnostics.append(&mut ctx.diagnostics);
-    }
-    (inventory, diagnostics)
+    let mut ctx = Ctx {
+        settings,
+        resources: &root.resources,
+        diagnostics: Vec::new(),
+    };
+    s3::adapt(&mut ctx, &mut inventory);
+    (inventory, ctx.diagnostics)
 }
