@@ -26,6 +26,8 @@ pub struct Settings {
     pub access_key_max_age_days: u32,
     pub kms_min_deletion_window_days: u32,
     pub min_backup_retention_days: u32,
+    /// Environments declared in the configuration (`[environments.<name>]`).
+    pub environments: Vec<crate::env::EnvConfig>,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             access_key_max_age_days: 90,
             kms_min_deletion_window_days: 30,
             min_backup_retention_days: 7,
+            environments: Vec::new(),
         }
     }
 }

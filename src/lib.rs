@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod env;
 pub mod finding;
 pub mod model;
 pub mod output;

@@ -84,6 +84,9 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         suppressions = tf.suppressions;
     }
 
+    for meta in inventory.metas_mut() {
+        meta.environment = crate::env::resolve(meta, &req.settings.environments);
+    }
     let t = Instant::now();
     let mut findings = crate::rules::run(&inventory, &req.settings)?;
     let today = req

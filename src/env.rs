@@ -1,0 +1,230 @@
+//! Which environment every resource belongs to, and why.
+//!
+//! Resolution order, first match wins: the configuration (`[environments.<name>]` with
+//! accounts, path globs and tags), then tags (`Environment`, `env`, `stage`, any case),
+//! then path conventions (a `prod`, `staging`, `dev`, ... segment in the file path or
+//! root module), then, for live resources, an account mapped in the configuration.
+//! Two environments matching at the same level is reported as ambiguous, never
+//! settled by picking one.
+
+use crate::model::{Environment, Meta, Origin};
+use globset::GlobSet;
+use std::collections::BTreeMap;
+
+/// An environment declared in `.soc2scan.toml`.
+#[derive(Clone, Debug)]
+pub struct EnvConfig {
+    pub name: String,
+    pub production: bool,
+    pub accounts: Vec<String>,
+    /// Globs over paths relative to the scanned root.
+    pub paths: GlobSet,
+    /// The patterns as written, for messages.
+    pub path_patterns: Vec<String>,
+    /// Tag key = value pairs; a resource matches when one of them matches.
+    pub tags: BTreeMap<String, String>,
+    pub cidrs: Vec<String>,
+}
+
+/// Tag keys read for the environment, compared case-insensitively.
+pub const ENV_TAG_KEYS: &[&str] = &["environment", "env", "stage"];
+
+/// Canonical environment for a tag value or path segment, if it names one.
+pub fn canonical(word: &str) -> Option<(&'static str, bool)> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "prod" | "prd" | "production" | "live" => Some(("production", true)),
+        "staging" | "stage" | "stg" | "preprod" | "pre-prod" | "uat" => Some(("staging", false)),
+        "dev" | "development" | "develop" => Some(("development", false)),
+        "test" | "testing" | "qa" => Some(("test", false)),
+        "sandbox" | "sbx" | "playground" => Some(("sandbox", false)),
+        _ => None,
+    }
+}
+
+fn env(name: &str, production: bool, because: String, conflicts: Vec<String>) -> Environment {
+    Environment {
+        name: name.to_string(),
+        production,
+        because,
+        conflicts,
+    }
+}
+
+/// The file and root a resource is declared in (Terraform), or its account (live).
+fn paths_of(meta: &Meta) -> Vec<String> {
+    match &meta.origin {
+        Origin::Terraform { root, location, .. } => vec![location.file.clone(), root.clone()],
+        Origin::Aws { .. } => Vec::new(),
+    }
+}
+
+fn account_of(meta: &Meta) -> Option<String> {
+    match &meta.origin {
+        Origin::Aws { account, .. } => account.clone(),
+        Origin::Terraform { .. } => None,
+    }
+    .or_else(|| {
+        meta.arn
+            .as_deref()
+            .and_then(|a| a.split(':').nth(4))
+            .filter(|a| a.len() == 12)
+            .map(str::to_string)
+    })
+}
+
+/// Resolve one resource's environment.
+pub fn resolve(meta: &Meta, configured: &[EnvConfig]) -> Option<Environment> {
+    // 1. Configuration: paths, tags, accounts.
+    let paths = paths_of(meta);
+    let account = account_of(meta);
+    let mut hits: Vec<(&EnvConfig, String)> = Vec::new();
+    for c in configured {
+        if let Some(p) = paths.iter().find(|p| c.paths.is_match(p.as_str())) {
+            hits.push((c, format!("config environments.{} paths match {p}", c.name)));
+        } else if let Some((k, v)) = c
+            .tags
+            .iter()
+            .find(|(k, v)| meta.tags.get(*k).is_some_and(|t| t.eq_ignore_ascii_case(v)))
+        {
+            hits.push((c, format!("config environments.{} tags {k}={v}", c.name)));
+        } else if let Some(a) = account.as_ref().filter(|a| c.accounts.contains(a)) {
+            hits.push((
+                c,
+                format!("config environments.{} accounts include {a}", c.name),
+            ));
+        }
+    }
+    if let Some((first, because)) = hits.first() {
+        let conflicts = hits[1..].iter().map(|(c, _)| c.name.clone()).collect();
+        return Some(env(
+            &first.name,
+            first.production,
+            because.clone(),
+            conflicts,
+        ));
+    }
+    // 2. Tags.
+    let mut tag_hits: Vec<(&'static str, bool, String)> = Vec::new();
+    for (k, v) in &meta.tags {
+        if ENV_TAG_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+            if let Some((name, prod)) = canonical(v).or_else(|| {
+                configured
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(v))
+                    .map(|_| ("", false))
+            }) {
+                if name.is_empty() {
+                    continue;
+                }
+                tag_hits.push((name, prod, format!("tag {k}={v}")));
+            }
+        }
+    }
+    tag_hits.dedup_by(|a, b| a.0 == b.0);
+    if let Some((name, prod, because)) = tag_hits.first() {
+        let conflicts = tag_hits[1..].iter().map(|t| t.0.to_string()).collect();
+        return Some(env(name, *prod, because.clone(), conflicts));
+    }
+    // 3. Path segments: the innermost named segment of the root, then of the file.
+    for p in paths.iter().rev() {
+        let mut found: Vec<(&'static str, bool, &str)> = p
+            .split('/')
+            .filter_map(|seg| canonical(seg).map(|(n, prod)| (n, prod, seg)))
+            .collect();
+        found.dedup_by(|a, b| a.0 == b.0);
+        if let Some((name, prod, seg)) = found.last() {
+            let conflicts = found[..found.len() - 1]
+                .iter()
+                .map(|f| f.0.to_string())
+                .collect();
+            return Some(env(
+                name,
+                *prod,
+                format!("path segment \"{seg}\" in {p}"),
+                conflicts,
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+
+    fn meta(file: &str, root: &str, tags: &[(&str, &str)]) -> Meta {
+        Meta {
+            address: "aws_s3_bucket.b".into(),
+            kind: "aws_s3_bucket".into(),
+            arn: None,
+            name: None,
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            classification: None,
+            environment: None,
+            origin: Origin::Terraform {
+                root: root.into(),
+                location: Location {
+                    file: file.into(),
+                    start_line: 1,
+                    start_column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                },
+                module_calls: Vec::new(),
+            },
+        }
+    }
+
+    fn config(name: &str, globs: &[&str], prod: bool) -> EnvConfig {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            b.add(globset::Glob::new(g).expect("glob"));
+        }
+        EnvConfig {
+            name: name.into(),
+            production: prod,
+            accounts: Vec::new(),
+            paths: b.build().expect("globset"),
+            path_patterns: globs.iter().map(|g| g.to_string()).collect(),
+            tags: BTreeMap::new(),
+            cidrs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn tags_beat_paths_and_aliases_are_canonical() {
+        let e = resolve(
+            &meta("envs/dev/main.tf", "envs/dev", &[("Environment", "PRD")]),
+            &[],
+        )
+        .expect("env");
+        assert_eq!((e.name.as_str(), e.production), ("production", true));
+        assert_eq!(e.because, "tag Environment=PRD");
+    }
+
+    #[test]
+    fn path_segments_resolve_when_nothing_else_does() {
+        let e = resolve(&meta("envs/staging/main.tf", "envs/staging", &[]), &[]).expect("env");
+        assert_eq!(e.name, "staging");
+        assert!(resolve(&meta("modules/x/main.tf", "modules/x", &[]), &[]).is_none());
+    }
+
+    #[test]
+    fn config_wins_and_overlaps_are_ambiguous() {
+        let cfgs = [
+            config("live", &["infra/**"], true),
+            config("shared", &["infra/shared/**"], false),
+        ];
+        let e = resolve(
+            &meta("infra/shared/main.tf", "infra/shared", &[("env", "dev")]),
+            &cfgs,
+        )
+        .expect("env");
+        assert_eq!(e.name, "live");
+        assert_eq!(e.conflicts, vec!["shared".to_string()]);
+    }
+}
