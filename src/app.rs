@@ -192,6 +192,16 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     }
     let report_started = std::time::Instant::now();
 
+    if let Some(wanted) = &args.env {
+        let wanted = crate::env::canonical(wanted)
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_else(|| wanted.to_ascii_lowercase());
+        outcome.report.findings.retain(|f| {
+            f.environment
+                .as_ref()
+                .is_some_and(|e| e.name.eq_ignore_ascii_case(&wanted))
+        });
+    }
     print_diagnostics(&outcome.report.diagnostics);
     let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
     let color = !args.no_color && std::io::stdout().is_terminal();

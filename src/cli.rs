@@ -70,6 +70,11 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',')]
     pub controls: Vec<String>,
 
+    /// Only report results for resources of this environment (production, staging,
+    /// development, test, sandbox, a configured name, or an alias such as prod).
+    #[arg(long)]
+    pub env: Option<String>,
+
     /// Only run these rules (ids or names, repeatable or comma-separated).
     #[arg(long = "rule", value_delimiter = ',')]
     pub rules: Vec<String>,

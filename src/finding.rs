@@ -1,7 +1,7 @@
 //! Results of rules: one per evaluated resource, whether it failed, passed or could
 //! not be decided. Passes are evidence that a control operated.
 
-use crate::model::{Location, Origin};
+use crate::model::{Environment, Location, Origin};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +108,8 @@ pub struct Finding {
     pub resource_type: String,
     pub message: String,
     pub origin: Origin,
+    /// The resource's environment and why, when it could be resolved.
+    pub environment: Option<Environment>,
     pub suppression: Option<Suppression>,
     /// Stable identity of this result across line moves: rule, resource, file.
     pub fingerprint: String,

@@ -80,6 +80,7 @@ impl<'a> Ctx<'a> {
             resource_type: resource.kind.clone(),
             message,
             origin: resource.origin.clone(),
+            environment: resource.environment.clone(),
             suppression: None,
             fingerprint,
         });
