@@ -331,3 +331,46 @@ fn heredoc_policy_is_text() {
         Some(&s("{\"Version\": \"2012-10-17\"}\n"))
     );
 }
+
+#[test]
+fn provider_default_tags_apply_to_resources() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "env" { default = "prod" }
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Environment = var.env, DataClassification = "internal" }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "x"
+  tags   = { DataClassification = "confidential" }
+}
+"#,
+    )
+    .expect("write");
+    let req = soc2scan::scan::ScanRequest {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    let o = soc2scan::scan::run(&req).expect("scan");
+    let b = &o.inventory.s3_buckets[0];
+    assert_eq!(
+        b.meta.tags.get("Environment").map(String::as_str),
+        Some("prod")
+    );
+    assert_eq!(
+        b.meta.tags.get("DataClassification").map(String::as_str),
+        Some("confidential")
+    );
+    let env = b
+        .meta
+        .environment
+        .as_ref()
+        .expect("environment from default tags");
+    assert!(env.production);
+    assert!(b.meta.is_sensitive());
+}

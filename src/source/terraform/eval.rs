@@ -11,7 +11,7 @@
 use super::functions::{self, FnCtx, FnError};
 use super::module::{body_attr, CallDecl, Expr, Module, ResourceDecl};
 use super::parse::{SourceFile, DUPLICATE_KEY_PREFIX};
-use super::resource::{Attr, Block as EvBlock, Body as EvBody, Mode, TfResource};
+use super::resource::{Attr, Block as EvBlock, Body as EvBody, Mode, TfProvider, TfResource};
 use crate::diagnostic::Diagnostic;
 use crate::model::value::{Unknown, Value, HOLE};
 use crate::model::ModuleCall;
@@ -143,6 +143,8 @@ impl<'s, 'a> Scope<'s, 'a> {
 /// What evaluating one root module produced.
 pub struct RootOutput {
     pub resources: Vec<TfResource>,
+    /// The root module's `provider` blocks, evaluated.
+    pub providers: Vec<TfProvider>,
     pub diagnostics: Vec<Diagnostic>,
     pub module_instances: usize,
     /// Evaluation errors that became unknowns, by message (for `--timings` detail).
@@ -189,6 +191,7 @@ impl<'a> Evaluator<'a> {
     /// return every resource instance, with module instances expanded.
     pub fn run(self, dir: &Path, root_vars: BTreeMap<String, Value>) -> RootOutput {
         let mut resources = Vec::new();
+        let mut providers = Vec::new();
         if let Some(module) = self.modules.get(dir) {
             let vars = module
                 .variables
@@ -213,9 +216,18 @@ impl<'a> Evaluator<'a> {
                 vars,
             );
             self.collect(&root, &mut resources);
+            for p in &module.providers {
+                let scope = Scope::new(&root);
+                providers.push(TfProvider {
+                    name: p.name.clone(),
+                    body: self.eval_body(&p.block.body, &scope, p.file, false),
+                    location: p.file.location(p.block.span()),
+                });
+            }
         }
         RootOutput {
             resources,
+            providers,
             diagnostics: self.diags.into_inner(),
             module_instances: self.instances.get(),
             unresolved: self.unresolved.into_inner(),

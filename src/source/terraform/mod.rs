@@ -38,6 +38,7 @@ pub struct RootResources {
     /// Root directory relative to its scanned path.
     pub root: String,
     pub resources: Vec<TfResource>,
+    pub providers: Vec<resource::TfProvider>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -138,6 +139,7 @@ pub fn scan<T: Send>(
                         value: per_root(RootResources {
                             root: root_rel,
                             resources: out.resources,
+                            providers: out.providers,
                         }),
                         diagnostics: out.diagnostics,
                         module_instances: out.module_instances,

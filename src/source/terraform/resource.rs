@@ -53,6 +53,29 @@ pub struct TfResource {
     pub root: String,
 }
 
+/// A root module's `provider` block, evaluated: environment rules read its account
+/// settings (`assume_role`, `allowed_account_ids`) and adapters its `default_tags`.
+#[derive(Clone, Debug)]
+pub struct TfProvider {
+    /// `aws`, `google`, ...
+    pub name: String,
+    pub body: Body,
+    pub location: Location,
+}
+
+impl TfProvider {
+    /// `default_tags { tags = {...} }` of an aws provider, when known.
+    pub fn default_tags(&self) -> BTreeMap<String, String> {
+        match self.body.nested(&["default_tags"]) {
+            Tri::Known(Some(b)) => match b.str_map("tags") {
+                Tri::Known(t) => t,
+                _ => BTreeMap::new(),
+            },
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
 impl Body {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.attrs.get(name).map(|a| &a.value)

@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub resources: &'a [TfResource],
+    /// `default_tags` of the root's aws provider(s), merged under each resource's tags.
+    pub default_tags: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -79,10 +81,10 @@ impl<'a> Ctx<'a> {
 
     /// Build the resource's `Meta`: address, tags, classification, origin.
     pub fn meta(&self, r: &TfResource, name_attr: Option<&str>) -> Meta {
-        let tags = match r.body.str_map("tags") {
-            Tri::Known(t) => t,
-            _ => BTreeMap::new(),
-        };
+        let mut tags = self.default_tags.clone();
+        if let Tri::Known(own) = r.body.str_map("tags") {
+            tags.extend(own);
+        }
         Meta {
             address: r.address.clone(),
             kind: r.rtype.clone(),
@@ -141,9 +143,16 @@ fn classify(settings: &Settings, tags: &BTreeMap<String, String>) -> Option<Clas
 /// Adapt one root module's resources into an inventory.
 pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagnostic>) {
     let mut inventory = Inventory::default();
+    let default_tags = root
+        .providers
+        .iter()
+        .filter(|p| p.name == "aws")
+        .flat_map(|p| p.default_tags())
+        .collect();
     let mut ctx = Ctx {
         settings,
         resources: &root.resources,
+        default_tags,
         diagnostics: Vec::new(),
     };
     s3::adapt(&mut ctx, &mut inventory);
