@@ -4,3 +4,4 @@ mod bad_input;
 mod evaluator;
 mod suppressions;
 mod cli;
+mod adapters;

@@ -4,9 +4,10 @@
 //! of AWS provider v4+ are joined to their bucket, legacy inline blocks are read too,
 //! and documented provider defaults become `Tri::Absent` so rules can apply them.
 
+mod iam;
 mod s3;
 
-use super::resource::TfResource;
+use super::resource::{Attr, TfResource};
 use super::RootResources;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -106,19 +107,23 @@ impl<'a> Ctx<'a> {
     /// Parse a policy attribute; a document that is not a policy is reported with its
     /// file and line and judged unknown.
     pub fn policy(&mut self, r: &TfResource, attr: &str) -> Tri<PolicyDocument> {
-        let Some(a) = r.body.attrs.get(attr) else {
+        match r.body.attrs.get(attr) {
+            Some(a) => self.policy_of(&r.address, attr, a),
+            None => Tri::Absent,
+        }
+    }
+
+    /// Parse a policy held in an attribute of a resource or nested block.
+    pub fn policy_of(&mut self, owner: &str, attr: &str, a: &Attr) -> Tri<PolicyDocument> {
+        if a.value.is_null() {
             return Tri::Absent;
-        };
+        }
         match PolicyDocument::from_value(&a.value) {
             Ok(Some(doc)) => Tri::Known(doc),
             Ok(None) => Tri::Unknown,
-            Err(e) if a.value.is_null() => {
-                let _ = e;
-                Tri::Absent
-            }
             Err(e) => {
                 self.diagnostics.push(
-                    Diagnostic::warning("invalid-policy", format!("{}.{attr}: {e}", r.address)).at(
+                    Diagnostic::warning("invalid-policy", format!("{owner}.{attr}: {e}")).at(
                         a.location.file.clone(),
                         Some(a.location.start_line),
                         Some(a.location.start_column),
@@ -156,5 +161,6 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
         diagnostics: Vec::new(),
     };
     s3::adapt(&mut ctx, &mut inventory);
+    iam::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
 }

@@ -1,0 +1,257 @@
+//! IAM: managed and inline identity policies with what they are attached to, role
+//! trust policies, users, and attachments of policies defined elsewhere (by ARN).
+//!
+//! Inline policies have three Terraform forms (`aws_iam_role_policy` and friends, and
+//! the `inline_policy` blocks of `aws_iam_role`); attachments four
+//! (`aws_iam_{role,user,group}_policy_attachment`, `aws_iam_policy_attachment`, and a
+//! role's `managed_policy_arns`). All of them land in the same model.
+
+use super::{Ctx, Target};
+use crate::model::iam::{IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
+use crate::model::value::HOLE;
+use crate::model::{Inventory, Tri, Value};
+use crate::source::terraform::resource::TfResource;
+
+/// The principal a `role`/`user`/`group` argument names: the managed resource's name
+/// when known, else its address, else the literal.
+fn principal(
+    ctx: &Ctx,
+    value: Option<&Value>,
+    rtype: &'static str,
+    make: fn(String) -> Principal,
+) -> Tri<Principal> {
+    match ctx.target(value, &[rtype], "name") {
+        Target::Resource(r) => Tri::Known(make(
+            r.body
+                .get("name")
+                .and_then(Value::to_tf_string)
+                .unwrap_or_else(|| r.address.clone()),
+        )),
+        Target::External(name) => Tri::Known(make(name)),
+        Target::Unknown => Tri::Unknown,
+    }
+}
+
+/// A policy ARN as far as it is known: literal, or a template whose only unknown part
+/// is the partition or account (`arn:${partition}:iam::aws:policy/AdministratorAccess`),
+/// normalised to the `aws` partition so rules can recognise AWS-managed policies.
+fn policy_arn(v: Option<&Value>) -> Tri<String> {
+    match v {
+        None | Some(Value::Null) => Tri::Absent,
+        Some(Value::String(s)) => Tri::Known(s.clone()),
+        Some(Value::Unknown(u)) => match &u.shape {
+            Some(shape) if shape.starts_with("arn:") && shape.contains(":iam::aws:policy/") => {
+                let tail = shape.split(":iam::aws:policy/").nth(1).unwrap_or_default();
+                if tail.contains(HOLE) {
+                    Tri::Unknown
+                } else {
+                    Tri::Known(format!("arn:aws:iam::aws:policy/{tail}"))
+                }
+            }
+            _ => Tri::Unknown,
+        },
+        Some(_) => Tri::Unknown,
+    }
+}
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    // Managed policies, with attachments found anywhere in the root.
+    let managed: Vec<&TfResource> = ctx.of_type("aws_iam_policy").collect();
+    let mut attachments: Vec<(
+        Option<&TfResource>,
+        &TfResource,
+        Tri<String>,
+        Tri<Principal>,
+    )> = Vec::new();
+    for (rtype, arg, kind, make) in [
+        (
+            "aws_iam_role_policy_attachment",
+            "role",
+            "aws_iam_role",
+            Principal::Role as fn(String) -> Principal,
+        ),
+        (
+            "aws_iam_user_policy_attachment",
+            "user",
+            "aws_iam_user",
+            Principal::User,
+        ),
+        (
+            "aws_iam_group_policy_attachment",
+            "group",
+            "aws_iam_group",
+            Principal::Group,
+        ),
+    ] {
+        for a in ctx.of_type(rtype) {
+            let target = match ctx.target(a.body.get("policy_arn"), &["aws_iam_policy"], "arn") {
+                Target::Resource(p) => Some(p),
+                _ => None,
+            };
+            let who = principal(ctx, a.body.get(arg), kind, make);
+            attachments.push((target, a, policy_arn(a.body.get("policy_arn")), who));
+        }
+    }
+    for a in ctx.of_type("aws_iam_policy_attachment") {
+        let target = match ctx.target(a.body.get("policy_arn"), &["aws_iam_policy"], "arn") {
+            Target::Resource(p) => Some(p),
+            _ => None,
+        };
+        for (arg, kind, make) in [
+            (
+                "roles",
+                "aws_iam_role",
+                Principal::Role as fn(String) -> Principal,
+            ),
+            ("users", "aws_iam_user", Principal::User),
+            ("groups", "aws_iam_group", Principal::Group),
+        ] {
+            match a.body.get(arg) {
+                Some(Value::List(items)) => {
+                    for item in items {
+                        let who = principal(ctx, Some(item), kind, make);
+                        attachments.push((target, a, policy_arn(a.body.get("policy_arn")), who));
+                    }
+                }
+                None | Some(Value::Null) => {}
+                Some(_) => attachments.push((
+                    target,
+                    a,
+                    policy_arn(a.body.get("policy_arn")),
+                    Tri::Unknown,
+                )),
+            }
+        }
+    }
+
+    for p in &managed {
+        let attached_to = attachments
+            .iter()
+            .filter(|(t, ..)| t.is_some_and(|t| t.address == p.address))
+            .filter_map(|(_, _, _, who)| who.known().cloned())
+            .collect();
+        let meta = ctx.meta(p, Some("name"));
+        inv.identity_policies.push(IdentityPolicy {
+            meta,
+            document: ctx.policy(p, "policy"),
+            attached_to,
+            inline: false,
+        });
+    }
+    // Attachments of policies not defined in this root (AWS-managed, other stacks).
+    for (target, a, arn, who) in &attachments {
+        if target.is_none() {
+            let meta = ctx.meta(a, None);
+            inv.policy_attachments.push(PolicyAttachment {
+                meta,
+                policy_arn: arn.clone(),
+                attached_to: who.clone(),
+            });
+        }
+    }
+
+    // Inline policies as separate resources.
+    for (rtype, arg, kind, make) in [
+        (
+            "aws_iam_role_policy",
+            "role",
+            "aws_iam_role",
+            Principal::Role as fn(String) -> Principal,
+        ),
+        (
+            "aws_iam_user_policy",
+            "user",
+            "aws_iam_user",
+            Principal::User,
+        ),
+        (
+            "aws_iam_group_policy",
+            "group",
+            "aws_iam_group",
+            Principal::Group,
+        ),
+    ] {
+        let list: Vec<&TfResource> = ctx.of_type(rtype).collect();
+        for r in list {
+            let who = principal(ctx, r.body.get(arg), kind, make);
+            let meta = ctx.meta(r, Some("name"));
+            inv.identity_policies.push(IdentityPolicy {
+                meta,
+                document: ctx.policy(r, "policy"),
+                attached_to: who.known().cloned().into_iter().collect(),
+                inline: true,
+            });
+        }
+    }
+
+    // Roles: trust policy, inline_policy blocks, managed_policy_arns.
+    let roles: Vec<&TfResource> = ctx.of_type("aws_iam_role").collect();
+    for r in roles {
+        let meta = ctx.meta(r, Some("name"));
+        let who = Principal::Role(meta.name.clone().unwrap_or_else(|| r.address.clone()));
+        for block in r.body.blocks("inline_policy") {
+            let Some(attr) = block.body.attrs.get("policy") else {
+                continue;
+            };
+            let document = ctx.policy_of(&r.address, "inline_policy.policy", attr);
+            if document.is_absent() {
+                continue;
+            }
+            inv.identity_policies.push(IdentityPolicy {
+                meta: meta.clone(),
+                document,
+                attached_to: vec![who.clone()],
+                inline: true,
+            });
+        }
+        match r.body.get("managed_policy_arns") {
+            Some(Value::List(arns)) => {
+                for arn in arns {
+                    inv.policy_attachments.push(PolicyAttachment {
+                        meta: meta.clone(),
+                        policy_arn: policy_arn(Some(arn)),
+                        attached_to: Tri::Known(who.clone()),
+                    });
+                }
+            }
+            Some(Value::Unknown(_)) => inv.policy_attachments.push(PolicyAttachment {
+                meta: meta.clone(),
+                policy_arn: Tri::Unknown,
+                attached_to: Tri::Known(who.clone()),
+            }),
+            _ => {}
+        }
+        let trust_policy = ctx.policy(r, "assume_role_policy");
+        inv.iam_roles.push(IamRole { meta, trust_policy });
+    }
+
+    // Users and the policies given to them directly.
+    let users: Vec<&TfResource> = ctx.of_type("aws_iam_user").collect();
+    for u in users {
+        let meta = ctx.meta(u, Some("name"));
+        let name = meta.name.clone().unwrap_or_else(|| u.address.clone());
+        let mut direct: Vec<String> = inv
+            .identity_policies
+            .iter()
+            .filter(|p| p.attached_to.contains(&Principal::User(name.clone())))
+            .map(|p| p.meta.address.clone())
+            .collect();
+        direct.extend(
+            inv.policy_attachments
+                .iter()
+                .filter(|a| a.attached_to == Tri::Known(Principal::User(name.clone())))
+                .map(|a| {
+                    a.policy_arn
+                        .known()
+                        .cloned()
+                        .unwrap_or_else(|| a.meta.address.clone())
+                }),
+        );
+        direct.sort();
+        direct.dedup();
+        inv.iam_users.push(IamUser {
+            meta,
+            direct_policies: direct,
+        });
+    }
+}
