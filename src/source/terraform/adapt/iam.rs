@@ -54,15 +54,19 @@ fn policy_arn(v: Option<&Value>) -> Tri<String> {
     }
 }
 
+/// An attachment resource: the managed policy it attaches when that policy is in this
+/// root, the attachment itself, the policy ARN as written, and to whom.
+type Attachment<'a> = (
+    Option<&'a TfResource>,
+    &'a TfResource,
+    Tri<String>,
+    Tri<Principal>,
+);
+
 pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
     // Managed policies, with attachments found anywhere in the root.
     let managed: Vec<&TfResource> = ctx.of_type("aws_iam_policy").collect();
-    let mut attachments: Vec<(
-        Option<&TfResource>,
-        &TfResource,
-        Tri<String>,
-        Tri<Principal>,
-    )> = Vec::new();
+    let mut attachments: Vec<Attachment> = Vec::new();
     for (rtype, arg, kind, make) in [
         (
             "aws_iam_role_policy_attachment",
