@@ -3,6 +3,7 @@
 //! Grown by resource kind, never by source: a rule does not know whether a value came
 //! from HCL or from an AWS API.
 
+pub mod account;
 mod attr;
 pub mod cloudfront;
 pub mod ec2;
@@ -39,6 +40,9 @@ pub struct Inventory {
     pub db_parameter_groups: Vec<rds::DbParameterGroup>,
     pub ebs_volumes: Vec<ec2::EbsVolume>,
     pub ebs_default_encryption: Vec<ec2::EbsDefaultEncryption>,
+    pub s3_account_public_access_blocks: Vec<account::S3AccountPublicAccessBlock>,
+    pub iam_access_keys: Vec<account::IamAccessKey>,
+    pub credential_reports: Vec<account::CredentialReport>,
 }
 
 impl Inventory {
@@ -58,6 +62,9 @@ impl Inventory {
             db_parameter_groups,
             ebs_volumes,
             ebs_default_encryption,
+            s3_account_public_access_blocks,
+            iam_access_keys,
+            credential_reports,
         } = self;
         let mut out: Vec<&mut Meta> = Vec::new();
         out.extend(s3_buckets.iter_mut().map(|r| &mut r.meta));
@@ -72,6 +79,9 @@ impl Inventory {
         out.extend(db_parameter_groups.iter_mut().map(|r| &mut r.meta));
         out.extend(ebs_volumes.iter_mut().map(|r| &mut r.meta));
         out.extend(ebs_default_encryption.iter_mut().map(|r| &mut r.meta));
+        out.extend(s3_account_public_access_blocks.iter_mut().map(|r| &mut r.meta));
+        out.extend(iam_access_keys.iter_mut().map(|r| &mut r.meta));
+        out.extend(credential_reports.iter_mut().map(|r| &mut r.meta));
         out
     }
 
@@ -90,6 +100,9 @@ impl Inventory {
             db_parameter_groups,
             ebs_volumes,
             ebs_default_encryption,
+            s3_account_public_access_blocks,
+            iam_access_keys,
+            credential_reports,
         } = other;
         self.s3_buckets.extend(s3_buckets);
         self.kms_keys.extend(kms_keys);
@@ -104,5 +117,8 @@ impl Inventory {
         self.db_parameter_groups.extend(db_parameter_groups);
         self.ebs_volumes.extend(ebs_volumes);
         self.ebs_default_encryption.extend(ebs_default_encryption);
+        self.s3_account_public_access_blocks.extend(s3_account_public_access_blocks);
+        self.iam_access_keys.extend(iam_access_keys);
+        self.credential_reports.extend(credential_reports);
     }
 }

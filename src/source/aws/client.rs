@@ -1,0 +1,169 @@
+//! Client setup: one base configuration from aws-config's default chain (or the
+//! profile, role and endpoint asked for), and a factory that builds every service
+//! client from it with the read-only guard, adaptive retries and timeouts attached.
+
+use super::guard::ReadOnlyGuard;
+use super::{AwsError, AwsOptions, Tuning};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Session name for `--assume-role`, visible in the target account's CloudTrail.
+const SESSION_NAME: &str = "soc2scan";
+
+/// Distinguishes the retry partitions of concurrent sweeps in one process: the SDK
+/// keeps adaptive-retry rate limiters per partition name, process-wide, and one
+/// sweep's throttling must not slow another down.
+static SWEEP_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Builds the clients of one sweep. Every client it builds carries the same
+/// [`ReadOnlyGuard`], so [`ClientFactory::calls`] counts the whole sweep.
+#[derive(Clone, Debug)]
+pub struct ClientFactory {
+    base: SdkConfig,
+    path_style: bool,
+    guard: ReadOnlyGuard,
+    partition: String,
+}
+
+macro_rules! client {
+    ($(#[$doc:meta])* $fn:ident, $krate:ident) => {
+        $(#[$doc])*
+        pub fn $fn(&self, region: &str) -> $krate::Client {
+            let conf = $krate::config::Builder::from(&self.base)
+                .region(Region::new(region.to_string()))
+                .interceptor(self.guard.clone())
+                .retry_partition($krate::config::retry::RetryPartition::new(format!(
+                    "{}-{}",
+                    self.partition,
+                    stringify!($fn)
+                )))
+                .build();
+            $krate::Client::from_conf(conf)
+        }
+    };
+}
+
+impl ClientFactory {
+    /// Loads credentials and region, assumes the role if asked, and checks that
+    /// credentials can be obtained: their absence is the one failure that stops a
+    /// sweep before it starts.
+    pub async fn new(opts: &AwsOptions, tuning: &Tuning) -> Result<ClientFactory, AwsError> {
+        let retry = RetryConfig::adaptive()
+            .with_max_attempts(tuning.max_attempts)
+            .with_initial_backoff(tuning.initial_backoff)
+            .with_max_backoff(tuning.max_backoff);
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(tuning.connect_timeout)
+            .operation_attempt_timeout(tuning.attempt_timeout)
+            .operation_timeout(tuning.operation_timeout)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry)
+            .timeout_config(timeouts);
+        if let Some(profile) = &opts.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = opts.regions.first() {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &opts.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(credentials) = &tuning.credentials {
+            loader = loader.credentials_provider(credentials.clone());
+        }
+        let mut base = loader.load().await;
+
+        if let Some(role_arn) = &opts.assume_role {
+            let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+                .session_name(SESSION_NAME)
+                .configure(&base);
+            if let Some(external_id) = &opts.external_id {
+                builder = builder.external_id(external_id);
+            }
+            let provider = builder.build().await;
+            base = base
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
+        }
+
+        let Some(provider) = base.credentials_provider() else {
+            return Err(AwsError::NoCredentials(
+                "no credentials provider is configured".into(),
+            ));
+        };
+        if let Err(e) = provider.provide_credentials().await {
+            let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+            return Err(match &opts.assume_role {
+                Some(role) => AwsError::AssumeRole {
+                    role: role.clone(),
+                    detail,
+                },
+                None => AwsError::NoCredentials(detail),
+            });
+        }
+
+        let seq = SWEEP_SEQ.fetch_add(1, Ordering::Relaxed);
+        Ok(ClientFactory {
+            base,
+            path_style: opts.endpoint_url.is_some(),
+            guard: ReadOnlyGuard::new(),
+            partition: format!("soc2scan-{}-{seq}", std::process::id()),
+        })
+    }
+
+    /// The region the default chain (or the first `--region`) resolved, if any.
+    pub fn default_region(&self) -> Option<&str> {
+        self.base.region().map(Region::as_ref)
+    }
+
+    /// Whether an endpoint URL replaces AWS's endpoints (an emulator).
+    pub fn custom_endpoint(&self) -> bool {
+        self.path_style
+    }
+
+    /// Operations sent so far by every client of this factory.
+    pub fn calls(&self) -> u64 {
+        self.guard.calls()
+    }
+
+    /// S3, with path-style addressing when an endpoint URL is given: emulators on
+    /// one host cannot serve `bucket.host` virtual-host names.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .interceptor(self.guard.clone())
+            .retry_partition(aws_sdk_s3::config::retry::RetryPartition::new(format!(
+                "{}-s3",
+                self.partition
+            )))
+            .force_path_style(self.path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    client!(sts, aws_sdk_sts);
+    client!(
+        /// S3 Control, for the account-level public access block.
+        s3control,
+        aws_sdk_s3control
+    );
+    client!(kms, aws_sdk_kms);
+    client!(iam, aws_sdk_iam);
+    client!(rds, aws_sdk_rds);
+    client!(elbv2, aws_sdk_elasticloadbalancingv2);
+    client!(
+        /// Classic load balancers.
+        elb,
+        aws_sdk_elasticloadbalancing
+    );
+    client!(cloudfront, aws_sdk_cloudfront);
+    client!(dynamodb, aws_sdk_dynamodb);
+    client!(sqs, aws_sdk_sqs);
+    client!(sns, aws_sdk_sns);
+    client!(ec2, aws_sdk_ec2);
+}
