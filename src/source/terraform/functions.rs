@@ -365,7 +365,16 @@ fn equal(a: &Value, b: &Value) -> Option<bool> {
 struct Shaped {
     text: String,
     unknown: Option<Unknown>,
+    /// What each hole of `text` stands for, in order (up to [`MAX_HOLES`]), so that
+    /// a rendered JSON template can put every unknown back where it was.
+    holes: Vec<Value>,
+    /// Whether a hole stands for an unknown stretch of template output (a directive
+    /// over an unknown) rather than one value.
+    gaps: bool,
 }
+
+/// Most holes whose values a [`Shaped`] string remembers.
+const MAX_HOLES: usize = 10_000;
 
 impl Shaped {
     fn push_str(&mut self, s: &str) -> Result<(), Stop> {
@@ -378,18 +387,24 @@ impl Shaped {
 
     /// Append an unknown part: its own shape if it has one, else a hole.
     fn push_unknown(&mut self, v: &Value) -> Result<(), Stop> {
+        let piece = Value::unknown_from([v]);
         let acc = self.unknown.get_or_insert_with(Unknown::default);
-        if let Value::Unknown(u) = Value::unknown_from([v]) {
-            acc.refs.extend(u.refs);
+        if let Value::Unknown(u) = &piece {
+            acc.refs.extend(u.refs.iter().cloned());
             acc.unresolved |= u.unresolved;
         }
-        match v {
+        let (text, holes) = match v {
             Value::Unknown(u) if u.shape.is_some() => {
                 let shape = u.shape.clone().unwrap_or_default();
-                self.push_str(&shape)
+                let n = shape.chars().filter(|c| *c == HOLE).count();
+                (shape, vec![piece; n])
             }
-            _ => self.push_str(HOLE.encode_utf8(&mut [0; 4])),
+            _ => (HOLE.to_string(), vec![v.clone()]),
+        };
+        if self.holes.len() + holes.len() <= MAX_HOLES {
+            self.holes.extend(holes);
         }
+        self.push_str(&text)
     }
 
     /// Append a value as string templates do: primitives convert, unknowns are holes.

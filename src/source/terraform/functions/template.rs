@@ -9,7 +9,7 @@
 use super::{
     fail, is_internal_key, resource_address, unknown_of, FnCtx, FnError, Out, Shaped, Stop,
 };
-use crate::model::value::{Unknown, Value};
+use crate::model::value::{Unknown, Value, HOLE};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 use std::cell::Cell;
@@ -149,7 +149,98 @@ pub(super) fn render(text: &str, vars: &BTreeMap<String, Value>, ctx: &FnCtx) ->
         locals: Vec::new(),
         budget: &budget,
     };
-    env.template(&template)
+    let els: Vec<&Element> = template.iter().collect();
+    if let [Element::Interpolation(i)] = els.as_slice() {
+        return env.eval(&i.expr);
+    }
+    let mut out = Shaped::default();
+    env.render(&lower(&template, false, false), &mut out)?;
+    Ok(json_document(&out).unwrap_or_else(|| out.finish()))
+}
+
+/// First of the numbers standing in for holes while a rendered template is parsed
+/// as JSON: 20 digits, valid both inside a JSON string and as a bare JSON value.
+const PLACEHOLDER_BASE: u64 = 17_000_000_000_000_000_000;
+/// The fixed prefix of every placeholder (the base without its last four digits).
+const PLACEHOLDER_PREFIX: &str = "1700000000000000";
+
+/// A rendered template that is a JSON document with unknown parts (an IAM policy
+/// template with an interpolated ARN) as [`Value::Json`], every unknown in its
+/// place, so that policy rules see the document's structure. `None` when the
+/// text is not such a document.
+fn json_document(out: &Shaped) -> Option<Value> {
+    let start = out.text.trim_start().chars().next()?;
+    if out.unknown.is_none()
+        || out.gaps
+        || !matches!(start, '{' | '[')
+        || out.text.contains(PLACEHOLDER_PREFIX)
+        || out.text.chars().filter(|c| *c == HOLE).count() != out.holes.len()
+    {
+        return None;
+    }
+    let mut text = String::with_capacity(out.text.len() + 20 * out.holes.len());
+    let mut next = 0u64;
+    for c in out.text.chars() {
+        if c == HOLE {
+            text.push_str(&(PLACEHOLDER_BASE + next).to_string());
+            next += 1;
+        } else {
+            text.push(c);
+        }
+    }
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(Value::Json(Box::new(fill_holes(&json, &out.holes)?)))
+}
+
+/// Convert parsed JSON back, replacing placeholders by the holes' values; `None`
+/// when a hole is in an object key (the document's keys would be unknown).
+fn fill_holes(json: &serde_json::Value, holes: &[Value]) -> Option<Value> {
+    let hole = |n: u64| {
+        n.checked_sub(PLACEHOLDER_BASE)
+            .and_then(|i| holes.get(usize::try_from(i).ok()?))
+    };
+    Some(match json {
+        serde_json::Value::Number(n) => match n.as_u64().and_then(hole) {
+            // A jsonencode'd value inserted bare is its structure.
+            Some(Value::Json(inner)) => (**inner).clone(),
+            Some(v) => v.clone(),
+            None => Value::from_json(json),
+        },
+        serde_json::Value::String(s) if s.contains(PLACEHOLDER_PREFIX) => {
+            let mut parts = Shaped::default();
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find(PLACEHOLDER_PREFIX) {
+                let digits = rest.get(i..i + 20)?;
+                let v = digits.parse::<u64>().ok().and_then(hole)?;
+                parts.push_str(&rest[..i]).ok()?;
+                parts.push_unknown(v).ok()?;
+                rest = &rest[i + 20..];
+            }
+            parts.push_str(rest).ok()?;
+            match (parts.text.as_str(), parts.holes.as_slice()) {
+                // The whole string is one unknown: keep it as it was.
+                (t, [only]) if t.chars().eq([HOLE]) => only.clone(),
+                _ => parts.finish(),
+            }
+        }
+        serde_json::Value::Array(items) => Value::List(
+            items
+                .iter()
+                .map(|v| fill_holes(v, holes))
+                .collect::<Option<_>>()?,
+        ),
+        serde_json::Value::Object(map) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in map {
+                if k.contains(PLACEHOLDER_PREFIX) {
+                    return None;
+                }
+                out.insert(k.clone(), fill_holes(v, holes)?);
+            }
+            Value::Map(out)
+        }
+        other => Value::from_json(other),
+    })
 }
 
 /// `templatestring(template, vars)`: like `templatefile` with the template given as
@@ -231,7 +322,10 @@ impl<'a> Env<'a> {
                     match c.to_tf_bool() {
                         Some(true) => self.render(then, out)?,
                         Some(false) => self.render(otherwise, out)?,
-                        None if c.contains_unknown() => out.push_unknown(&c)?,
+                        None if c.contains_unknown() => {
+                            out.gaps = true;
+                            out.push_unknown(&c)?;
+                        }
                         None => {
                             return Err(fail(format!("condition is {}, not a bool", c.type_name())))
                         }
@@ -245,6 +339,7 @@ impl<'a> Env<'a> {
                 } => {
                     let c = self.eval(coll)?;
                     let Some(items) = iterate(&c)? else {
+                        out.gaps = true;
                         out.push_unknown(&c)?;
                         continue;
                     };
@@ -707,6 +802,40 @@ mod tests {
         let doc = render("${jsonencode({Resource = bucket})}", vars);
         assert!(matches!(doc, Value::Json(_)));
         assert!(ok("templatestring", &[s("x"), Value::unresolved()]).is_unknown());
+    }
+
+    #[test]
+    fn json_templates_keep_their_structure() {
+        let arn = Value::reference("aws_s3_bucket.b.arn".into());
+        let actions = Value::Json(Box::new(list(&[s("s3:GetObject"), Value::unresolved()])));
+        let vars = map(&[
+            ("bucket", arn.clone()),
+            ("actions", actions),
+            ("n", Value::unresolved()),
+        ]);
+        let doc = render(
+            r#"{"Statement":[{"Effect":"Allow","Action":${actions},"Resource":["${bucket}/*","${bucket}"],"Max":${n}}]}"#,
+            vars.clone(),
+        );
+        let want = map(&[(
+            "Statement",
+            list(&[map(&[
+                ("Action", list(&[s("s3:GetObject"), Value::unresolved()])),
+                ("Effect", s("Allow")),
+                ("Max", Value::unresolved()),
+                (
+                    "Resource",
+                    list(&[shaped("\u{FFFC}/*", &["aws_s3_bucket.b.arn"]), arn]),
+                ),
+            ])]),
+        )]);
+        assert_eq!(doc, Value::Json(Box::new(want)));
+        // A directive over an unknown stands for any text, not one value.
+        assert!(render("[%{ if n }1%{ endif }]", vars.clone()).is_unknown());
+        // Not JSON, or an unknown key: a shaped string.
+        assert!(render("x ${bucket}", vars.clone()).is_unknown());
+        assert!(render(r#"{"${bucket}": 1}"#, vars.clone()).is_unknown());
+        assert!(render(r#"{"a": "${bucket}""#, vars).is_unknown());
     }
 
     #[test]
