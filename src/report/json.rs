@@ -1,0 +1,356 @@
+//! The JSON report: every result (passes, unknowns and suppressed failures too), the
+//! summary, diagnostics and counters, under a versioned schema documented in
+//! `docs/json-schema.md`. The structs below are the schema: a field is renamed or
+//! removed only with a new schema version; fields may be added within a version.
+
+use super::summary::{self, Counts};
+use super::ScanReport;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::finding::{Finding, Status, Suppression};
+use crate::model::{Environment, Location, ModuleCall, Origin};
+use crate::rules::meta::RuleMeta;
+use serde::Serialize;
+
+/// Schema identifier; bump the suffix on any incompatible change.
+pub const SCHEMA: &str = "soc2scan/report/v1";
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    tool: Tool,
+    scanned_paths: &'a [String],
+    /// Some source failed (an error diagnostic): something was not seen.
+    incomplete: bool,
+    summary: Summary,
+    rules: Vec<Rule<'a>>,
+    results: Vec<ResultJson<'a>>,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+    stats: Stats,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+}
+
+/// The rules that produced results, so a consumer can label them without the catalogue.
+#[derive(Serialize)]
+struct Rule<'a> {
+    id: &'a str,
+    name: &'a str,
+    title: &'a str,
+    severity: &'static str,
+    controls: &'a [String],
+    help_uri: String,
+}
+
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    rule_id: &'a str,
+    rule_name: &'a str,
+    status: &'static str,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity_reason: Option<&'a str>,
+    controls: &'a [String],
+    resource: &'a str,
+    resource_type: &'a str,
+    message: &'a str,
+    fingerprint: &'a str,
+    /// `terraform` or `aws`: which of `location`/`module_calls` or `origin` is present.
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root_module: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    module_calls: Option<Vec<ModuleCallJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<LiveOrigin<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<EnvironmentJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<SuppressionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    file: &'a str,
+    start_line: usize,
+    end_line: usize,
+    start_column: usize,
+    end_column: usize,
+}
+
+impl<'a> From<&'a Location> for LocationJson<'a> {
+    fn from(l: &'a Location) -> LocationJson<'a> {
+        LocationJson {
+            file: &l.file,
+            start_line: l.start_line,
+            end_line: l.end_line,
+            start_column: l.start_column,
+            end_column: l.end_column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ModuleCallJson<'a> {
+    address: &'a str,
+    location: LocationJson<'a>,
+}
+
+impl<'a> From<&'a ModuleCall> for ModuleCallJson<'a> {
+    fn from(m: &'a ModuleCall) -> ModuleCallJson<'a> {
+        ModuleCallJson {
+            address: &m.address,
+            location: (&m.location).into(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LiveOrigin<'a> {
+    account: Option<&'a str>,
+    region: &'a str,
+    /// The resource's ARN: live results are addressed by it.
+    arn: Option<&'a str>,
+    operation: &'a str,
+}
+
+#[derive(Serialize)]
+struct EnvironmentJson<'a> {
+    name: &'a str,
+    production: bool,
+    because: &'a str,
+    conflicts: &'a [String],
+}
+
+impl<'a> From<&'a Environment> for EnvironmentJson<'a> {
+    fn from(e: &'a Environment) -> EnvironmentJson<'a> {
+        EnvironmentJson {
+            name: &e.name,
+            production: e.production,
+            because: &e.because,
+            conflicts: &e.conflicts,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SuppressionJson<'a> {
+    kind: &'a str,
+    source: &'a str,
+    reason: Option<&'a str>,
+    until: Option<&'a str>,
+    location: Option<LocationJson<'a>>,
+}
+
+impl<'a> From<&'a Suppression> for SuppressionJson<'a> {
+    fn from(s: &'a Suppression) -> SuppressionJson<'a> {
+        SuppressionJson {
+            kind: &s.kind,
+            source: &s.source,
+            reason: s.reason.as_deref(),
+            until: s.until.as_deref(),
+            location: s.location.as_ref().map(Into::into),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StatusCounts {
+    fail: usize,
+    pass: usize,
+    unknown: usize,
+    suppressed: usize,
+}
+
+impl From<Counts> for StatusCounts {
+    fn from(c: Counts) -> StatusCounts {
+        StatusCounts {
+            fail: c.fail,
+            pass: c.pass,
+            unknown: c.unknown,
+            suppressed: c.suppressed,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    results: usize,
+    by_status: StatusCounts,
+    /// Failing (not suppressed) results per severity; every severity is present.
+    failures_by_severity: serde_json::Map<String, serde_json::Value>,
+    controls: Vec<ControlJson>,
+}
+
+#[derive(Serialize)]
+struct ControlJson {
+    control: String,
+    /// Distinct resources, each in the column of its worst result for the control.
+    resources: StatusCounts,
+    results: StatusCounts,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    level: &'static str,
+    code: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
+    fn from(d: &'a Diagnostic) -> DiagnosticJson<'a> {
+        DiagnosticJson {
+            level: match d.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+            },
+            code: d.code,
+            file: d.file.as_deref(),
+            line: d.line,
+            column: d.column,
+            message: &d.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Stats {
+    files: usize,
+    bytes: u64,
+    root_modules: usize,
+    module_instances: usize,
+    resources: usize,
+    attributes: usize,
+    unknown_attributes: usize,
+    unresolved_attributes: usize,
+}
+
+impl From<&super::Stats> for Stats {
+    fn from(s: &super::Stats) -> Stats {
+        Stats {
+            files: s.files,
+            bytes: s.bytes,
+            root_modules: s.root_modules,
+            module_instances: s.module_instances,
+            resources: s.resources,
+            attributes: s.attributes,
+            unknown_attributes: s.unknown_attributes,
+            unresolved_attributes: s.unresolved_attributes,
+        }
+    }
+}
+
+fn result(f: &Finding) -> ResultJson<'_> {
+    let mut r = ResultJson {
+        rule_id: f.rule_id,
+        rule_name: f.rule_name,
+        status: f.status.as_str(),
+        severity: f.severity.as_str(),
+        severity_reason: f.severity_reason.as_deref(),
+        controls: f.controls,
+        resource: &f.resource,
+        resource_type: &f.resource_type,
+        message: &f.message,
+        fingerprint: &f.fingerprint,
+        source: "terraform",
+        root_module: None,
+        location: None,
+        module_calls: None,
+        origin: None,
+        environment: f.environment.as_ref().map(Into::into),
+        // A suppression recorded on a result that is no longer suppressed (it cannot
+        // happen today) would contradict the status; only suppressed results carry it.
+        suppression: match f.status {
+            Status::Suppressed => f.suppression.as_ref().map(Into::into),
+            _ => None,
+        },
+    };
+    match &f.origin {
+        Origin::Terraform {
+            root,
+            location,
+            module_calls,
+        } => {
+            r.root_module = Some(root);
+            r.location = Some(location.into());
+            r.module_calls = Some(module_calls.iter().map(Into::into).collect());
+        }
+        Origin::Aws {
+            account,
+            region,
+            operation,
+        } => {
+            r.source = "aws";
+            r.origin = Some(LiveOrigin {
+                account: account.as_deref(),
+                region,
+                arn: f
+                    .resource
+                    .starts_with("arn:")
+                    .then_some(f.resource.as_str()),
+                operation,
+            });
+        }
+    }
+    r
+}
+
+pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
+    let findings: Vec<&Finding> = report.findings.iter().collect();
+    let summary = Summary {
+        results: report.findings.len(),
+        by_status: summary::by_status(&report.findings).into(),
+        failures_by_severity: summary::failures_by_severity(&report.findings)
+            .into_iter()
+            .map(|(s, n)| (s.as_str().to_string(), n.into()))
+            .collect(),
+        controls: summary::per_control(&report.findings)
+            .into_iter()
+            .map(|c| ControlJson {
+                control: c.control,
+                resources: c.resources.into(),
+                results: c.results.into(),
+            })
+            .collect(),
+    };
+    let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+    diagnostics.sort();
+    let doc = Report {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "soc2scan",
+            version: env!("CARGO_PKG_VERSION"),
+            information_uri: super::sarif::INFORMATION_URI,
+        },
+        scanned_paths: &report.scanned_paths,
+        incomplete: report.incomplete(),
+        summary,
+        rules: summary::rules_for(catalogue, &findings)
+            .into_iter()
+            .map(|m| Rule {
+                id: &m.id,
+                name: &m.name,
+                title: &m.title,
+                severity: m.severity.as_str(),
+                controls: &m.controls,
+                help_uri: super::sarif::help_uri(&m.id),
+            })
+            .collect(),
+        results: report.findings.iter().map(result).collect(),
+        diagnostics: diagnostics.into_iter().map(Into::into).collect(),
+        stats: (&report.stats).into(),
+    };
+    // Serializing these plain structs cannot fail (string keys, no non-finite floats).
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
