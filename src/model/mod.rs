@@ -4,13 +4,18 @@
 //! from HCL or from an AWS API.
 
 pub mod account;
+pub mod apigw;
 mod attr;
 pub mod cloudfront;
+pub mod db_tls;
 pub mod ec2;
+pub mod elasticache_tls;
 pub mod iam;
 pub mod kms;
 pub mod lb;
 mod meta;
+pub mod msk;
+pub mod opensearch_tls;
 pub mod policy;
 pub mod rds;
 pub mod s3;
@@ -36,6 +41,12 @@ pub struct Inventory {
     pub iam_users: Vec<iam::IamUser>,
     pub lb_listeners: Vec<lb::LbListener>,
     pub cloudfront_distributions: Vec<cloudfront::CloudFrontDistribution>,
+    pub apigw_domains: Vec<apigw::ApiGatewayDomain>,
+    pub msk_clusters: Vec<msk::MskCluster>,
+    pub db_transit: Vec<db_tls::DbTransit>,
+    pub redshift_transit: Vec<db_tls::RedshiftTransit>,
+    pub elasticache_transit: Vec<elasticache_tls::ElastiCacheTransit>,
+    pub opensearch_transit: Vec<opensearch_tls::OpenSearchTransit>,
     pub db_instances: Vec<rds::DbInstance>,
     pub db_parameter_groups: Vec<rds::DbParameterGroup>,
     pub ebs_volumes: Vec<ec2::EbsVolume>,
@@ -58,6 +69,12 @@ impl Inventory {
             iam_users,
             lb_listeners,
             cloudfront_distributions,
+            apigw_domains,
+            msk_clusters,
+            db_transit,
+            redshift_transit,
+            elasticache_transit,
+            opensearch_transit,
             db_instances,
             db_parameter_groups,
             ebs_volumes,
@@ -75,6 +92,12 @@ impl Inventory {
         out.extend(iam_users.iter_mut().map(|r| &mut r.meta));
         out.extend(lb_listeners.iter_mut().map(|r| &mut r.meta));
         out.extend(cloudfront_distributions.iter_mut().map(|r| &mut r.meta));
+        out.extend(apigw_domains.iter_mut().map(|r| &mut r.meta));
+        out.extend(msk_clusters.iter_mut().map(|r| &mut r.meta));
+        out.extend(db_transit.iter_mut().map(|r| &mut r.meta));
+        out.extend(redshift_transit.iter_mut().map(|r| &mut r.meta));
+        out.extend(elasticache_transit.iter_mut().map(|r| &mut r.meta));
+        out.extend(opensearch_transit.iter_mut().map(|r| &mut r.meta));
         out.extend(db_instances.iter_mut().map(|r| &mut r.meta));
         out.extend(db_parameter_groups.iter_mut().map(|r| &mut r.meta));
         out.extend(ebs_volumes.iter_mut().map(|r| &mut r.meta));
@@ -96,6 +119,12 @@ impl Inventory {
             iam_users,
             lb_listeners,
             cloudfront_distributions,
+            apigw_domains,
+            msk_clusters,
+            db_transit,
+            redshift_transit,
+            elasticache_transit,
+            opensearch_transit,
             db_instances,
             db_parameter_groups,
             ebs_volumes,
@@ -113,6 +142,12 @@ impl Inventory {
         self.lb_listeners.extend(lb_listeners);
         self.cloudfront_distributions
             .extend(cloudfront_distributions);
+        self.apigw_domains.extend(apigw_domains);
+        self.msk_clusters.extend(msk_clusters);
+        self.db_transit.extend(db_transit);
+        self.redshift_transit.extend(redshift_transit);
+        self.elasticache_transit.extend(elasticache_transit);
+        self.opensearch_transit.extend(opensearch_transit);
         self.db_instances.extend(db_instances);
         self.db_parameter_groups.extend(db_parameter_groups);
         self.ebs_volumes.extend(ebs_volumes);

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod enc;
 pub mod meta;
+pub mod tls;
 
 use crate::config::Settings;
 use crate::finding::Finding;
@@ -20,10 +21,11 @@ pub struct Rule {
 }
 
 /// Every implemented rule, by id. Keep sorted.
-pub static REGISTRY: &[Rule] = &[Rule {
-    id: "ENC001",
-    check: enc::enc001::check,
-}];
+pub static REGISTRY: &[Rule] = &[
+    Rule { id: "ENC001", check: enc::enc001::check },
+    Rule { id: "TLS002", check: tls::tls002::check },
+    Rule { id: "TLS003", check: tls::tls003::check },
+];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.
 pub fn run(inventory: &Inventory, settings: &Settings) -> Result<Vec<Finding>, String> {

@@ -6,6 +6,13 @@
 
 mod iam;
 mod s3;
+mod lb;
+mod cloudfront;
+mod apigw;
+mod msk;
+mod db_tls;
+mod elasticache_tls;
+mod opensearch_tls;
 
 use super::resource::{Attr, TfResource};
 use super::RootResources;
@@ -161,6 +168,13 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
         diagnostics: Vec::new(),
     };
     s3::adapt(&mut ctx, &mut inventory);
+    lb::adapt(&mut ctx, &mut inventory);
+    cloudfront::adapt(&mut ctx, &mut inventory);
+    apigw::adapt(&mut ctx, &mut inventory);
+    msk::adapt(&mut ctx, &mut inventory);
+    db_tls::adapt(&mut ctx, &mut inventory);
+    elasticache_tls::adapt(&mut ctx, &mut inventory);
+    opensearch_tls::adapt(&mut ctx, &mut inventory);
     iam::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
 }

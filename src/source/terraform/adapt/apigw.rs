@@ -1,0 +1,27 @@
+//! API Gateway custom domain names: `aws_api_gateway_domain_name` (REST) and
+//! `aws_apigatewayv2_domain_name` (HTTP/WebSocket, policy inside
+//! `domain_name_configuration`).
+
+use super::Ctx;
+use crate::model::apigw::ApiGatewayDomain;
+use crate::model::{Inventory, Tri};
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    for d in ctx.of_type("aws_api_gateway_domain_name") {
+        inv.apigw_domains.push(ApiGatewayDomain {
+            meta: ctx.meta(d, Some("domain_name")),
+            security_policy: d.body.str("security_policy"),
+        });
+    }
+    for d in ctx.of_type("aws_apigatewayv2_domain_name") {
+        let security_policy = match d.body.nested(&["domain_name_configuration"]) {
+            Tri::Known(Some(c)) => c.str("security_policy"),
+            Tri::Unknown => Tri::Unknown,
+            Tri::Known(None) | Tri::Absent => Tri::Absent,
+        };
+        inv.apigw_domains.push(ApiGatewayDomain {
+            meta: ctx.meta(d, Some("domain_name")),
+            security_policy,
+        });
+    }
+}

@@ -1,0 +1,35 @@
+//! OpenSearch and Elasticsearch domains: endpoint HTTPS enforcement, endpoint TLS
+//! policy and node-to-node encryption.
+
+use super::Ctx;
+use crate::model::opensearch_tls::OpenSearchTransit;
+use crate::model::{Inventory, Tri};
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    for rtype in ["aws_opensearch_domain", "aws_elasticsearch_domain"] {
+        for d in ctx.of_type(rtype) {
+            let (enforce_https, tls_security_policy) =
+                match d.body.nested(&["domain_endpoint_options"]) {
+                    // The provider's schema default: a written block without
+                    // `enforce_https` sends `true`.
+                    Tri::Known(Some(o)) => (
+                        o.bool("enforce_https").or_default_value(true),
+                        o.str("tls_security_policy"),
+                    ),
+                    Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+                    Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
+                };
+            let node_to_node = match d.body.nested(&["node_to_node_encryption"]) {
+                Tri::Known(Some(n)) => n.bool("enabled"),
+                Tri::Unknown => Tri::Unknown,
+                Tri::Known(None) | Tri::Absent => Tri::Absent,
+            };
+            inv.opensearch_transit.push(OpenSearchTransit {
+                meta: ctx.meta(d, Some("domain_name")),
+                enforce_https,
+                tls_security_policy,
+                node_to_node,
+            });
+        }
+    }
+}
