@@ -7,6 +7,7 @@ pub mod account;
 pub mod apigw;
 mod attr;
 pub mod cloudfront;
+pub mod datastores;
 pub mod db_tls;
 pub mod ec2;
 pub mod elasticache_tls;
@@ -51,6 +52,16 @@ pub struct Inventory {
     pub db_parameter_groups: Vec<rds::DbParameterGroup>,
     pub ebs_volumes: Vec<ec2::EbsVolume>,
     pub ebs_default_encryption: Vec<ec2::EbsDefaultEncryption>,
+    pub dynamo_tables: Vec<datastores::DynamoTable>,
+    pub efs_file_systems: Vec<datastores::EfsFileSystem>,
+    pub sqs_queues: Vec<datastores::SqsQueue>,
+    pub sns_topics: Vec<datastores::SnsTopic>,
+    pub log_groups: Vec<datastores::LogGroup>,
+    pub secrets: Vec<datastores::Secret>,
+    pub elasticache_groups: Vec<datastores::ElastiCacheGroup>,
+    pub redshift_clusters: Vec<datastores::RedshiftCluster>,
+    pub opensearch_domains: Vec<datastores::OpenSearchDomain>,
+    pub kinesis_streams: Vec<datastores::KinesisStream>,
     pub s3_account_public_access_blocks: Vec<account::S3AccountPublicAccessBlock>,
     pub iam_access_keys: Vec<account::IamAccessKey>,
     pub credential_reports: Vec<account::CredentialReport>,
@@ -79,6 +90,16 @@ impl Inventory {
             db_parameter_groups,
             ebs_volumes,
             ebs_default_encryption,
+            dynamo_tables,
+            efs_file_systems,
+            sqs_queues,
+            sns_topics,
+            log_groups,
+            secrets,
+            elasticache_groups,
+            redshift_clusters,
+            opensearch_domains,
+            kinesis_streams,
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
@@ -102,6 +123,16 @@ impl Inventory {
         out.extend(db_parameter_groups.iter_mut().map(|r| &mut r.meta));
         out.extend(ebs_volumes.iter_mut().map(|r| &mut r.meta));
         out.extend(ebs_default_encryption.iter_mut().map(|r| &mut r.meta));
+        out.extend(dynamo_tables.iter_mut().map(|r| &mut r.meta));
+        out.extend(efs_file_systems.iter_mut().map(|r| &mut r.meta));
+        out.extend(sqs_queues.iter_mut().map(|r| &mut r.meta));
+        out.extend(sns_topics.iter_mut().map(|r| &mut r.meta));
+        out.extend(log_groups.iter_mut().map(|r| &mut r.meta));
+        out.extend(secrets.iter_mut().map(|r| &mut r.meta));
+        out.extend(elasticache_groups.iter_mut().map(|r| &mut r.meta));
+        out.extend(redshift_clusters.iter_mut().map(|r| &mut r.meta));
+        out.extend(opensearch_domains.iter_mut().map(|r| &mut r.meta));
+        out.extend(kinesis_streams.iter_mut().map(|r| &mut r.meta));
         out.extend(s3_account_public_access_blocks.iter_mut().map(|r| &mut r.meta));
         out.extend(iam_access_keys.iter_mut().map(|r| &mut r.meta));
         out.extend(credential_reports.iter_mut().map(|r| &mut r.meta));
@@ -129,6 +160,16 @@ impl Inventory {
             db_parameter_groups,
             ebs_volumes,
             ebs_default_encryption,
+            dynamo_tables,
+            efs_file_systems,
+            sqs_queues,
+            sns_topics,
+            log_groups,
+            secrets,
+            elasticache_groups,
+            redshift_clusters,
+            opensearch_domains,
+            kinesis_streams,
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
@@ -152,6 +193,16 @@ impl Inventory {
         self.db_parameter_groups.extend(db_parameter_groups);
         self.ebs_volumes.extend(ebs_volumes);
         self.ebs_default_encryption.extend(ebs_default_encryption);
+        self.dynamo_tables.extend(dynamo_tables);
+        self.efs_file_systems.extend(efs_file_systems);
+        self.sqs_queues.extend(sqs_queues);
+        self.sns_topics.extend(sns_topics);
+        self.log_groups.extend(log_groups);
+        self.secrets.extend(secrets);
+        self.elasticache_groups.extend(elasticache_groups);
+        self.redshift_clusters.extend(redshift_clusters);
+        self.opensearch_domains.extend(opensearch_domains);
+        self.kinesis_streams.extend(kinesis_streams);
         self.s3_account_public_access_blocks.extend(s3_account_public_access_blocks);
         self.iam_access_keys.extend(iam_access_keys);
         self.credential_reports.extend(credential_reports);

@@ -25,6 +25,8 @@ pub static REGISTRY: &[Rule] = &[
     Rule { id: "ENC001", check: enc::enc001::check },
     Rule { id: "TLS002", check: tls::tls002::check },
     Rule { id: "TLS003", check: tls::tls003::check },
+    Rule { id: "ENC002", check: enc::enc002::check },
+    Rule { id: "ENC003", check: enc::enc003::check },
 ];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.

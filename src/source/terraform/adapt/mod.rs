@@ -4,7 +4,11 @@
 //! of AWS provider v4+ are joined to their bucket, legacy inline blocks are read too,
 //! and documented provider defaults become `Tri::Absent` so rules can apply them.
 
+mod datastores;
+mod ec2;
 mod iam;
+mod kms;
+mod rds;
 mod s3;
 mod lb;
 mod cloudfront;
@@ -176,5 +180,9 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     elasticache_tls::adapt(&mut ctx, &mut inventory);
     opensearch_tls::adapt(&mut ctx, &mut inventory);
     iam::adapt(&mut ctx, &mut inventory);
+    kms::adapt(&mut ctx, &mut inventory);
+    rds::adapt(&mut ctx, &mut inventory);
+    ec2::adapt(&mut ctx, &mut inventory);
+    datastores::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
 }

@@ -1,0 +1,126 @@
+//! Managed data stores whose encryption at rest the ENC rules judge: DynamoDB, EFS,
+//! SQS, SNS, CloudWatch Logs, Secrets Manager, ElastiCache, Redshift, OpenSearch and
+//! Kinesis.
+//!
+//! `kms_key` fields keep the key as written ([`KeyRef`]); absent means the service's
+//! default key (AWS-owned or the AWS-managed `aws/<service>` key, per service).
+
+use super::s3::KeyRef;
+use super::{Meta, Tri};
+use serde::Serialize;
+
+/// `aws_dynamodb_table` (or a `aws_dynamodb_table_replica`, whose encryption is
+/// always on, with its own key).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DynamoTable {
+    pub meta: Meta,
+    /// `server_side_encryption.enabled`: absent or false means the AWS-owned key.
+    pub sse_enabled: Tri<bool>,
+    /// `kms_key_arn`: absent with SSE enabled means the AWS-managed `aws/dynamodb` key.
+    pub kms_key: Tri<KeyRef>,
+    /// Global table replicas declared inline (`replica` blocks), each with its own key.
+    pub replicas: Vec<DynamoReplica>,
+    /// A `dynamic "replica"` block over unknown values: more replicas may exist.
+    pub replicas_unknown: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DynamoReplica {
+    pub region: Tri<String>,
+    /// Absent means the AWS-managed `aws/dynamodb` key of the replica's region.
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_efs_file_system`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EfsFileSystem {
+    pub meta: Meta,
+    /// Absent means the provider default, `false`.
+    pub encrypted: Tri<bool>,
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_sqs_queue`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SqsQueue {
+    pub meta: Meta,
+    /// `kms_master_key_id`: SSE-KMS.
+    pub kms_key: Tri<KeyRef>,
+    /// `sqs_managed_sse_enabled`: SSE-SQS with SQS-owned keys.
+    pub sqs_managed_sse: Tri<bool>,
+}
+
+/// `aws_sns_topic`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SnsTopic {
+    pub meta: Meta,
+    /// `kms_master_key_id`: absent means messages are stored unencrypted.
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_cloudwatch_log_group`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogGroup {
+    pub meta: Meta,
+    /// `kms_key_id`: absent means CloudWatch Logs' own service-managed encryption.
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_secretsmanager_secret`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Secret {
+    pub meta: Meta,
+    /// `kms_key_id`: absent means the AWS-managed `aws/secretsmanager` key.
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_elasticache_replication_group`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ElastiCacheGroup {
+    pub meta: Meta,
+    /// `redis` when absent; `valkey` changes the at-rest default.
+    pub engine: Tri<String>,
+    /// `at_rest_encryption_enabled`: absent means `false` for Redis, `true` for Valkey.
+    pub at_rest_encryption: Tri<bool>,
+    pub kms_key: Tri<KeyRef>,
+}
+
+impl ElastiCacheGroup {
+    /// Whether data at rest is encrypted, with the provider's engine-dependent default;
+    /// `None` when that cannot be known.
+    pub fn at_rest_encrypted(&self) -> Option<bool> {
+        match (&self.at_rest_encryption, &self.engine) {
+            (Tri::Known(b), _) => Some(*b),
+            (Tri::Unknown, _) | (Tri::Absent, Tri::Unknown) => None,
+            (Tri::Absent, Tri::Known(engine)) => Some(engine.eq_ignore_ascii_case("valkey")),
+            (Tri::Absent, Tri::Absent) => Some(false),
+        }
+    }
+}
+
+/// `aws_redshift_cluster`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RedshiftCluster {
+    pub meta: Meta,
+    /// Absent: AWS provider v6+ defaults to `true`, v5 and earlier to `false`.
+    pub encrypted: Tri<bool>,
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_opensearch_domain` / `aws_elasticsearch_domain`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenSearchDomain {
+    pub meta: Meta,
+    /// `encrypt_at_rest.enabled`: absent (no block) means `false`.
+    pub encrypt_at_rest: Tri<bool>,
+    pub kms_key: Tri<KeyRef>,
+}
+
+/// `aws_kinesis_stream`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KinesisStream {
+    pub meta: Meta,
+    /// `NONE` or `KMS`; absent means `NONE`.
+    pub encryption_type: Tri<String>,
+    pub kms_key: Tri<KeyRef>,
+}

@@ -1,0 +1,121 @@
+//! Managed data stores: DynamoDB, EFS, SQS, SNS, CloudWatch Logs, Secrets Manager,
+//! ElastiCache, Redshift, OpenSearch/Elasticsearch and Kinesis. Each keeps what says
+//! whether and with which key its data is encrypted at rest; unset arguments stay
+//! absent so rules apply the provider's documented default.
+
+use super::kms::key_attr;
+use super::Ctx;
+use crate::model::datastores::{
+    DynamoReplica, DynamoTable, EfsFileSystem, ElastiCacheGroup, KinesisStream, LogGroup,
+    OpenSearchDomain, RedshiftCluster, Secret, SnsTopic, SqsQueue,
+};
+use crate::model::{Inventory, Tri};
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    dynamodb(ctx, inv);
+    for r in ctx.of_type("aws_efs_file_system") {
+        inv.efs_file_systems.push(EfsFileSystem {
+            meta: ctx.meta(r, Some("creation_token")),
+            encrypted: r.body.bool("encrypted"),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_sqs_queue") {
+        inv.sqs_queues.push(SqsQueue {
+            meta: ctx.meta(r, Some("name")),
+            kms_key: key_attr(ctx, &r.body, "kms_master_key_id"),
+            sqs_managed_sse: r.body.bool("sqs_managed_sse_enabled"),
+        });
+    }
+    for r in ctx.of_type("aws_sns_topic") {
+        inv.sns_topics.push(SnsTopic {
+            meta: ctx.meta(r, Some("name")),
+            kms_key: key_attr(ctx, &r.body, "kms_master_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_cloudwatch_log_group") {
+        inv.log_groups.push(LogGroup {
+            meta: ctx.meta(r, Some("name")),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_secretsmanager_secret") {
+        inv.secrets.push(Secret {
+            meta: ctx.meta(r, Some("name")),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_elasticache_replication_group") {
+        inv.elasticache_groups.push(ElastiCacheGroup {
+            meta: ctx.meta(r, Some("replication_group_id")),
+            engine: r.body.str("engine"),
+            at_rest_encryption: r.body.bool("at_rest_encryption_enabled"),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_redshift_cluster") {
+        inv.redshift_clusters.push(RedshiftCluster {
+            meta: ctx.meta(r, Some("cluster_identifier")),
+            encrypted: r.body.bool("encrypted"),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for rtype in ["aws_opensearch_domain", "aws_elasticsearch_domain"] {
+        for r in ctx.of_type(rtype) {
+            let (encrypt_at_rest, kms_key) = match r.body.nested(&["encrypt_at_rest"]) {
+                Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_id")),
+                Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
+                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+            };
+            inv.opensearch_domains.push(OpenSearchDomain {
+                meta: ctx.meta(r, Some("domain_name")),
+                encrypt_at_rest,
+                kms_key,
+            });
+        }
+    }
+    for r in ctx.of_type("aws_kinesis_stream") {
+        inv.kinesis_streams.push(KinesisStream {
+            meta: ctx.meta(r, Some("name")),
+            encryption_type: r.body.str("encryption_type"),
+            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+}
+
+/// Tables with their inline `server_side_encryption` and `replica` blocks, and the
+/// separate `aws_dynamodb_table_replica` resource (always encrypted, with its own key
+/// or the region's `aws/dynamodb`).
+fn dynamodb(ctx: &Ctx, inv: &mut Inventory) {
+    for r in ctx.of_type("aws_dynamodb_table") {
+        let (sse_enabled, kms_key) = match r.body.nested(&["server_side_encryption"]) {
+            Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_arn")),
+            Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
+            Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+        };
+        let replicas = r
+            .body
+            .blocks("replica")
+            .map(|b| DynamoReplica {
+                region: b.body.str("region_name"),
+                kms_key: key_attr(ctx, &b.body, "kms_key_arn"),
+            })
+            .collect();
+        inv.dynamo_tables.push(DynamoTable {
+            meta: ctx.meta(r, Some("name")),
+            sse_enabled,
+            kms_key,
+            replicas,
+            replicas_unknown: r.body.unknown_blocks.contains("replica"),
+        });
+    }
+    for r in ctx.of_type("aws_dynamodb_table_replica") {
+        inv.dynamo_tables.push(DynamoTable {
+            meta: ctx.meta(r, None),
+            sse_enabled: Tri::Known(true),
+            kms_key: key_attr(ctx, &r.body, "kms_key_arn"),
+            replicas: Vec::new(),
+            replicas_unknown: false,
+        });
+    }
+}

@@ -1,0 +1,128 @@
+//! KMS keys: `aws_kms_key`, multi-Region `aws_kms_replica_key` and
+//! `aws_kms_external_key` (imported key material), and the key-reference reading every
+//! adapter of an encrypting resource shares.
+
+use super::s3::key_ref;
+use super::{Ctx, Target};
+use crate::model::kms::{KeySource, KmsKey};
+use crate::model::s3::KeyRef;
+use crate::model::value::HOLE;
+use crate::model::{Inventory, Tri, Value};
+use crate::source::terraform::resource::{Body, TfResource};
+
+pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    let keys: Vec<&TfResource> = ctx.of_type("aws_kms_key").collect();
+    for r in keys {
+        // Automatic rotation is not available for keys in a custom key store
+        // (CloudHSM or external key store).
+        let source = match r.body.value("custom_key_store_id") {
+            Tri::Absent => Tri::Known(KeySource::Kms),
+            Tri::Known(_) => Tri::Known(KeySource::CustomKeyStore),
+            Tri::Unknown => Tri::Unknown,
+        };
+        let key = KmsKey {
+            meta: ctx.meta(r, None),
+            source,
+            key_spec: r
+                .body
+                .str("customer_master_key_spec")
+                .or(r.body.str("key_spec")),
+            key_usage: r.body.str("key_usage"),
+            customer_managed: Tri::Known(true),
+            rotation_enabled: r.body.bool("enable_key_rotation"),
+            rotation_period_days: r.body.number("rotation_period_in_days"),
+            deletion_window_days: r.body.number("deletion_window_in_days"),
+            policy: ctx.policy(r, "policy"),
+            key_state: Tri::Absent,
+        };
+        inv.kms_keys.push(key);
+    }
+
+    let replicas: Vec<&TfResource> = ctx.of_type("aws_kms_replica_key").collect();
+    for r in replicas {
+        let primary = match ctx.target(r.body.get("primary_key_arn"), &["aws_kms_key"], "arn") {
+            Target::Resource(p) => Tri::Known(p.address.clone()),
+            Target::External(arn) => Tri::Known(arn),
+            Target::Unknown => Tri::Unknown,
+        };
+        let key = KmsKey {
+            meta: ctx.meta(r, None),
+            source: Tri::Known(KeySource::Replica(primary)),
+            key_spec: Tri::Absent,
+            key_usage: Tri::Absent,
+            customer_managed: Tri::Known(true),
+            rotation_enabled: Tri::Absent,
+            rotation_period_days: Tri::Absent,
+            deletion_window_days: r.body.number("deletion_window_in_days"),
+            policy: ctx.policy(r, "policy"),
+            key_state: Tri::Absent,
+        };
+        inv.kms_keys.push(key);
+    }
+
+    let external: Vec<&TfResource> = ctx.of_type("aws_kms_external_key").collect();
+    for r in external {
+        let key = KmsKey {
+            meta: ctx.meta(r, None),
+            source: Tri::Known(KeySource::External),
+            key_spec: Tri::Absent,
+            key_usage: r.body.str("key_usage"),
+            customer_managed: Tri::Known(true),
+            rotation_enabled: Tri::Absent,
+            rotation_period_days: Tri::Absent,
+            deletion_window_days: r.body.number("deletion_window_in_days"),
+            policy: ctx.policy(r, "policy"),
+            key_state: Tri::Absent,
+        };
+        inv.kms_keys.push(key);
+    }
+}
+
+/// The KMS key an encrypting resource names in `attr` (`kms_key_id`,
+/// `kms_master_key_id`, `kms_key_arn`): absent when unset or null (the service's
+/// default key applies), a managed key, a literal, or, for a key looked up through a
+/// `data "aws_kms_alias"`/`data "aws_kms_key"`, the alias or id that data source
+/// names, so that `alias/aws/<service>` is still recognised as AWS-managed.
+pub(super) fn key_attr(ctx: &Ctx, body: &Body, attr: &str) -> Tri<KeyRef> {
+    let v = match body.get(attr) {
+        None | Some(Value::Null) => return Tri::Absent,
+        Some(v) => v,
+    };
+    if let Some(alias) = aws_managed_shape(v) {
+        return Tri::Known(alias);
+    }
+    // Data sources first: `key_ref` would take `data.aws_kms_alias.x.arn` for a
+    // managed (customer) key.
+    let refs = v.refs();
+    let data: Vec<&TfResource> = ctx
+        .resources
+        .iter()
+        .filter(|res| res.is_data() && refs.iter().any(|r| res.is_referenced_by(r)))
+        .collect();
+    match data.as_slice() {
+        [] => key_ref(v),
+        [source] if refs.len() == 1 && !v.contains_unresolved() => {
+            let name = match source.rtype.as_str() {
+                "aws_kms_alias" => "name",
+                "aws_kms_key" => "key_id",
+                _ => return Tri::Unknown,
+            };
+            source
+                .body
+                .get(name)
+                .and_then(Value::to_tf_string)
+                .map_or(Tri::Unknown, |s| Tri::Known(KeyRef::Literal(s)))
+        }
+        _ => Tri::Unknown,
+    }
+}
+
+/// `arn:aws:kms:${region}:${account}:alias/aws/s3`: AWS-managed whatever the holes.
+fn aws_managed_shape(v: &Value) -> Option<KeyRef> {
+    let Value::Unknown(u) = v else {
+        return None;
+    };
+    let alias = u.shape.as_deref()?.split(":alias/").nth(1)?;
+    (alias.starts_with("aws/") && !alias.contains(HOLE))
+        .then(|| KeyRef::Literal(format!("alias/{alias}")))
+}
