@@ -29,6 +29,14 @@ pub struct EnvConfig {
 /// Tag keys read for the environment, compared case-insensitively.
 pub const ENV_TAG_KEYS: &[&str] = &["environment", "env", "stage"];
 
+/// A configured environment's name in canonical form (`prod` is `production`), so that
+/// names from configuration, tags and paths compare equal.
+pub fn normalized(name: &str) -> String {
+    canonical(name)
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| name.to_ascii_lowercase())
+}
+
 /// Canonical environment for a tag value or path segment, if it names one.
 pub fn canonical(word: &str) -> Option<(&'static str, bool)> {
     match word.trim().to_ascii_lowercase().as_str() {
@@ -53,7 +61,9 @@ fn env(name: &str, production: bool, because: String, conflicts: Vec<String>) ->
 /// The file and root a resource is declared in (Terraform), or its account (live).
 fn paths_of(meta: &Meta) -> Vec<String> {
     match &meta.origin {
-        Origin::Terraform { root, location, .. } => vec![location.file.clone(), root.clone()],
+        // The root as a directory path (`envs/prod/`) so `envs/prod/**` matches
+        // resources of modules it calls from elsewhere.
+        Origin::Terraform { root, location, .. } => vec![location.file.clone(), format!("{root}/")],
         Origin::Aws { .. } => Vec::new(),
     }
 }

@@ -106,7 +106,7 @@ fn rules_and_explain() {
         text.starts_with("ENC001 s3-bucket-no-explicit-encryption"),
         "{text}"
     );
-    assert!(text.contains("CKV_AWS_19"), "{text}");
+    assert!(text.contains("AVD-AWS-0088"), "{text}");
     assert_eq!(code(&soc2scan(&["explain", "ENC999"], dir.path())), 2);
 }
 

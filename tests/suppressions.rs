@@ -117,7 +117,7 @@ fn migrated_syntaxes_map_through_equivalent_ids() {
     ]
     .concat();
     let o = scan(&tf, false);
-    for name in ["checkov", "trivy", "tfsec", "kics"] {
+    for name in ["trivy", "tfsec", "kics"] {
         assert_eq!(result(&o, name).status, Status::Suppressed, "{name}");
     }
     assert_eq!(
@@ -125,6 +125,41 @@ fn migrated_syntaxes_map_through_equivalent_ids() {
         Status::Fail,
         "a different check's skip must not apply"
     );
+    // CKV_AWS_19 is not equivalent to ENC001 (see rules/ENC001.toml), so it must not apply.
+    assert_eq!(result(&o, "checkov").status, Status::Fail);
+}
+
+#[test]
+fn checkov_skip_maps_through_the_checkov_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_kms_key\" \"skipped\" {\n  #checkov:skip=CKV_AWS_7:rotated by the HSM vendor\n  description = \"k\"\n}\n\nresource \"aws_kms_key\" \"plain\" {\n  description = \"k\"\n}\n",
+    )
+    .expect("write");
+    let mut req = ScanRequest {
+        paths: vec![dir.path().to_path_buf()],
+        today: NaiveDate::from_ymd_opt(2026, 6, 1),
+        ..ScanRequest::default()
+    };
+    req.settings.only_rules.insert("KMS001".into());
+    let o = run(&req).expect("scan");
+    let status = |addr: &str| {
+        o.report
+            .findings
+            .iter()
+            .find(|f| f.resource == addr)
+            .map(|f| f.status)
+    };
+    assert_eq!(status("aws_kms_key.skipped"), Some(Status::Suppressed));
+    assert_eq!(status("aws_kms_key.plain"), Some(Status::Fail));
+    let s = o
+        .report
+        .findings
+        .iter()
+        .find_map(|f| f.suppression.as_ref())
+        .expect("suppression");
+    assert_eq!(s.reason.as_deref(), Some("rotated by the HSM vendor"));
 }
 
 #[test]

@@ -5,3 +5,6 @@ mod evaluator;
 mod suppressions;
 mod cli;
 mod adapters;
+mod live;
+mod config;
+mod report;

@@ -1,9 +1,26 @@
 //! Settings handed to rules: the project configuration (`.soc2scan.toml`) merged with
 //! command-line overrides. Everything has a default so no file is needed.
+//!
+//! Three layers, as in Ruff: what the user wrote ([`FileConfig`], validated with every
+//! problem reported at once and each naming file, line and key), the command-line
+//! overrides ([`CliOverrides`]), and the final [`Settings`] the rules read
+//! ([`Settings::resolve`]). The format is documented in `docs/config.md`.
+
+mod classify;
+mod file;
+pub mod init;
+
+pub use classify::{Classified, UnrecognisedClassification};
+pub use file::{
+    ConfigError, FileConfig, PathClassification, Problem, TrustedAccount, CONFIG_FILE_NAME,
+};
 
 use crate::finding::Severity;
+use crate::model::ClassificationSource;
 use crate::rules::meta::RuleMeta;
+use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -17,17 +34,28 @@ pub struct Settings {
     pub fail_on: Severity,
     /// Tag keys read for data classification, in priority order.
     pub classification_tags: Vec<String>,
+    /// Path globs that classify the resources declared in matching files, in the order
+    /// written; the first match wins. Index-aligned with `classification_globs`.
+    pub classification_paths: Vec<PathClassification>,
+    /// `classification_paths` compiled once, so classifying a resource is one match.
+    pub classification_globs: GlobSet,
+    /// The level of a resource that neither a tag nor a path glob classifies.
+    pub classification_default: Option<ClassificationSource>,
     /// Require a customer-managed key on every bucket (ENC002), not only classified ones.
     pub require_cmk: bool,
     /// The organisation's own AWS account ids.
     pub org_accounts: BTreeSet<String>,
     /// Trusted third-party accounts and the ExternalId each must present.
     pub trusted_accounts: BTreeMap<String, Option<String>>,
+    /// Display names of trusted accounts (`Datadog`), so findings can name the vendor.
+    pub trusted_account_names: BTreeMap<String, String>,
     pub access_key_max_age_days: u32,
     pub kms_min_deletion_window_days: u32,
     pub min_backup_retention_days: u32,
     /// Environments declared in the configuration (`[environments.<name>]`).
     pub environments: Vec<crate::env::EnvConfig>,
+    /// The configuration file these settings came from, if any, for reports.
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -43,15 +71,38 @@ impl Default for Settings {
                 "data_classification".into(),
                 "Classification".into(),
             ],
+            classification_paths: Vec::new(),
+            classification_globs: GlobSet::empty(),
+            classification_default: None,
             require_cmk: false,
             org_accounts: BTreeSet::new(),
             trusted_accounts: BTreeMap::new(),
+            trusted_account_names: BTreeMap::new(),
             access_key_max_age_days: 90,
             kms_min_deletion_window_days: 30,
             min_backup_retention_days: 7,
             environments: Vec::new(),
+            config_file: None,
         }
     }
+}
+
+/// What the command line says, applied over the configuration file. Rule ids are
+/// already resolved (the CLI accepts names too and reports unknown ones itself).
+#[derive(Clone, Debug, Default)]
+pub struct CliOverrides {
+    /// `--fail-on`; `none` never reaches here, the caller's gate handles it.
+    pub fail_on: Option<Severity>,
+    /// `--controls`: only rules mapped to one of these run.
+    pub controls: BTreeSet<String>,
+    /// `--rule`: only these run, even when the file disables them, because naming a
+    /// rule on the command line is the most specific request there is.
+    pub only_rules: BTreeSet<String>,
+    /// Rules to run although the file disables them.
+    pub enable: BTreeSet<String>,
+    /// Rules to switch off in addition to those the file disables.
+    pub disable: BTreeSet<String>,
+    pub require_cmk: Option<bool>,
 }
 
 impl Settings {
@@ -67,5 +118,72 @@ impl Settings {
 
     pub fn severity_override(&self, rule_id: &str) -> Option<Severity> {
         self.severity_overrides.get(rule_id).copied()
+    }
+
+    /// Defaults, then the file, then the command line: each later layer wins for the
+    /// keys it sets.
+    pub fn resolve(file: Option<&FileConfig>, cli: &CliOverrides) -> Settings {
+        let mut s = Settings::default();
+        if let Some(f) = file {
+            f.apply_to(&mut s);
+        }
+        if let Some(fail_on) = cli.fail_on {
+            s.fail_on = fail_on;
+        }
+        if let Some(cmk) = cli.require_cmk {
+            s.require_cmk = cmk;
+        }
+        s.controls.extend(cli.controls.iter().cloned());
+        s.disabled_rules.extend(cli.disable.iter().cloned());
+        for id in cli.enable.iter().chain(&cli.only_rules) {
+            s.disabled_rules.remove(id);
+        }
+        s.only_rules.extend(cli.only_rules.iter().cloned());
+        s
+    }
+}
+
+/// Finding and reading `.soc2scan.toml`.
+pub struct Config;
+
+impl Config {
+    /// The configuration file that applies to a scan of `start`: `.soc2scan.toml` in
+    /// `start` (or its directory, for a file) or the nearest parent holding one. The
+    /// search stops at the repository root (a directory containing `.git`) so a file in
+    /// an unrelated outer directory never applies, and at the filesystem root.
+    pub fn discover(start: &Path) -> Result<Option<(PathBuf, FileConfig)>, ConfigError> {
+        let start = std::fs::canonicalize(start).map_err(|source| ConfigError::Read {
+            path: start.to_path_buf(),
+            source,
+        })?;
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                let config = Config::load(&candidate)?;
+                return Ok(Some((candidate, config)));
+            }
+            // `.git` is a directory in a clone and a file in a worktree or submodule.
+            if d.join(".git").exists() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(None)
+    }
+
+    /// Read and validate one file (`--config FILE`, or what discovery found) against the
+    /// embedded rule catalogue.
+    pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let catalogue = crate::rules::meta::catalogue().map_err(ConfigError::Catalogue)?;
+        FileConfig::parse(&text, path, catalogue)
     }
 }

@@ -3,14 +3,15 @@
 //! Grown by resource kind, never by source: a rule does not know whether a value came
 //! from HCL or from an AWS API.
 
-pub mod account;
 pub mod apigw;
+pub mod account;
 mod attr;
 pub mod cloudfront;
 pub mod datastores;
 pub mod db_tls;
 pub mod ec2;
 pub mod elasticache_tls;
+pub mod envlinks;
 pub mod iam;
 pub mod kms;
 pub mod lb;
@@ -62,6 +63,9 @@ pub struct Inventory {
     pub redshift_clusters: Vec<datastores::RedshiftCluster>,
     pub opensearch_domains: Vec<datastores::OpenSearchDomain>,
     pub kinesis_streams: Vec<datastores::KinesisStream>,
+    pub provider_configs: Vec<envlinks::ProviderConfig>,
+    pub external_refs: Vec<envlinks::ExternalRefs>,
+    pub network_links: Vec<envlinks::NetworkLink>,
     pub s3_account_public_access_blocks: Vec<account::S3AccountPublicAccessBlock>,
     pub iam_access_keys: Vec<account::IamAccessKey>,
     pub credential_reports: Vec<account::CredentialReport>,
@@ -100,6 +104,9 @@ impl Inventory {
             redshift_clusters,
             opensearch_domains,
             kinesis_streams,
+            provider_configs,
+            external_refs,
+            network_links,
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
@@ -133,9 +140,88 @@ impl Inventory {
         out.extend(redshift_clusters.iter_mut().map(|r| &mut r.meta));
         out.extend(opensearch_domains.iter_mut().map(|r| &mut r.meta));
         out.extend(kinesis_streams.iter_mut().map(|r| &mut r.meta));
+        out.extend(provider_configs.iter_mut().map(|r| &mut r.meta));
+        out.extend(external_refs.iter_mut().map(|r| &mut r.meta));
+        out.extend(network_links.iter_mut().map(|r| &mut r.meta));
         out.extend(s3_account_public_access_blocks.iter_mut().map(|r| &mut r.meta));
         out.extend(iam_access_keys.iter_mut().map(|r| &mut r.meta));
         out.extend(credential_reports.iter_mut().map(|r| &mut r.meta));
+        out
+    }
+
+    /// Every resource's `Meta`, read-only (rules that judge roots or accounts).
+    pub fn metas(&self) -> Vec<&Meta> {
+        let Inventory {
+            s3_buckets,
+            kms_keys,
+            identity_policies,
+            policy_attachments,
+            iam_roles,
+            iam_users,
+            lb_listeners,
+            cloudfront_distributions,
+            apigw_domains,
+            msk_clusters,
+            db_transit,
+            redshift_transit,
+            elasticache_transit,
+            opensearch_transit,
+            db_instances,
+            db_parameter_groups,
+            ebs_volumes,
+            ebs_default_encryption,
+            dynamo_tables,
+            efs_file_systems,
+            sqs_queues,
+            sns_topics,
+            log_groups,
+            secrets,
+            elasticache_groups,
+            redshift_clusters,
+            opensearch_domains,
+            kinesis_streams,
+            provider_configs,
+            external_refs,
+            network_links,
+            s3_account_public_access_blocks,
+            iam_access_keys,
+            credential_reports,
+        } = self;
+        let mut out: Vec<&Meta> = Vec::new();
+        out.extend(s3_buckets.iter().map(|r| &r.meta));
+        out.extend(kms_keys.iter().map(|r| &r.meta));
+        out.extend(identity_policies.iter().map(|r| &r.meta));
+        out.extend(policy_attachments.iter().map(|r| &r.meta));
+        out.extend(iam_roles.iter().map(|r| &r.meta));
+        out.extend(iam_users.iter().map(|r| &r.meta));
+        out.extend(lb_listeners.iter().map(|r| &r.meta));
+        out.extend(cloudfront_distributions.iter().map(|r| &r.meta));
+        out.extend(apigw_domains.iter().map(|r| &r.meta));
+        out.extend(msk_clusters.iter().map(|r| &r.meta));
+        out.extend(db_transit.iter().map(|r| &r.meta));
+        out.extend(redshift_transit.iter().map(|r| &r.meta));
+        out.extend(elasticache_transit.iter().map(|r| &r.meta));
+        out.extend(opensearch_transit.iter().map(|r| &r.meta));
+        out.extend(db_instances.iter().map(|r| &r.meta));
+        out.extend(db_parameter_groups.iter().map(|r| &r.meta));
+        out.extend(ebs_volumes.iter().map(|r| &r.meta));
+        out.extend(ebs_default_encryption.iter().map(|r| &r.meta));
+        out.extend(dynamo_tables.iter().map(|r| &r.meta));
+        out.extend(efs_file_systems.iter().map(|r| &r.meta));
+        out.extend(sqs_queues.iter().map(|r| &r.meta));
+        out.extend(sns_topics.iter().map(|r| &r.meta));
+        out.extend(log_groups.iter().map(|r| &r.meta));
+        out.extend(secrets.iter().map(|r| &r.meta));
+        out.extend(elasticache_groups.iter().map(|r| &r.meta));
+        out.extend(redshift_clusters.iter().map(|r| &r.meta));
+        out.extend(opensearch_domains.iter().map(|r| &r.meta));
+        out.extend(kinesis_streams.iter().map(|r| &r.meta));
+        out.extend(provider_configs.iter().map(|r| &r.meta));
+        out.extend(external_refs.iter().map(|r| &r.meta));
+        out.extend(network_links.iter().map(|r| &r.meta));
+        out.extend(s3_account_public_access_blocks.iter().map(|r| &r.meta));
+        out.extend(iam_access_keys.iter().map(|r| &r.meta));
+        out.extend(credential_reports.iter().map(|r| &r.meta));
         out
     }
 
@@ -170,6 +256,9 @@ impl Inventory {
             redshift_clusters,
             opensearch_domains,
             kinesis_streams,
+            provider_configs,
+            external_refs,
+            network_links,
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
@@ -193,6 +282,12 @@ impl Inventory {
         self.db_parameter_groups.extend(db_parameter_groups);
         self.ebs_volumes.extend(ebs_volumes);
         self.ebs_default_encryption.extend(ebs_default_encryption);
+        self.provider_configs.extend(provider_configs);
+        self.external_refs.extend(external_refs);
+        self.network_links.extend(network_links);
+        self.s3_account_public_access_blocks.extend(s3_account_public_access_blocks);
+        self.iam_access_keys.extend(iam_access_keys);
+        self.credential_reports.extend(credential_reports);
         self.dynamo_tables.extend(dynamo_tables);
         self.efs_file_systems.extend(efs_file_systems);
         self.sqs_queues.extend(sqs_queues);
@@ -203,8 +298,5 @@ impl Inventory {
         self.redshift_clusters.extend(redshift_clusters);
         self.opensearch_domains.extend(opensearch_domains);
         self.kinesis_streams.extend(kinesis_streams);
-        self.s3_account_public_access_blocks.extend(s3_account_public_access_blocks);
-        self.iam_access_keys.extend(iam_access_keys);
-        self.credential_reports.extend(credential_reports);
     }
 }

@@ -28,6 +28,10 @@ pub enum PStr {
         refs: Vec<String>,
         /// Literal parts with U+FFFC holes, when built from a template.
         shape: Option<String>,
+        /// Something other than a resource reference is unknown too (a variable
+        /// without value, an unsupported function): then the unknown parts could be
+        /// anything, `*` included, even when `refs` is not empty.
+        unresolved: bool,
     },
 }
 
@@ -36,7 +40,14 @@ impl PStr {
         PStr::Unknown {
             refs: u.refs.clone(),
             shape: u.shape.clone(),
+            unresolved: u.unresolved || u.refs.is_empty(),
         }
+    }
+
+    /// An unknown string whose unknown parts are only references to managed
+    /// resources: its holes hold names, ids or ARNs, never wildcards.
+    pub fn holes_are_names(&self) -> bool {
+        matches!(self, PStr::Unknown { refs, unresolved: false, .. } if !refs.is_empty())
     }
 
     pub fn lit(&self) -> Option<&str> {
@@ -52,14 +63,14 @@ impl PStr {
     pub fn is_star(&self) -> Option<bool> {
         match self {
             PStr::Lit(s) => Some(s == "*"),
-            PStr::Unknown { refs, shape } => {
+            PStr::Unknown { shape, .. } => {
                 if let Some(shape) = shape {
                     if shape.chars().any(|c| c != HOLE && c != '*') {
                         return Some(false);
                     }
                 }
-                if !refs.is_empty() && shape.is_none() {
-                    // A bare reference to a managed resource's id/arn/name.
+                if self.holes_are_names() {
+                    // Only references to managed resources' ids/ARNs/names.
                     return Some(false);
                 }
                 None
@@ -251,6 +262,7 @@ fn pstr(value: &Value) -> PStr {
             None => PStr::Unknown {
                 refs: Vec::new(),
                 shape: None,
+                unresolved: true,
             },
         },
     }

@@ -3,7 +3,10 @@
 
 pub mod context;
 pub mod enc;
+pub mod env;
+pub mod kms;
 pub mod meta;
+pub mod res;
 pub mod tls;
 
 use crate::config::Settings;
@@ -22,11 +25,41 @@ pub struct Rule {
 
 /// Every implemented rule, by id. Keep sorted.
 pub static REGISTRY: &[Rule] = &[
-    Rule { id: "ENC001", check: enc::enc001::check },
-    Rule { id: "TLS002", check: tls::tls002::check },
-    Rule { id: "TLS003", check: tls::tls003::check },
+    Rule {
+        id: "ENC001",
+        check: enc::enc001::check,
+    },
     Rule { id: "ENC002", check: enc::enc002::check },
     Rule { id: "ENC003", check: enc::enc003::check },
+    Rule { id: "ENC004", check: enc::enc004::check },
+    Rule { id: "ENC005", check: enc::enc005::check },
+    Rule { id: "ENC006", check: enc::enc006::check },
+    Rule { id: "ENC007", check: enc::enc007::check },
+    Rule { id: "ENC008", check: enc::enc008::check },
+    Rule { id: "ENC009", check: enc::enc009::check },
+    Rule { id: "ENC010", check: enc::enc010::check },
+    Rule { id: "ENC011", check: enc::enc011::check },
+    Rule { id: "ENC012", check: enc::enc012::check },
+    Rule { id: "ENC013", check: enc::enc013::check },
+    Rule { id: "ENC014", check: enc::enc014::check },
+    Rule { id: "ENC015", check: enc::enc015::check },
+    Rule { id: "KMS001", check: kms::kms001::check },
+    Rule { id: "KMS004", check: kms::kms004::check },
+    Rule { id: "RES002", check: res::res002::check },
+    Rule { id: "RES003", check: res::res003::check },
+    Rule { id: "ENV001", check: env::env001::check },
+    Rule { id: "ENV002", check: env::env002::check },
+    Rule { id: "ENV003", check: env::env003::check },
+    Rule { id: "ENV004", check: env::env004::check },
+    Rule { id: "ENV005", check: env::env005::check },
+    Rule { id: "ENV006", check: env::env006::check },
+    Rule { id: "ENV007", check: env::env007::check },
+    Rule { id: "TLS002", check: tls::tls002::check },
+    Rule { id: "TLS003", check: tls::tls003::check },
+    Rule { id: "TLS004", check: tls::tls004::check },
+    Rule { id: "TLS005", check: tls::tls005::check },
+    Rule { id: "TLS006", check: tls::tls006::check },
+    Rule { id: "TLS007", check: tls::tls007::check },
 ];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.

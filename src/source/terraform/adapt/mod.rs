@@ -4,19 +4,20 @@
 //! of AWS provider v4+ are joined to their bucket, legacy inline blocks are read too,
 //! and documented provider defaults become `Tri::Absent` so rules can apply them.
 
+mod apigw;
+mod cloudfront;
 mod datastores;
+mod db_tls;
 mod ec2;
+mod elasticache_tls;
+mod envlinks;
 mod iam;
 mod kms;
+mod lb;
+mod msk;
+mod opensearch_tls;
 mod rds;
 mod s3;
-mod lb;
-mod cloudfront;
-mod apigw;
-mod msk;
-mod db_tls;
-mod elasticache_tls;
-mod opensearch_tls;
 
 use super::resource::{Attr, TfResource};
 use super::RootResources;
@@ -31,6 +32,10 @@ use std::collections::BTreeMap;
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub resources: &'a [TfResource],
+    /// The root module's provider blocks.
+    pub providers: &'a [super::resource::TfProvider],
+    /// Root directory relative to the scanned path.
+    pub root: String,
     /// `default_tags` of the root's aws provider(s), merged under each resource's tags.
     pub default_tags: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -168,10 +173,18 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     let mut ctx = Ctx {
         settings,
         resources: &root.resources,
+        providers: &root.providers,
+        root: root.root.clone(),
         default_tags,
         diagnostics: Vec::new(),
     };
     s3::adapt(&mut ctx, &mut inventory);
+    iam::adapt(&mut ctx, &mut inventory);
+    envlinks::adapt(&mut ctx, &mut inventory);
+    kms::adapt(&mut ctx, &mut inventory);
+    rds::adapt(&mut ctx, &mut inventory);
+    ec2::adapt(&mut ctx, &mut inventory);
+    datastores::adapt(&mut ctx, &mut inventory);
     lb::adapt(&mut ctx, &mut inventory);
     cloudfront::adapt(&mut ctx, &mut inventory);
     apigw::adapt(&mut ctx, &mut inventory);
@@ -179,10 +192,5 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     db_tls::adapt(&mut ctx, &mut inventory);
     elasticache_tls::adapt(&mut ctx, &mut inventory);
     opensearch_tls::adapt(&mut ctx, &mut inventory);
-    iam::adapt(&mut ctx, &mut inventory);
-    kms::adapt(&mut ctx, &mut inventory);
-    rds::adapt(&mut ctx, &mut inventory);
-    ec2::adapt(&mut ctx, &mut inventory);
-    datastores::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
 }

@@ -81,8 +81,8 @@ fn write_json(v: &Value, out: &mut String) -> Result<(), Stop> {
             out.push(']');
         }
         Value::Map(map) => {
-            if resource_address(map).is_some() {
-                return Err(Stop::Done(unknown_of([v])));
+            if let Some(addr) = resource_address(map) {
+                return Err(Stop::Done(Value::reference(addr.to_string())));
             }
             out.push('{');
             for (i, (k, item)) in map.iter().enumerate() {

@@ -539,6 +539,8 @@ mod tests {
     #[test]
     fn values_and_json() {
         assert_eq!(f("%v", &[n(1000000.0)]), s("1e+06"));
+        let res = map(&[("\u{0}resource", s("aws_s3_bucket.b"))]);
+        assert_eq!(f("%v", &[res]), Value::reference("aws_s3_bucket.b".into()));
         assert_eq!(f("%v", &[n(123456.0)]), s("123456"));
         assert_eq!(f("%v", &[n(0.5)]), s("0.5"));
         assert_eq!(f("%v", &[n(0.00001)]), s("1e-05"));

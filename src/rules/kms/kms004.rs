@@ -1,0 +1,41 @@
+//! KMS004 kms-deletion-window-short: a key scheduled for deletion can be recovered
+//! only during its waiting period; a short window leaves little time to notice that
+//! data still depends on the key before it becomes unreadable for good. The minimum
+//! comes from the configuration (`kms_min_deletion_window_days`, default 30); an
+//! absent `deletion_window_in_days` is the provider default, 30.
+
+use crate::model::{Inventory, Tri};
+use crate::rules::Ctx;
+
+/// `deletion_window_in_days` when absent.
+const DEFAULT_WINDOW_DAYS: f64 = 30.0;
+
+pub fn check(inv: &Inventory, ctx: &mut Ctx) {
+    let min = f64::from(ctx.settings.kms_min_deletion_window_days);
+    for k in &inv.kms_keys {
+        if k.customer_managed == Tri::Known(false) {
+            continue;
+        }
+        let (days, set) = match k.deletion_window_days {
+            Tri::Known(d) => (d, true),
+            Tri::Absent => (DEFAULT_WINDOW_DAYS, false),
+            Tri::Unknown => {
+                ctx.unknown(&k.meta, "deletion_window_in_days is not known before apply");
+                continue;
+            }
+        };
+        let how = if set {
+            format!("deletion_window_in_days = {days}")
+        } else {
+            format!("deletion_window_in_days is not set and defaults to {days}")
+        };
+        if days < min {
+            ctx.fail(
+                &k.meta,
+                format!("{how}, below the required minimum of {min} days; set deletion_window_in_days to at least {min}"),
+            );
+        } else {
+            ctx.pass(&k.meta, format!("{how}, at least the required {min} days"));
+        }
+    }
+}

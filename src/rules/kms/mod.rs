@@ -1,0 +1,4 @@
+//! Key management (CC6.1, C1.2, CC9.1).
+
+pub mod kms001;
+pub mod kms004;

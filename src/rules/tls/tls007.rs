@@ -1,0 +1,63 @@
+//! TLS007 apigw-domain-weak-tls: an API Gateway custom domain name whose security
+//! policy accepts TLS 1.0 (`TLS_1_0`). `TLS_1_2` and the enhanced `SecurityPolicy_*`
+//! policies pass; a domain without a policy gets the service default `TLS_1_2`.
+
+use super::policies::{self, Verdict};
+use crate::model::{Inventory, Tri};
+use crate::rules::Ctx;
+
+pub fn check(inv: &Inventory, ctx: &mut Ctx) {
+    for d in &inv.apigw_domains {
+        let table = match policies::tables() {
+            Ok(t) => &t.apigateway,
+            Err(e) => {
+                ctx.unknown(
+                    &d.meta,
+                    format!("the TLS policy table could not be read ({e})"),
+                );
+                continue;
+            }
+        };
+        let (name, named) = match &d.security_policy {
+            Tri::Known(p) => (p.as_str(), format!("security policy {p}")),
+            Tri::Absent => (
+                table.default.as_str(),
+                format!(
+                    "no security_policy, so API Gateway applies {} to the domain",
+                    table.default
+                ),
+            ),
+            Tri::Unknown => {
+                ctx.unknown(
+                    &d.meta,
+                    "the domain's security_policy is not known before apply",
+                );
+                continue;
+            }
+        };
+        match table.judge(name) {
+            Verdict::Strong(oldest) => {
+                ctx.pass(&d.meta, format!("{named}: clients need {oldest} or later"))
+            }
+            Verdict::WeakProtocol(oldest) => ctx.fail(
+                &d.meta,
+                format!(
+                    "{named} accepts {oldest}; set security_policy = \"TLS_1_2\" (or an enhanced \
+                     SecurityPolicy_TLS13_* policy)"
+                ),
+            ),
+            Verdict::WeakCiphers => ctx.fail(
+                &d.meta,
+                format!("{named} keeps weak cipher suites; set security_policy = \"TLS_1_2\""),
+            ),
+            Verdict::Unlisted => ctx.unknown(
+                &d.meta,
+                format!(
+                    "{named} is not in the reviewed API Gateway policy table \
+                     (rules/data/tls-policies.toml); check it at {}",
+                    table.source()
+                ),
+            ),
+        }
+    }
+}

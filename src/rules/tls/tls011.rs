@@ -1,0 +1,47 @@
+//! TLS011 msk-plaintext: an MSK cluster whose brokers accept plaintext clients
+//! (`client_broker` `PLAINTEXT` or `TLS_PLAINTEXT`) or replicate between themselves in
+//! cleartext (`in_cluster = false`). Unset values take the defaults, `TLS` and `true`.
+
+use crate::model::{Inventory, Tri};
+use crate::rules::Ctx;
+
+pub fn check(inv: &Inventory, ctx: &mut Ctx) {
+    for c in &inv.msk_clusters {
+        let mut gaps = Vec::new();
+        let mut undecided = Vec::new();
+        match &c.client_broker {
+            Tri::Known(v) if v == "TLS" => {}
+            Tri::Absent => {}
+            Tri::Known(v) if v == "TLS_PLAINTEXT" => gaps
+                .push("client_broker = TLS_PLAINTEXT also accepts plaintext clients".to_string()),
+            Tri::Known(v) if v == "PLAINTEXT" => {
+                gaps.push("client_broker = PLAINTEXT accepts only plaintext clients".to_string())
+            }
+            Tri::Known(v) => undecided.push(format!("client_broker {v:?} is not a known setting")),
+            Tri::Unknown => undecided.push("client_broker is not known before apply".to_string()),
+        }
+        match &c.in_cluster {
+            Tri::Known(true) | Tri::Absent => {}
+            Tri::Known(false) => gaps.push(
+                "in_cluster = false lets brokers replicate to each other in cleartext".to_string(),
+            ),
+            Tri::Unknown => undecided.push("in_cluster is not known before apply".to_string()),
+        }
+        if !gaps.is_empty() {
+            ctx.fail(
+                &c.meta,
+                format!(
+                    "{}; set encryption_in_transit {{ client_broker = \"TLS\", in_cluster = true }}",
+                    gaps.join("; ")
+                ),
+            );
+        } else if !undecided.is_empty() {
+            ctx.unknown(&c.meta, undecided.join("; "));
+        } else {
+            ctx.pass(
+                &c.meta,
+                "brokers accept only TLS clients and encrypt replication between them",
+            );
+        }
+    }
+}

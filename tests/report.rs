@@ -1,0 +1,567 @@
+//! Every output format on one hand-built report: Terraform and live resources that
+//! fail, pass, stay unknown or are suppressed, plus diagnostics. Snapshots show the
+//! whole output; SARIF is validated against the official 2.1.0 schema.
+
+use serde_json::Value;
+use soc2scan::diagnostic::Diagnostic;
+use soc2scan::finding::{Finding, Severity, Status, Suppression};
+use soc2scan::model::{Environment, Location, ModuleCall, Origin};
+use soc2scan::report::{render, Format, RenderOptions, ScanReport, Stats};
+use soc2scan::rules::meta::{Equivalents, Remediation, RuleMeta};
+
+fn controls(ids: &[&str]) -> &'static [String] {
+    Box::leak(
+        ids.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+fn meta(id: &str, name: &str, severity: Severity, ctrl: &[&str]) -> RuleMeta {
+    RuleMeta {
+        id: id.into(),
+        name: name.into(),
+        title: format!("Test rule {id} <checks> \"things\" & more"),
+        severity,
+        raise_when_classified: true,
+        controls: ctrl.iter().map(|s| s.to_string()).collect(),
+        terraform: vec!["aws_s3_bucket".into()],
+        live: vec!["s3:GetBucketPolicy".into()],
+        description: format!("Flags what {id} flags.\nSecond line of the description.\n"),
+        rationale: "Auditors want to see it configured.\n".into(),
+        remediation: Remediation {
+            terraform: "resource \"aws_s3_bucket_policy\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n}\n".into(),
+            cli: "aws s3api put-bucket-policy --bucket BUCKET --policy file://policy.json".into(),
+        },
+        references: vec!["https://docs.aws.amazon.com/AmazonS3/latest/userguide/".into()],
+        equivalents: Equivalents::default(),
+    }
+}
+
+fn catalogue() -> Vec<RuleMeta> {
+    vec![
+        meta(
+            "TST001",
+            "bucket-no-encryption",
+            Severity::Medium,
+            &["CC6.1", "C1.1"],
+        ),
+        meta(
+            "TST002",
+            "bucket-public-policy",
+            Severity::Critical,
+            &["CC6.1", "CC6.6"],
+        ),
+        // In the catalogue but without results: must not appear as a SARIF rule.
+        meta("TST003", "unused-rule", Severity::Low, &["CC8.1"]),
+    ]
+}
+
+fn loc(file: &str, start: usize, end: usize) -> Location {
+    Location {
+        file: file.into(),
+        start_line: start,
+        start_column: 1,
+        end_line: end,
+        end_column: 2,
+    }
+}
+
+fn tf(file: &str, start: usize, end: usize, calls: Vec<ModuleCall>) -> Origin {
+    Origin::Terraform {
+        root: ".".into(),
+        location: loc(file, start, end),
+        module_calls: calls,
+    }
+}
+
+fn live(operation: &str) -> Origin {
+    Origin::Aws {
+        account: Some("123456789012".into()),
+        region: "eu-west-1".into(),
+        operation: operation.into(),
+    }
+}
+
+fn finding(
+    rule: &'static str,
+    status: Status,
+    severity: Severity,
+    resource: &str,
+    origin: Origin,
+    message: &str,
+) -> Finding {
+    let (name, ctrl): (&'static str, &[&str]) = match rule {
+        "TST001" => ("bucket-no-encryption", &["CC6.1", "C1.1"]),
+        _ => ("bucket-public-policy", &["CC6.1", "CC6.6"]),
+    };
+    Finding {
+        rule_id: rule,
+        rule_name: name,
+        status,
+        severity,
+        severity_reason: None,
+        controls: controls(ctrl),
+        resource: resource.into(),
+        resource_type: "aws_s3_bucket".into(),
+        message: message.into(),
+        origin,
+        environment: None,
+        suppression: None,
+        fingerprint: format!("{rule}-{}", resource.len()),
+    }
+}
+
+fn report() -> ScanReport {
+    let mut raised = finding(
+        "TST001",
+        Status::Fail,
+        Severity::High,
+        "module.storage.aws_s3_bucket.data",
+        tf(
+            "modules/storage/main.tf",
+            3,
+            9,
+            vec![ModuleCall {
+                address: "module.storage".into(),
+                location: loc("main.tf", 10, 14),
+            }],
+        ),
+        "bucket has no server-side encryption configuration",
+    );
+    raised.severity_reason =
+        Some("raised from medium because the resource is classified confidential (tag DataClassification=confidential)".into());
+    raised.environment = Some(Environment {
+        name: "production".into(),
+        production: true,
+        because: "path segment prod".into(),
+        conflicts: vec![],
+    });
+    let mut suppressed = finding(
+        "TST002",
+        Status::Suppressed,
+        Severity::Critical,
+        "aws_s3_bucket.logs",
+        tf("main.tf", 20, 24, vec![]),
+        "bucket policy allows Principal \"*\"",
+    );
+    suppressed.suppression = Some(Suppression {
+        kind: "inline".into(),
+        source: "# soc2scan:ignore:TST002".into(),
+        reason: Some("log delivery needs it".into()),
+        until: Some("2027-03-31".into()),
+        location: Some(loc("main.tf", 19, 19)),
+    });
+    let mut findings = vec![
+        finding(
+            "TST002",
+            Status::Fail,
+            Severity::Critical,
+            "arn:aws:s3:::acme-public",
+            live("s3:GetBucketPolicy"),
+            "bucket policy allows Principal \"*\" to s3:GetObject",
+        ),
+        finding(
+            "TST001",
+            Status::Unknown,
+            Severity::Medium,
+            "arn:aws:s3:::acme-public",
+            live("s3:GetBucketEncryption"),
+            "s3:GetBucketEncryption was denied (AccessDenied)",
+        ),
+        raised,
+        finding(
+            "TST001",
+            Status::Pass,
+            Severity::Medium,
+            "aws_s3_bucket.logs",
+            tf("main.tf", 20, 24, vec![]),
+            "bucket encrypts with aws:kms",
+        ),
+        suppressed,
+        finding(
+            "TST001",
+            Status::Fail,
+            Severity::Medium,
+            "aws_s3_bucket.assets[\"a|b\"]",
+            tf("envs/prod dir/main.tf", 1, 4, vec![]),
+            "tricky <message> & \"quotes\" | pipes *stars* `ticks`\nsecond line",
+        ),
+        finding(
+            "TST002",
+            Status::Unknown,
+            Severity::Critical,
+            "aws_s3_bucket.assets[\"a|b\"]",
+            tf("envs/prod dir/main.tf", 1, 4, vec![]),
+            "policy depends on var.principals, unknown until apply",
+        ),
+    ];
+    findings.sort_by_key(|f| f.sort_key());
+    ScanReport {
+        scanned_paths: vec!["infra".into()],
+        findings,
+        diagnostics: vec![
+            Diagnostic::warning(
+                "unresolved-module",
+                "module \"vpc\" from registry source is not installed; run terraform init",
+            )
+            .at("main.tf", Some(30), None),
+            Diagnostic::error("parse-error", "expected `}` but found end of file").at(
+                "broken.tf",
+                Some(4),
+                Some(7),
+            ),
+        ],
+        stats: Stats {
+            files: 4,
+            bytes: 2048,
+            root_modules: 1,
+            module_instances: 2,
+            resources: 4,
+            attributes: 40,
+            unknown_attributes: 2,
+            unresolved_attributes: 1,
+        },
+    }
+}
+
+/// The crate version changes with releases; snapshots should not.
+fn stable(text: String) -> String {
+    text.replace(
+        &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"[version]\"",
+    )
+}
+
+fn out(format: Format, options: &RenderOptions) -> String {
+    stable(render(format, &report(), &catalogue(), options))
+}
+
+fn sarif_json(report: &ScanReport, options: &RenderOptions) -> Value {
+    let text = render(Format::Sarif, report, &catalogue(), options);
+    let doc: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    assert_valid_sarif(&doc);
+    doc
+}
+
+fn assert_valid_sarif(doc: &Value) {
+    let schema: Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF not valid:\n{}", errors.join("\n"));
+}
+
+fn all_options() -> RenderOptions {
+    RenderOptions {
+        sarif_category: "iac".into(),
+        include_suppressed: true,
+        sarif_include_live: true,
+        path_prefix: Some("infra/".into()),
+        link_base: Some("https://github.com/acme/infra/blob/0123abc".into()),
+        ..RenderOptions::default()
+    }
+}
+
+#[test]
+fn table_snapshot() {
+    insta::assert_snapshot!(out(Format::Table, &RenderOptions::default()));
+}
+
+#[test]
+fn table_in_colour_styles_headings() {
+    let opts = RenderOptions {
+        color: true,
+        ..RenderOptions::default()
+    };
+    let text = render(Format::Table, &report(), &catalogue(), &opts);
+    assert!(text.contains("\x1b["), "colour asked for, none written");
+    let plain = out(Format::Table, &RenderOptions::default());
+    assert!(
+        !plain.contains('\x1b'),
+        "colour written without being asked"
+    );
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!(out(Format::Json, &RenderOptions::default()));
+}
+
+#[test]
+fn json_carries_every_status_and_the_summary() {
+    let doc: Value = serde_json::from_str(&render(
+        Format::Json,
+        &report(),
+        &catalogue(),
+        &RenderOptions::default(),
+    ))
+    .expect("JSON");
+    assert_eq!(doc["schema"], "soc2scan/report/v1");
+    assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let results = doc["results"].as_array().expect("results");
+    assert_eq!(results.len(), 7);
+    let suppressed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["status"] == "suppressed")
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(
+        suppressed[0]["suppression"]["reason"],
+        "log delivery needs it"
+    );
+    assert!(results
+        .iter()
+        .filter(|r| r["status"] != "suppressed")
+        .all(|r| r.get("suppression").is_none()));
+    let live = results
+        .iter()
+        .find(|r| r["source"] == "aws")
+        .expect("a live result");
+    assert_eq!(live["origin"]["arn"], "arn:aws:s3:::acme-public");
+    assert!(live.get("location").is_none());
+    let raised = results
+        .iter()
+        .find(|r| r["resource"] == "module.storage.aws_s3_bucket.data")
+        .expect("raised result");
+    assert_eq!(raised["module_calls"][0]["address"], "module.storage");
+    assert!(raised["severity_reason"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("raised")));
+
+    let summary = &doc["summary"];
+    assert_eq!(summary["by_status"]["fail"], 3);
+    assert_eq!(summary["by_status"]["pass"], 1);
+    assert_eq!(summary["by_status"]["unknown"], 2);
+    assert_eq!(summary["by_status"]["suppressed"], 1);
+    assert_eq!(summary["failures_by_severity"]["critical"], 1);
+    assert_eq!(summary["failures_by_severity"]["high"], 1);
+    assert_eq!(summary["failures_by_severity"]["medium"], 1);
+    let cc61 = &summary["controls"][0];
+    assert_eq!(cc61["control"], "CC6.1");
+    // Four resources: live bucket (fail+unknown -> fail), data (fail), assets
+    // (fail+unknown -> fail), logs (pass+suppressed -> suppressed).
+    assert_eq!(cc61["resources"]["fail"], 3);
+    assert_eq!(cc61["resources"]["suppressed"], 1);
+    assert_eq!(cc61["resources"]["pass"], 0);
+    assert_eq!(cc61["results"]["fail"], 3);
+    assert_eq!(summary["controls"].as_array().map(Vec::len), Some(9));
+    assert_eq!(doc["incomplete"], true);
+    assert_eq!(doc["diagnostics"][0]["code"], "parse-error");
+    // Only rules with results are described.
+    let rules: Vec<&str> = doc["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(rules, ["TST001", "TST002"]);
+}
+
+#[test]
+fn sarif_snapshot() {
+    let text = out(Format::Sarif, &RenderOptions::default());
+    assert_valid_sarif(&serde_json::from_str(&text).expect("JSON"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_with_suppressed_and_live_snapshot() {
+    let text = out(Format::Sarif, &all_options());
+    assert_valid_sarif(&serde_json::from_str(&text).expect("JSON"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_by_default_has_only_located_unsuppressed_failures() {
+    let doc = sarif_json(&report(), &RenderOptions::default());
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "two Terraform failures");
+    for r in results {
+        assert!(r["locations"][0]["physicalLocation"].is_object());
+        assert!(r.get("suppressions").is_none());
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], r["ruleId"]);
+    }
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "envs/prod%20dir/main.tf"
+    );
+    assert_eq!(run["automationDetails"]["id"], "soc2scan/");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let ids: Vec<&str> = notes
+        .iter()
+        .filter_map(|n| n["descriptor"]["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["parse-error", "unresolved-module", "live-results-omitted"]
+    );
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        4
+    );
+    let rule = &run["tool"]["driver"]["rules"][1];
+    assert_eq!(rule["properties"]["security-severity"], "9.5");
+    assert_eq!(
+        rule["properties"]["tags"],
+        serde_json::json!(["security", "CC6.1", "CC6.6"])
+    );
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    assert_eq!(
+        rule["helpUri"],
+        "https://github.com/soc2scan/soc2scan/blob/main/rules/TST002.toml"
+    );
+}
+
+#[test]
+fn sarif_options_add_suppressed_and_live_results() {
+    let doc = sarif_json(&report(), &all_options());
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 4);
+    let live = &results[0];
+    assert_eq!(
+        live["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "arn:aws:s3:::acme-public"
+    );
+    let suppressed = results
+        .iter()
+        .find(|r| r.get("suppressions").is_some())
+        .expect("suppressed result");
+    assert_eq!(suppressed["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        suppressed["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/main.tf"
+    );
+    let raised = results
+        .iter()
+        .find(|r| r["relatedLocations"].is_array())
+        .expect("result reached through a module");
+    assert_eq!(raised["level"], "error", "severity raised to high");
+    assert_eq!(run["automationDetails"]["id"], "iac/");
+}
+
+#[test]
+fn sarif_result_cap_keeps_the_most_severe() {
+    let opts = RenderOptions {
+        sarif_max_results: 2,
+        include_suppressed: true,
+        sarif_include_live: true,
+        ..RenderOptions::default()
+    };
+    let doc = sarif_json(&report(), &opts);
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    let severities: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["properties"]["severity"].as_str())
+        .collect();
+    // Four candidates: critical (live), high, critical (suppressed), medium.
+    assert_eq!(severities, ["critical", "critical"]);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let cap = notes
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "result-cap")
+        .expect("cap notification");
+    assert_eq!(cap["level"], "warning");
+    let text = cap["message"]["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with("2 results were left out"), "{text}");
+    // Only the rule of the kept results is described.
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[test]
+fn sarif_of_an_empty_scan_is_valid() {
+    let doc = sarif_json(&ScanReport::default(), &RenderOptions::default());
+    let run = &doc["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(out(Format::Markdown, &RenderOptions::default()));
+}
+
+#[test]
+fn markdown_with_links_snapshot() {
+    insta::assert_snapshot!(out(Format::Markdown, &all_options()));
+}
+
+#[test]
+fn markdown_cuts_long_failure_lists() {
+    let mut r = report();
+    let template = r.findings[0].clone();
+    r.findings = (0..150)
+        .map(|i| Finding {
+            resource: format!("aws_s3_bucket.b{i:03}"),
+            origin: tf("main.tf", i + 1, i + 2, vec![]),
+            status: Status::Fail,
+            ..template.clone()
+        })
+        .collect();
+    let text = render(
+        Format::Markdown,
+        &r,
+        &catalogue(),
+        &RenderOptions::default(),
+    );
+    assert!(text.contains("… and 50 more"), "{text}");
+    assert!(text.contains("aws_s3_bucket.b099"));
+    assert!(!text.contains("aws_s3_bucket.b100"));
+}
+
+#[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!(out(Format::Junit, &RenderOptions::default()));
+}
+
+#[test]
+fn junit_escapes_what_xml_cannot_carry() {
+    let mut r = report();
+    r.findings[0].message = "nul\u{0} bell\u{7} <&> \"'".into();
+    r.findings[0].resource = "a\"b".into();
+    let text = render(Format::Junit, &r, &catalogue(), &RenderOptions::default());
+    assert!(!text.contains('\u{0}') && !text.contains('\u{7}'));
+    assert!(text.contains("nul\u{fffd} bell\u{fffd} &lt;&amp;&gt; &quot;&apos;"));
+    assert!(text.contains("name=\"a&quot;b\""));
+}
+
+#[test]
+fn every_format_is_deterministic() {
+    for format in Format::ALL {
+        for opts in [RenderOptions::default(), all_options()] {
+            let a = render(format, &report(), &catalogue(), &opts);
+            let b = render(format, &report(), &catalogue(), &opts);
+            assert_eq!(a, b, "{format} differs between runs");
+            assert!(a.ends_with('\n'), "{format} ends without a newline");
+        }
+    }
+}
+
+#[test]
+fn formats_parse_by_name() {
+    for f in Format::ALL {
+        assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        assert_eq!(Format::parse(&f.as_str().to_uppercase()), Some(f));
+    }
+    assert_eq!(Format::parse("md"), Some(Format::Markdown));
+    assert!("html"
+        .parse::<Format>()
+        .is_err_and(|e| e.contains("use one of table, json")));
+}
