@@ -22,6 +22,9 @@
 //!
 //! Functions that are not deterministic (`timestamp`, `uuid`, `bcrypt`) are unresolved
 //! unknowns; functions not implemented here return [`FnError::Unsupported`].
+//!
+//! Error messages name types and positions, never argument values: a value may be a
+//! secret, and messages end up in reports.
 
 mod aws;
 mod cidr;
@@ -259,7 +262,7 @@ fn number(v: &Value) -> Result<f64, Stop> {
     match v {
         Value::Number(n) => Ok(*n),
         Value::String(s) => parse_number(s)
-            .ok_or_else(|| fail(format!("a number is required, got the string {s:?}"))),
+            .ok_or_else(|| fail("a number is required, got a string that is not one")),
         Value::Unknown(_) | Value::Json(_) => Err(Stop::Done(unknown_of([v]))),
         Value::Null => Err(fail("argument must not be null")),
         other => Err(fail(format!(
@@ -296,7 +299,7 @@ fn boolean(v: &Value) -> Result<bool, Stop> {
         Value::Null => Err(fail("argument must not be null")),
         other => other
             .to_tf_bool()
-            .ok_or_else(|| fail(format!("a bool is required, got {}", other.describe()))),
+            .ok_or_else(|| fail(format!("a bool is required, got {}", other.type_name()))),
     }
 }
 

@@ -504,7 +504,7 @@ pub(super) fn base64decode(args: &[Value]) -> Out {
     let cleaned: String = s.chars().filter(|c| *c != '\n' && *c != '\r').collect();
     let bytes = b64()
         .decode(cleaned)
-        .map_err(|e| fail(format!("failed to decode base64 data: {e}")))?;
+        .map_err(|_| fail("failed to decode base64 data"))?;
     String::from_utf8(bytes)
         .map(Value::String)
         .map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))

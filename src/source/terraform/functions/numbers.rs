@@ -133,7 +133,7 @@ pub(super) fn parseint(args: &[Value]) -> Out {
             "base must be a whole number between 2 and 62 inclusive",
         ));
     }
-    let bad = || fail(format!("cannot parse {s:?} as a base {base} integer"));
+    let bad = || fail(format!("cannot parse the string as a base {base} integer"));
     let (neg, digits) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s.strip_prefix('+').unwrap_or(&s)),

@@ -432,7 +432,7 @@ pub(super) fn tonumber(args: &[Value]) -> Out {
         Value::Null => Ok(Value::Null),
         Value::String(s) => parse_number(s)
             .map(Value::Number)
-            .ok_or_else(|| fail(format!("cannot convert {s:?} to number"))),
+            .ok_or_else(|| fail("cannot convert this string to number")),
         Value::Bool(_) | Value::List(_) | Value::Map(_) => Err(fail(format!(
             "cannot convert {} to number",
             args[0].type_name()
@@ -450,7 +450,7 @@ pub(super) fn tobool(args: &[Value]) -> Out {
         other => other
             .to_tf_bool()
             .map(Value::Bool)
-            .ok_or_else(|| fail(format!("cannot convert {} to bool", other.describe()))),
+            .ok_or_else(|| fail(format!("cannot convert this {} to bool", other.type_name()))),
     }
 }
 
