@@ -43,13 +43,17 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 "some cache behaviours come from a dynamic block over values not known before \
                  apply, so whether any allows plain HTTP cannot be decided",
             );
+        } else if d.behaviors.len() == 1 {
+            ctx.pass(
+                &d.meta,
+                "its only cache behaviour requires HTTPS (redirect-to-https or https-only)",
+            );
         } else {
             ctx.pass(
                 &d.meta,
                 format!(
-                    "all {} cache behaviour{} require HTTPS (redirect-to-https or https-only)",
-                    d.behaviors.len(),
-                    plural(d.behaviors.len())
+                    "all {} cache behaviours require HTTPS (redirect-to-https or https-only)",
+                    d.behaviors.len()
                 ),
             );
         }

@@ -54,10 +54,15 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         } else {
             ctx.pass(
                 &d.meta,
-                format!(
-                    "CloudFront reaches all {custom} custom origin{} over HTTPS with TLS 1.2 or later",
-                    if custom == 1 { "" } else { "s" }
-                ),
+                if custom == 1 {
+                    "CloudFront reaches its custom origin over HTTPS with TLS 1.2 or later"
+                        .to_string()
+                } else {
+                    format!(
+                        "CloudFront reaches all {custom} custom origins over HTTPS with TLS 1.2 \
+                         or later"
+                    )
+                },
             );
         }
     }
