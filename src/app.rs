@@ -204,9 +204,20 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     }
     print_diagnostics(&outcome.report.diagnostics);
     let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
-    let color = !args.no_color && std::io::stdout().is_terminal();
+    let options = crate::report::RenderOptions {
+        color: !args.no_color && std::io::stdout().is_terminal(),
+        sarif_category: args.sarif_category.clone(),
+        include_suppressed: args.sarif_suppressed,
+        path_prefix: args.path_prefix.clone().or_else(|| {
+            req.paths
+                .first()
+                .and_then(|p| crate::output::repo_prefix(p))
+        }),
+        link_base: args.link_base.clone(),
+        ..crate::report::RenderOptions::default()
+    };
     for out in &outputs {
-        let text = crate::output::render(out, &outcome.report, catalogue()?, color);
+        let text = crate::output::render(out, &outcome.report, catalogue()?, &options);
         crate::output::write(out, &text)?;
     }
 

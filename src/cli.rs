@@ -89,6 +89,24 @@ pub struct ScanArgs {
     #[arg(long)]
     pub diff_base: Option<String>,
 
+    /// SARIF automationDetails.id: GitHub keeps one set of alerts per category.
+    #[arg(long, default_value = "soc2scan/")]
+    pub sarif_category: String,
+
+    /// Include suppressed findings in SARIF, marked with `suppressions` (GitHub code
+    /// scanning ignores that mark and would show them as open alerts).
+    #[arg(long)]
+    pub sarif_suppressed: bool,
+
+    /// Path of the scanned directory inside the repository, prepended to SARIF and
+    /// Markdown file paths (default: found with git).
+    #[arg(long)]
+    pub path_prefix: Option<String>,
+
+    /// Base URL for Markdown source links, e.g. https://github.com/acme/infra/blob/SHA.
+    #[arg(long)]
+    pub link_base: Option<String>,
+
     /// Do not apply suppression comments that give no reason.
     #[arg(long)]
     pub require_reason: bool,

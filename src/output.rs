@@ -1,15 +1,13 @@
 //! Where outputs go: `--format table --format sarif=results.sarif -o FILE`.
 
 use crate::app::Failure;
-use crate::report::ScanReport;
+use crate::report::{Format, RenderOptions, ScanReport};
 use crate::rules::meta::RuleMeta;
 use std::path::{Path, PathBuf};
 
-pub const FORMATS: &[&str] = &["table", "json", "sarif", "markdown", "junit"];
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputSpec {
-    pub format: String,
+    pub format: Format,
     /// `None` writes to stdout.
     pub path: Option<PathBuf>,
 }
@@ -29,21 +27,15 @@ pub fn plan(formats: &[String], output: Option<&Path>) -> Result<Vec<OutputSpec>
             }
             None => (f.trim(), None),
         };
-        let name = name.to_ascii_lowercase();
-        if !FORMATS.contains(&name.as_str()) {
-            return Err(Failure::usage(format!(
-                "unknown format \"{name}\"; use one of {}",
-                FORMATS.join(", ")
-            )));
-        }
+        let format: Format = name.parse().map_err(Failure::usage)?;
         if path.is_none() {
             bare += 1;
         }
-        specs.push(OutputSpec { format: name, path });
+        specs.push(OutputSpec { format, path });
     }
     if specs.is_empty() {
         specs.push(OutputSpec {
-            format: "table".into(),
+            format: Format::Table,
             path: None,
         });
         bare = 1;
@@ -64,14 +56,38 @@ pub fn plan(formats: &[String], output: Option<&Path>) -> Result<Vec<OutputSpec>
 pub fn render(
     spec: &OutputSpec,
     report: &ScanReport,
-    _catalogue: &[RuleMeta],
-    _color: bool,
+    catalogue: &[RuleMeta],
+    options: &RenderOptions,
 ) -> String {
-    let _ = &spec.format;
-    serde_json::to_string_pretty(
-        &serde_json::json!({ "results": report.findings, "diagnostics": report.diagnostics }),
-    )
-    .unwrap_or_default()
+    // Colour only when the table goes to a terminal.
+    let mut options = options.clone();
+    options.color &= spec.path.is_none();
+    crate::report::render(spec.format, report, catalogue, &options)
+}
+
+/// The scanned directory's path inside its git repository (`infra`), so SARIF URIs
+/// and Markdown links resolve from the repository root as GitHub expects.
+pub fn repo_prefix(scan_base: &Path) -> Option<String> {
+    let dir = if scan_base.is_dir() {
+        scan_base
+    } else {
+        scan_base.parent()?
+    };
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-prefix"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let prefix = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    (!prefix.is_empty()).then_some(prefix)
 }
 
 pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {
