@@ -32,7 +32,7 @@ pub struct EbsDefaultEncryption {
 /// theirs.
 pub fn ebs_scope(meta: &Meta) -> String {
     match &meta.origin {
-        Origin::Terraform { root, .. } => format!("Terraform root {root}"),
+        Origin::Terraform { root, .. } => format!("Terraform root \"{root}\""),
         Origin::Aws {
             account, region, ..
         } => format!(
