@@ -37,7 +37,7 @@ impl Failure {
 
 pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Scan(args) => scan_command(args),
+        Command::Scan(args) => scan_command(*args),
         Command::Baseline(args) => baseline_command(args),
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),

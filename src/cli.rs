@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan Terraform (and, with --aws, the live account) and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Record today's failures so later scans gate only on new ones (--baseline).
     Baseline(BaselineArgs),
     /// List the rule catalogue.
