@@ -517,6 +517,9 @@ const SEVERITIES: &str = "info, low, medium, high or critical";
 
 type Entries = [(String, Located)];
 
+/// An account id with where it was written and its key, for cross-table checks.
+type WrittenAccount = (String, Range<usize>, String);
+
 struct Check<'a> {
     text: &'a str,
     /// For `because` strings: short and the same on every machine.
@@ -1066,7 +1069,7 @@ impl Check<'_> {
         name: &str,
         body: &Located,
         key: &str,
-    ) -> Option<(EnvConfig, Vec<(String, Range<usize>, String)>)> {
+    ) -> Option<(EnvConfig, Vec<WrittenAccount>)> {
         let fields = self.table(body, key, ENVIRONMENT_KEYS);
         if !matches!(&body.node, Node::Table(_)) {
             return None;
