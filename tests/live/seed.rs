@@ -223,3 +223,264 @@ pub async fn core(moto: &Moto) -> Names {
     names.push((key_id, "<alice-key>".into()));
     names
 }
+
+/// RDS, load balancers, DynamoDB, SQS, SNS and EC2.
+pub async fn services(moto: &Moto) -> Names {
+    let conf = moto.config().await;
+
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    ec2.enable_ebs_encryption_by_default()
+        .send()
+        .await
+        .expect("ebs default");
+    let encrypted = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .encrypted(true)
+        .send()
+        .await
+        .expect("volume");
+    let plain = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .encrypted(false)
+        .tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("Environment")
+                        .value("dev")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("volume");
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .expect("vpc");
+    let vpc_id = vpc
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .expect("vpc id")
+        .to_string();
+    let mut subnets = Vec::new();
+    for (cidr, az) in [("10.0.1.0/24", "us-east-1a"), ("10.0.2.0/24", "us-east-1b")] {
+        let s = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(cidr)
+            .availability_zone(az)
+            .send()
+            .await
+            .expect("subnet");
+        subnets.push(
+            s.subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("subnet id")
+                .to_string(),
+        );
+    }
+
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+    let lb = elbv2
+        .create_load_balancer()
+        .name("web")
+        .set_subnets(Some(subnets.clone()))
+        .tags(
+            aws_sdk_elasticloadbalancingv2::types::Tag::builder()
+                .key("Environment")
+                .value("prod")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("alb");
+    let lb_arn = lb.load_balancers()[0]
+        .load_balancer_arn()
+        .expect("arn")
+        .to_string();
+    use aws_sdk_elasticloadbalancingv2::types::{
+        Action, ActionTypeEnum, FixedResponseActionConfig, ProtocolEnum, RedirectActionConfig,
+        RedirectActionStatusCodeEnum,
+    };
+    elbv2
+        .create_listener()
+        .load_balancer_arn(&lb_arn)
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Redirect)
+                .redirect_config(
+                    RedirectActionConfig::builder()
+                        .protocol("HTTPS")
+                        .port("443")
+                        .status_code(RedirectActionStatusCodeEnum::Http301)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("listener");
+    elbv2
+        .create_listener()
+        .load_balancer_arn(&lb_arn)
+        .protocol(ProtocolEnum::Http)
+        .port(8080)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::FixedResponse)
+                .fixed_response_config(
+                    FixedResponseActionConfig::builder()
+                        .status_code("200")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("listener");
+
+    let elb = aws_sdk_elasticloadbalancing::Client::new(&conf);
+    elb.create_load_balancer()
+        .load_balancer_name("classic")
+        .listeners(
+            aws_sdk_elasticloadbalancing::types::Listener::builder()
+                .protocol("HTTP")
+                .load_balancer_port(80)
+                .instance_port(8080)
+                .build()
+                .expect("listener"),
+        )
+        .availability_zones("us-east-1a")
+        .send()
+        .await
+        .expect("classic elb");
+
+    let rds = aws_sdk_rds::Client::new(&conf);
+    rds.create_db_parameter_group()
+        .db_parameter_group_name("pg-tls")
+        .db_parameter_group_family("postgres16")
+        .description("TLS only")
+        .send()
+        .await
+        .expect("parameter group");
+    rds.modify_db_parameter_group()
+        .db_parameter_group_name("pg-tls")
+        .parameters(
+            aws_sdk_rds::types::Parameter::builder()
+                .parameter_name("rds.force_ssl")
+                .parameter_value("1")
+                .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("parameter");
+    rds.create_db_instance()
+        .db_instance_identifier("orders")
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .engine_version("16.3")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .allocated_storage(20)
+        .storage_encrypted(true)
+        .db_parameter_group_name("pg-tls")
+        .backup_retention_period(7)
+        .deletion_protection(true)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("DataClassification")
+                .value("restricted")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("db instance");
+
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        SseSpecification, SseType,
+    };
+    let ddb = aws_sdk_dynamodb::Client::new(&conf);
+    for (name, sse) in [("events", true), ("cache", false)] {
+        let mut req = ddb
+            .create_table()
+            .table_name(name)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .expect("attribute"),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .expect("key"),
+            )
+            .billing_mode(BillingMode::PayPerRequest);
+        if sse {
+            req = req.sse_specification(
+                SseSpecification::builder()
+                    .enabled(true)
+                    .sse_type(SseType::Kms)
+                    .kms_master_key_id("arn:aws:kms:us-east-1:123456789012:key/ddb-key")
+                    .build(),
+            );
+        }
+        req.send().await.expect("table");
+    }
+
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let sqs = aws_sdk_sqs::Client::new(&conf);
+    sqs.create_queue()
+        .queue_name("jobs")
+        .attributes(QueueAttributeName::KmsMasterKeyId, "alias/jobs")
+        .tags("Environment", "prod")
+        .send()
+        .await
+        .expect("queue");
+    sqs.create_queue()
+        .queue_name("plain")
+        .attributes(QueueAttributeName::SqsManagedSseEnabled, "false")
+        .send()
+        .await
+        .expect("queue");
+
+    let sns = aws_sdk_sns::Client::new(&conf);
+    sns.create_topic()
+        .name("alerts")
+        .attributes("KmsMasterKeyId", "alias/aws/sns")
+        .send()
+        .await
+        .expect("topic");
+    sns.create_topic()
+        .name("plain")
+        .send()
+        .await
+        .expect("topic");
+
+    vec![
+        (
+            encrypted.volume_id().expect("id").to_string(),
+            "<vol-encrypted>".into(),
+        ),
+        (
+            plain.volume_id().expect("id").to_string(),
+            "<vol-plain>".into(),
+        ),
+    ]
+}

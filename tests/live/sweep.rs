@@ -44,7 +44,26 @@ async fn s3_kms_iam_inventory_is_exact() {
             "s3:GetBucketVersioning bucket plain-bucket MalformedResponse".to_string(),
             // S3 Control's host-prefixed endpoint cannot be served on loopback.
             format!("s3control:GetPublicAccessBlock account {ACCOUNT} UnsupportedEndpoint"),
-        ]
+        ],
+        "{:#?}",
+        swept.gaps
     );
     assert!(swept.calls > 20, "{} calls", swept.calls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rds_lb_dynamodb_sqs_sns_ec2_inventory_is_exact() {
+    let moto = Moto::start();
+    let names = seed::services(&moto).await;
+    let services = ["rds", "elbv2", "elb", "dynamodb", "sqs", "sns", "ec2"];
+    let swept = sweep_tuned(&options(&moto.url(), &services), &tuning())
+        .await
+        .expect("sweep");
+    assert_expected("services", &normalized(&swept.inventory, &names));
+    assert_eq!(
+        gap_codes(&swept.gaps),
+        Vec::<String>::new(),
+        "{:#?}",
+        swept.gaps
+    );
 }

@@ -6,6 +6,7 @@ use super::client::ClientFactory;
 use super::guard::Refused;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Meta, Origin};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -41,14 +42,19 @@ impl Failure {
         }
     }
 
-    pub fn from_sdk<E, R>(err: &SdkError<E, R>) -> Failure
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> Failure
     where
         E: ProvideErrorMetadata + Error + 'static,
-        R: std::fmt::Debug,
     {
         let context = DisplayErrorContext(err).to_string();
         let code = match err {
-            SdkError::ServiceError(_) => err.code().unwrap_or("UnknownServiceError").to_string(),
+            SdkError::ServiceError(se) => match err.code() {
+                Some(code) => code.to_string(),
+                // A success status whose body the SDK could not read as the
+                // operation's output: a malformed or unexpected answer.
+                None if se.raw().status().is_success() => "MalformedResponse".into(),
+                None => format!("HTTP{}", se.raw().status().as_u16()),
+            },
             SdkError::TimeoutError(_) => "Timeout".into(),
             SdkError::DispatchFailure(d) if d.is_timeout() => "Timeout".into(),
             SdkError::DispatchFailure(d) if d.is_io() => "ConnectionError".into(),
@@ -72,10 +78,9 @@ impl Failure {
 }
 
 /// Whether the read-only guard stopped this call.
-fn refused<E, R>(err: &SdkError<E, R>) -> bool
+fn refused<E>(err: &SdkError<E, HttpResponse>) -> bool
 where
     E: Error + 'static,
-    R: std::fmt::Debug,
 {
     let mut source = err.source();
     while let Some(e) = source {
@@ -130,11 +135,10 @@ impl Ctx {
     }
 
     /// Runs one API call within the overall and the service's concurrency bounds.
-    pub async fn call<T, E, R, F>(&self, service: &'static str, fut: F) -> Result<T, Failure>
+    pub async fn call<T, E, F>(&self, service: &'static str, fut: F) -> Result<T, Failure>
     where
-        F: Future<Output = Result<T, SdkError<E, R>>>,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + 'static,
-        R: std::fmt::Debug,
     {
         // Acquire the narrower bound first so waiting calls of a busy service do not
         // hold overall permits. Semaphores here are never closed.
@@ -154,7 +158,7 @@ impl Ctx {
     /// of `absent` (the "never configured" errors), or [`Read::Failed`] after
     /// recording a gap that says `unknown` is unknown.
     #[allow(clippy::too_many_arguments)]
-    pub async fn read<T, E, R, F>(
+    pub async fn read<T, E, F>(
         &self,
         service: &'static str,
         region: &str,
@@ -165,9 +169,8 @@ impl Ctx {
         fut: F,
     ) -> Read<T>
     where
-        F: Future<Output = Result<T, SdkError<E, R>>>,
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + 'static,
-        R: std::fmt::Debug,
     {
         match self.call(service, fut).await {
             Ok(v) => Read::Found(v),
@@ -182,7 +185,7 @@ impl Ctx {
     /// Every page of a paginated call: `page` sends the request for one page token
     /// and returns the page's items and the next token. `None` after a gap that says
     /// `unknown` is unknown.
-    pub async fn pages<T, E, R, F, Fut>(
+    pub async fn pages<T, E, F, Fut>(
         &self,
         service: &'static str,
         region: &str,
@@ -193,9 +196,8 @@ impl Ctx {
     ) -> Option<Vec<T>>
     where
         F: FnMut(Option<String>) -> Fut,
-        Fut: Future<Output = Result<(Vec<T>, Option<String>), SdkError<E, R>>>,
+        Fut: Future<Output = Result<(Vec<T>, Option<String>), SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + 'static,
-        R: std::fmt::Debug,
     {
         let mut items = Vec::new();
         let mut token: Option<String> = None;

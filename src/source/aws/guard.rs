@@ -74,10 +74,20 @@ pub const ALLOWED: &[(&str, &str)] = &[
 ];
 
 /// Whether the guard lets `service`'s `operation` through.
+/// Service names are compared without case, spaces or punctuation: the SDKs name
+/// some services differently in different places (`ElasticLoadBalancingv2`,
+/// `Elastic Load Balancing v2`).
 pub fn is_allowed(service: &str, operation: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let service = key(service);
     ALLOWED
         .iter()
-        .any(|(s, o)| *s == service && *o == operation)
+        .any(|(s, o)| key(s) == service && *o == operation)
 }
 
 /// Why the guard stopped a call.
@@ -154,5 +164,7 @@ mod tests {
         }
         assert!(!is_allowed("S3", "CreateBucket"));
         assert!(!is_allowed("S3", "PutBucketPolicy"));
+        assert!(is_allowed("Elastic Load Balancing v2", "DescribeListeners"));
+        assert!(!is_allowed("Elastic Load Balancing v2", "CreateListener"));
     }
 }

@@ -317,7 +317,12 @@ async fn authorization_details(
             }
         }
         for p in out.policies() {
-            if let (Some(name), Some(arn)) = (p.policy_name(), p.arn()) {
+            if let Some(arn) = p.arn() {
+                // The name is the ARN's last segment when the answer leaves it out.
+                let name = p
+                    .policy_name()
+                    .or_else(|| arn.rsplit('/').next())
+                    .unwrap_or(arn);
                 d.policies.push(ManagedPolicy {
                     name: name.to_string(),
                     arn: arn.to_string(),
