@@ -293,7 +293,7 @@ fn syntax_error_names_line_and_key() {
     one_problem(
         "[rules]\ndisable = [\"ENC001\"\n",
         3,
-        "rules",
+        "rules.disable",
         "invalid TOML",
     );
     one_problem(

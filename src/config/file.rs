@@ -414,33 +414,45 @@ fn header_of(line: &str) -> Option<&str> {
     Some(rest.split(']').next().unwrap_or(rest).trim())
 }
 
-/// A syntax error has no parsed key to name, so name the one written on the offending
-/// line, qualified by the table it sits in.
+/// A syntax error has no parsed key to name, so name the nearest one written on or
+/// above the offending line (an unclosed array reports at the end of the file),
+/// qualified by the table it sits in.
 fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
     let offset = e.span().map_or(0, |s| s.start);
     let (line, column) = line_col(text, offset);
-    let lines: Vec<&str> = text.lines().collect();
-    let here = lines.get(line - 1).copied().unwrap_or("");
-    let table = lines.iter().take(line - 1).rev().find_map(|l| header_of(l));
-    let key = if let Some(h) = header_of(here) {
-        h.to_string()
-    } else {
-        let own = here
-            .split_once('=')
-            .map(|(k, _)| k.trim())
-            .filter(|k| !k.is_empty());
-        match (table, own) {
-            (Some(t), Some(k)) => format!("{t}.{k}"),
-            (None, Some(k)) => k.to_string(),
-            (Some(t), None) => t.to_string(),
-            (None, None) => "(top level)".to_string(),
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let mut own = None;
+    let mut table = None;
+    for l in lines.iter().rev() {
+        if let Some(h) = header_of(l) {
+            table = Some(h);
+            break;
         }
+        if own.is_none() && !l.trim_start().starts_with('#') {
+            own = l.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
+                !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.\" ".contains(c))
+            });
+        }
+    }
+    let key = match (table, own) {
+        (Some(t), Some(k)) => format!("{t}.{k}"),
+        (None, Some(k)) => k.to_string(),
+        (Some(t), None) => t.to_string(),
+        (None, None) => "(top level)".to_string(),
     };
+    let message: Vec<&str> = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     Problem {
         line,
         column,
         key,
-        message: format!("invalid TOML: {}", e.message().trim()),
+        message: format!("invalid TOML: {}", message.join("; ")),
     }
 }
 
@@ -572,6 +584,19 @@ impl Check<'_> {
             }
         }
         entries
+    }
+
+    /// Report each of `names` missing from a table, at the table.
+    fn require(&mut self, table: &Located, fields: &Entries, key: &str, names: &[&str]) {
+        for name in names {
+            if !fields.iter().any(|(k, _)| k == name) {
+                self.problem(
+                    &table.span(),
+                    &join(key, name),
+                    format!("missing required key \"{name}\""),
+                );
+            }
+        }
     }
 
     fn string<'n>(&mut self, v: &'n Located, key: &str) -> Option<&'n str> {
@@ -871,18 +896,7 @@ impl Check<'_> {
                 _ => {}
             }
         }
-        for (name, present) in [
-            ("glob", fields.iter().any(|(k, _)| k == "glob")),
-            ("level", fields.iter().any(|(k, _)| k == "level")),
-        ] {
-            if !present {
-                self.problem(
-                    &entry.span(),
-                    &join(key, name),
-                    format!("missing required key \"{name}\""),
-                );
-            }
-        }
+        self.require(entry, fields, key, &["glob", "level"]);
         let ((pattern, compiled, span), level) = (glob?, level?);
         Some((
             PathClassification {
@@ -980,13 +994,7 @@ impl Check<'_> {
                 _ => {}
             }
         }
-        if !fields.iter().any(|(k, _)| k == "id") {
-            self.problem(
-                &entry.span(),
-                &join(key, "id"),
-                "missing required key \"id\"",
-            );
-        }
+        self.require(entry, fields, key, &["id"]);
         let (id, span) = id?;
         t.id = id;
         Some((t, span))
