@@ -410,16 +410,20 @@ fn sarif_by_default_has_only_located_unsuppressed_failures() {
         notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
         4
     );
-    let rule = &run["tool"]["driver"]["rules"][1];
-    assert_eq!(rule["properties"]["security-severity"], "9.5");
+    // The only rule with a located failure: TST002 failed live only.
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 1);
+    let rule = &rules[0];
+    assert_eq!(rule["id"], "TST001");
+    assert_eq!(rule["properties"]["security-severity"], "5.5");
     assert_eq!(
         rule["properties"]["tags"],
-        serde_json::json!(["security", "CC6.1", "CC6.6"])
+        serde_json::json!(["security", "CC6.1", "C1.1"])
     );
-    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
     assert_eq!(
         rule["helpUri"],
-        "https://github.com/soc2scan/soc2scan/blob/main/rules/TST002.toml"
+        "https://github.com/soc2scan/soc2scan/blob/main/rules/TST001.toml"
     );
 }
 
@@ -483,6 +487,36 @@ fn sarif_result_cap_keeps_the_most_severe() {
         run["tool"]["driver"]["rules"].as_array().map(Vec::len),
         Some(1)
     );
+}
+
+#[test]
+fn schema_validation_catches_invalid_sarif() {
+    let schema: Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let mut doc = sarif_json(&report(), &RenderOptions::default());
+    doc["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(
+        !validator.is_valid(&doc),
+        "an unknown level must be rejected"
+    );
+    let mut doc = sarif_json(&report(), &RenderOptions::default());
+    doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    assert!(!validator.is_valid(&doc), "line 0 must be rejected");
+}
+
+#[test]
+fn sarif_message_brackets_do_not_become_links() {
+    let mut r = report();
+    r.findings
+        .retain(|f| f.status == Status::Fail && f.location().is_some());
+    r.findings[0].message = "see [x](1)".into();
+    let doc = sarif_json(&r, &RenderOptions::default());
+    let text = doc["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.ends_with("see \\[x\\](1)"), "{text}");
 }
 
 #[test]

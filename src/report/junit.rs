@@ -135,9 +135,9 @@ fn diagnostics_suite(out: &mut String, diagnostics: &[&Diagnostic]) {
         .iter()
         .filter(|d| d.level == Level::Warning)
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "  <testsuite name=\"soc2scan diagnostics\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">\n",
+        "  <testsuite name=\"soc2scan diagnostics\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">",
         errors.len(),
         errors.len()
     );
@@ -157,9 +157,9 @@ fn diagnostics_suite(out: &mut String, diagnostics: &[&Diagnostic]) {
     }
     if !warnings.is_empty() {
         let text: Vec<String> = warnings.iter().map(|d| d.render()).collect();
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "    <system-err>{}</system-err>\n",
+            "    <system-err>{}</system-err>",
             xml_text(&text.join("\n"))
         );
     }
@@ -189,9 +189,9 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
     let skipped: usize = suites.values().map(|s| s.skipped).sum();
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<testsuites name=\"soc2scan\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{diag_errors}\" skipped=\"{skipped}\">\n"
+        "<testsuites name=\"soc2scan\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{diag_errors}\" skipped=\"{skipped}\">"
     );
     for (id, suite) in &suites {
         let meta = catalogue.iter().find(|m| m.id == *id);
@@ -199,9 +199,9 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
             Some(m) => format!("{id} {}", m.name),
             None => id.to_string(),
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
             xml(&name),
             suite.cases.len(),
             suite.failures,

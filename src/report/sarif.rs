@@ -161,6 +161,17 @@ fn suppression(f: &Finding, options: &RenderOptions) -> Option<Value> {
     Some(v)
 }
 
+/// SARIF viewers read `[text](target)` in a message as an embedded link (spec
+/// 3.11.6); a Terraform address such as `module.a["x"](...)` must not become one, so
+/// its brackets are escaped then. Other brackets stay readable as they are.
+fn message_text(text: &str) -> String {
+    if text.contains("](") {
+        text.replace('[', "\\[").replace(']', "\\]")
+    } else {
+        text.to_string()
+    }
+}
+
 fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions) -> Value {
     let mut properties = json!({
         "controls": f.controls,
@@ -178,7 +189,7 @@ fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions) -> Va
         r["ruleIndex"] = i.into();
     }
     r["level"] = level(f.severity).into();
-    r["message"] = json!({ "text": format!("{}: {}", f.resource, f.message) });
+    r["message"] = json!({ "text": message_text(&format!("{}: {}", f.resource, f.message)) });
     match &f.origin {
         Origin::Terraform {
             location,
