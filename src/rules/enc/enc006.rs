@@ -12,6 +12,11 @@ use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     for t in &inv.dynamo_tables {
+        let what = if t.meta.kind == "aws_dynamodb_table_replica" {
+            "replica"
+        } else {
+            "table"
+        };
         let key = match (&t.sse_enabled, &t.kms_key) {
             (Tri::Unknown, _) => {
                 ctx.unknown(
@@ -28,21 +33,21 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 };
                 ctx.fail(
                     &t.meta,
-                    format!("table is encrypted only with an AWS-owned key ({why}); add server_side_encryption {{ enabled = true, kms_key_arn = <customer-managed key> }}"),
+                    format!("{what} is encrypted only with an AWS-owned key ({why}); add server_side_encryption {{ enabled = true, kms_key_arn = <customer-managed key> }}"),
                 );
                 continue;
             }
             (Tri::Known(true), Tri::Absent) => {
                 ctx.fail(
                     &t.meta,
-                    "table uses the AWS-managed aws/dynamodb key (no kms_key_arn); set kms_key_arn to a customer-managed key",
+                    format!("{what} uses the AWS-managed aws/dynamodb key (no kms_key_arn); set kms_key_arn to a customer-managed key"),
                 );
                 continue;
             }
             (Tri::Known(true), Tri::Known(k)) if k.is_aws_managed_alias() => {
                 ctx.fail(
                     &t.meta,
-                    format!("table uses the AWS-managed key {}; set kms_key_arn to a customer-managed key", key_label(k)),
+                    format!("{what} uses the AWS-managed key {}; set kms_key_arn to a customer-managed key", key_label(k)),
                 );
                 continue;
             }

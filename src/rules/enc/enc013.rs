@@ -27,7 +27,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             ),
             Tri::Absent => ctx.fail(
                 &c.meta,
-                "encrypted is not set: AWS provider v5 and earlier create the cluster unencrypted (v6+ defaults to true); set encrypted = true, preferably with a customer-managed kms_key_id",
+                "cluster is not explicitly encrypted: encrypted is not set, and AWS provider v5 and earlier create it unencrypted (v6+ defaults to true); set encrypted = true, preferably with a customer-managed kms_key_id",
             ),
         }
     }

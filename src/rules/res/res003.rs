@@ -57,20 +57,28 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 /// seen. Reports unknown when it is not; true when this database gets no result of
 /// its own.
 fn judged_elsewhere(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) -> bool {
-    let (reference, role, of) = match (&d.cluster_member, &d.replicate_source) {
+    let (reference, role, attr, whose) = match (&d.cluster_member, &d.replicate_source) {
         (Tri::Absent, Tri::Absent) => return false,
-        (Tri::Absent, r) => (r, "read replica of", "its source"),
-        (c, _) => (c, "member of cluster", "the cluster"),
+        (Tri::Absent, r) => (r, "read replica of", "replicate_source_db", "its source's"),
+        (c, _) => (
+            c,
+            "member of cluster",
+            "cluster_identifier",
+            "the cluster's",
+        ),
     };
     match reference {
         Tri::Known(r) if d.resolve(inv, r).is_some() => {}
         Tri::Known(r) => ctx.unknown(
             &d.meta,
-            format!("{role} {}, which is not in the scanned configuration; backups of this data are {of}'s", r.as_str()),
+            format!(
+                "{role} {}, which is not in the scanned configuration; backups of this data are {whose}",
+                r.as_str()
+            ),
         ),
         _ => ctx.unknown(
             &d.meta,
-            format!("{role} a database not known before apply; backups of this data are {of}'s"),
+            format!("{attr} is not known before apply, and backups of this data are {whose}"),
         ),
     }
     true
