@@ -5,6 +5,34 @@
 //! `aws_iam_policy_document` data sources, or AWS API answers; all of them arrive as a
 //! [`Value`] and are parsed here. Parts that are unknown stay unknown
 //! ([`PStr::Unknown`]) so the analyzer can answer "cannot decide".
+//!
+//! The analyzer every policy-shaped rule uses lives in the submodules, exposed as
+//! methods on these types:
+//! - actions, resources and picking statements: [`PList::matches_action`],
+//!   [`Statement::grants_action`], [`Statement::applies_to_any_resource`],
+//!   [`PolicyDocument::statements_where`] (`analyze`);
+//! - principals: [`Statement::principal_is_public`], [`Statement::principal_accounts`]
+//!   (`principal`);
+//! - conditions: [`Statement::has_restricting_condition`],
+//!   [`Statement::requires_external_id`] (`condition`);
+//! - encryption in transit: [`PolicyDocument::denies_insecure_transport`] (`transport`);
+//! - privilege escalation: [`PolicyDocument::escalation_paths`] (`escalation`, paths in
+//!   `rules/data/privilege-escalation.toml`).
+//!
+//! Every predicate answers `Option<bool>`: `None` means "cannot decide, something is
+//! unknown". The analyzer never guesses a value for an unknown part.
+
+mod analyze;
+mod condition;
+mod escalation;
+mod pattern;
+mod principal;
+mod transport;
+
+pub use analyze::{ServiceWildcards, StatementMatch, StatementRef};
+pub use escalation::{escalation_catalogue, ActionGrant, Escalation, EscalationPath};
+pub use pattern::ResourceScope;
+pub use principal::PrincipalRef;
 
 use super::value::{Unknown, Value, HOLE};
 use serde::Serialize;

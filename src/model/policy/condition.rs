@@ -33,7 +33,7 @@
 
 use super::analyze::breadth_pattern;
 use super::pattern::{all3, any3, over_pattern};
-use super::{Condition, PList, PStr, Statement};
+use super::{Condition, PList, PStr, Statement, HOLE};
 
 /// Condition keys (lowercase) that can pin the caller to an organisation, account,
 /// principal, network or source resource.
@@ -114,6 +114,12 @@ fn pattern_value_restricts(key: &str, value: &str) -> bool {
 /// no account, so there the bucket name must be literal (bucket names are global).
 fn arn_restricts(value: &str) -> bool {
     let segments: Vec<&str> = value.split(':').collect();
+    if let Some(after) = value.strip_prefix(HOLE) {
+        // `${aws_s3_bucket.b.arn}/*`: a managed resource's ARN, then a path or
+        // qualifier. Pinned unless a wildcard extends the ARN itself (`${arn}*`).
+        let extension = after.split(['/', ':']).next().unwrap_or_default();
+        return !has_wildcard(extension);
+    }
     if segments.len() < 6 {
         return !value.is_empty() && !has_wildcard(value);
     }
@@ -477,6 +483,14 @@ mod tests {
                 unknown(Some("\u{FFFC}/*"), &["aws_s3_bucket.b.arn"], false)
             ),
             Some(true)
+        );
+        assert_eq!(
+            with_value(
+                "ArnLike",
+                "aws:SourceArn",
+                unknown(Some("\u{FFFC}*"), &["aws_s3_bucket.b.arn"], false)
+            ),
+            Some(false)
         );
         assert_eq!(
             with_value(

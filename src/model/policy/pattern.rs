@@ -106,18 +106,13 @@ fn states_after(pattern: &[char], prefix: &[char]) -> Vec<usize> {
     for &c in prefix {
         let mut next: Vec<usize> = Vec::new();
         for &s in &states {
-            match pattern.get(s) {
-                Some('*') => {
-                    if !next.contains(&s) {
-                        next.push(s);
-                    }
-                }
-                Some(&pc) if pc == '?' || pc == c => {
-                    if !next.contains(&(s + 1)) {
-                        next.push(s + 1);
-                    }
-                }
-                _ => {}
+            let to = match pattern.get(s) {
+                Some('*') => s,
+                Some(&pc) if pc == '?' || pc == c => s + 1,
+                _ => continue,
+            };
+            if !next.contains(&to) {
+                next.push(to);
             }
         }
         close(&mut next);

@@ -101,7 +101,6 @@ impl PolicyDocument {
 #[cfg(test)]
 mod tests {
     use super::super::analyze::tests::{doc, list, unknown};
-    use super::*;
     use crate::model::policy::{PList, Principals};
     use serde_json::json;
 
