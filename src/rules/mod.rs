@@ -60,6 +60,11 @@ pub static REGISTRY: &[Rule] = &[
     Rule { id: "TLS005", check: tls::tls005::check },
     Rule { id: "TLS006", check: tls::tls006::check },
     Rule { id: "TLS007", check: tls::tls007::check },
+    Rule { id: "TLS008", check: tls::tls008::check },
+    Rule { id: "TLS009", check: tls::tls009::check },
+    Rule { id: "TLS010", check: tls::tls010::check },
+    Rule { id: "TLS011", check: tls::tls011::check },
+    Rule { id: "TLS012", check: tls::tls012::check },
 ];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.
