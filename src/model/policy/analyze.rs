@@ -715,6 +715,60 @@ pub(crate) mod tests {
         assert_eq!(r.applies_to_any_resource(), None);
     }
 
+    /// Odd but parseable input: every predicate answers without panicking.
+    #[test]
+    fn odd_input_never_panics() {
+        let odd = [
+            json!(""),
+            json!(":"),
+            json!("::::::"),
+            json!("arn:"),
+            json!("arn:aws:iam::::::::"),
+            json!("*?*?"),
+            json!("\u{FFFC}"),
+            json!("é:ß*"),
+            json!(["", "*", 1, true, null, {"a": 1}, [1]]),
+            json!(12),
+            json!({"x": "y"}),
+        ];
+        for v in &odd {
+            let statement = json!({
+                "Sid": v, "Effect": "Deny", "Action": v, "NotAction": v, "Resource": v,
+                "NotResource": v, "Principal": {"AWS": v, "Service": v},
+                "Condition": {"StringLike": {"aws:SourceArn": v, "iam:PassedToService": v},
+                    "Bool": {"aws:SecureTransport": v}, "NumericLessThan": {"s3:TlsVersion": v}}
+            });
+            for effect in ["Allow", "Deny"] {
+                let mut one = statement.clone();
+                one["Effect"] = json!(effect);
+                for drop in ["NotAction", "Action", "NotResource", "Resource"] {
+                    let mut s = one.clone();
+                    if let Some(m) = s.as_object_mut() {
+                        m.remove(drop);
+                    }
+                    let d = doc(json!({"Statement": [s]}));
+                    let st = &d.statements[0];
+                    let _ = (
+                        st.grants_action("iam:PassRole"),
+                        st.grants_all_actions(),
+                        st.covers_service("s3"),
+                        st.service_wildcards(),
+                        st.resource_scope(),
+                        st.applies_to_resource("arn:aws:s3:::b"),
+                        st.principal_is_public(),
+                        st.principal_accounts(),
+                        st.has_restricting_condition(),
+                        st.requires_external_id(),
+                        st.allows_public_access(),
+                        d.denies_insecure_transport(),
+                        d.grants_full_admin(),
+                        d.escalation_paths(),
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn statement_selection_and_labels() {
         let d = doc(json!({"Statement": [

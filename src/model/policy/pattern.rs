@@ -90,38 +90,34 @@ pub(crate) fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 
 /// The pattern positions reachable after reading `prefix` (an NFA simulation; `*`
 /// stays in place while consuming, and lets the next position be reached for free).
+/// Sets are bitmaps over positions `0..=len`: `O(pattern × prefix)` on any input.
 fn states_after(pattern: &[char], prefix: &[char]) -> Vec<usize> {
-    let close = |states: &mut Vec<usize>| {
-        let mut i = 0;
-        while i < states.len() {
-            let s = states[i];
-            if pattern.get(s) == Some(&'*') && !states.contains(&(s + 1)) {
-                states.push(s + 1);
+    let len = pattern.len();
+    // Positions are visited in increasing order, so one forward pass closes the set
+    // (`*` at `s` adds `s + 1`, which is visited next).
+    let close = |set: &mut Vec<bool>| {
+        for s in 0..len {
+            if set[s] && pattern[s] == '*' {
+                set[s + 1] = true;
             }
-            i += 1;
         }
     };
-    let mut states = vec![0usize];
+    let mut states = vec![false; len + 1];
+    states[0] = true;
     close(&mut states);
     for &c in prefix {
-        let mut next: Vec<usize> = Vec::new();
-        for &s in &states {
-            let to = match pattern.get(s) {
-                Some('*') => s,
-                Some(&pc) if pc == '?' || pc == c => s + 1,
-                _ => continue,
-            };
-            if !next.contains(&to) {
-                next.push(to);
+        let mut next = vec![false; len + 1];
+        for s in (0..len).filter(|&s| states[s]) {
+            match pattern[s] {
+                '*' => next[s] = true,
+                pc if pc == '?' || pc == c => next[s + 1] = true,
+                _ => {}
             }
         }
         close(&mut next);
-        if next.is_empty() {
-            return next;
-        }
         states = next;
     }
-    states
+    (0..=len).filter(|&s| states[s]).collect()
 }
 
 fn lower_chars(s: &str) -> Vec<char> {
@@ -292,6 +288,14 @@ mod tests {
         let p = "*a".repeat(200) + "b";
         let t = "a".repeat(2000);
         assert!(!glob(&p, &t, false));
+    }
+
+    #[test]
+    fn prefix_checks_are_fast_on_long_patterns() {
+        let p = "*".repeat(20_000);
+        assert!(covers_prefix(&p, "s3:"));
+        let q = "?*".repeat(10_000);
+        assert!(can_start_with(&q, "batchwrite"));
     }
 
     #[test]
