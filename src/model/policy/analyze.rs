@@ -118,11 +118,18 @@ fn item_scope(s: &PStr, scope: impl Fn(&str) -> ResourceScope) -> Option<Resourc
     }
 }
 
-/// The broadest of the items' scopes; `None` when an unknown item could be broader.
-pub(crate) fn broadest(
+/// Does some item reach at least scope `at_least`? Three-valued: an unknown item
+/// that could be that broad leaves the answer open only if no item certainly is.
+pub(crate) fn reaches(
     list: &PList,
     scope: impl Fn(&str) -> ResourceScope,
-) -> Option<ResourceScope> {
+    at_least: ResourceScope,
+) -> Option<bool> {
+    any_item(list, |item| item_scope(item, &scope).map(|s| s >= at_least))
+}
+
+/// The broadest of the items' scopes; `None` when an unknown item could be broader.
+fn broadest(list: &PList, scope: impl Fn(&str) -> ResourceScope) -> Option<ResourceScope> {
     let mut best = ResourceScope::Specific;
     let mut unknown = list.unknown_list;
     for item in &list.items {

@@ -22,7 +22,7 @@
 //! (`statements_unknown`) might complete are not listed; a rule that finds nothing
 //! certain in such a document should say unknown.
 
-use super::analyze::{broadest, StatementRef};
+use super::analyze::{reaches, StatementRef};
 use super::condition::Operator;
 use super::pattern::{all3, any3, pstr_matches, resource_scope_for, ResourceScope};
 use super::{PolicyDocument, Statement};
@@ -153,17 +153,20 @@ fn service_of(action: &str) -> &str {
 }
 
 /// Does the statement reach every resource of the action's service (or all)?
-/// `Any` only when `any_only` (deny removal must not over-reach).
+/// `Any` only when `any_only` (deny removal must not over-reach: a deny on every
+/// role of one type, or on all but some resources, leaves others open).
 fn broad_for(st: &Statement, service: &str, any_only: bool) -> Option<bool> {
-    let scope = match (&st.resource, &st.not_resource) {
-        (Some(list), None) => broadest(list, |p| resource_scope_for(p, service)),
-        _ => st.resource_scope(),
+    let at_least = if any_only {
+        ResourceScope::Any
+    } else {
+        ResourceScope::AllOfType
     };
-    scope.map(|s| match s {
-        ResourceScope::Any => true,
-        ResourceScope::AllOfType => !any_only,
-        ResourceScope::Specific => false,
-    })
+    match (&st.resource, &st.not_resource) {
+        (Some(list), None) => reaches(list, |p| resource_scope_for(p, service), at_least),
+        // A deny with `NotResource` leaves the listed resources open.
+        (None, Some(_)) if any_only => Some(false),
+        _ => st.resource_scope().map(|s| s >= at_least),
+    }
 }
 
 /// Can this statement's `iam:PassRole` serve a path whose role goes to one of
@@ -499,6 +502,15 @@ source = "s"
         assert!(on(json!("arn:aws:iam::123456789012:user/${aws:username}")).is_empty());
         assert!(on(json!("arn:aws:iam::123456789012:user/alice")).is_empty());
         assert!(on(json!("arn:aws:s3:::*")).is_empty());
+        // Every user for sure, plus one unknown resource: still certain.
+        let mut d = doc(
+            json!({"Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey",
+            "Resource": "arn:aws:iam::123456789012:user/*"}]}),
+        );
+        if let Some(r) = d.statements[0].resource.as_mut() {
+            r.items.push(unknown(None, &[], true));
+        }
+        assert_eq!(ids(&d), vec![("iam-create-access-key", true)]);
         let nr = certain_ids(vec![
             json!({"Effect": "Allow", "Action": "iam:CreateAccessKey",
             "NotResource": "arn:aws:iam::123456789012:user/admin"}),
@@ -540,6 +552,12 @@ source = "s"
                 json!({"Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*",
                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}})
             )
+            .len(),
+            2
+        );
+        assert_eq!(
+            d(json!({"Effect": "Deny", "Action": "iam:CreateAccessKey",
+                "NotResource": "arn:aws:iam::123456789012:user/ci"}))
             .len(),
             2
         );
