@@ -100,16 +100,6 @@ pub fn tables() -> Result<&'static Tables, &'static str> {
         .map_err(String::as_str)
 }
 
-/// Apply `f` to one table, or describe why the tables are unavailable.
-pub fn with_table<T>(
-    pick: impl FnOnce(&'static Tables) -> &'static PolicyTable,
-    f: impl FnOnce(&'static PolicyTable) -> T,
-) -> Result<T, String> {
-    tables()
-        .map(|t| f(pick(t)))
-        .map_err(|e| format!("the TLS policy table could not be read ({e})"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
