@@ -22,16 +22,22 @@ pub fn normalized(inv: &Inventory, names: &[(String, String)]) -> Value {
     let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
         .expect("regex");
     let text = time.replace_all(&text, "<time>");
+    // Load balancer and listener ids are random too.
+    let lb_ids = regex::Regex::new(r"/[0-9a-f]{16}").expect("regex");
+    let text = lb_ids.replace_all(&text, "/<id>");
     let mut v: Value = serde_json::from_str(&text).expect("json");
     if let Value::Object(map) = &mut v {
         map.retain(|_, list| !list.as_array().is_some_and(Vec::is_empty));
         for list in map.values_mut() {
             if let Value::Array(items) = list {
                 items.sort_by_key(|i| {
-                    i["meta"]["address"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string()
+                    (
+                        i["meta"]["address"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        i.to_string(),
+                    )
                 });
             }
         }
