@@ -8,3 +8,4 @@ mod adapters;
 mod live;
 mod config;
 mod report;
+mod adapters_storage;
