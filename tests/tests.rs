@@ -9,3 +9,4 @@ mod live;
 mod config;
 mod report;
 mod adapters_storage;
+mod rule_settings;
