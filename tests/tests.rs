@@ -1,12 +1,12 @@
 //! The one integration test binary; each module is a test group.
-mod fixtures;
-mod bad_input;
-mod evaluator;
-mod suppressions;
-mod cli;
 mod adapters;
-mod live;
-mod config;
-mod report;
 mod adapters_storage;
+mod bad_input;
+mod cli;
+mod config;
+mod evaluator;
+mod fixtures;
+mod live;
+mod report;
 mod rule_settings;
+mod suppressions;

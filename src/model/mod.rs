@@ -3,8 +3,8 @@
 //! Grown by resource kind, never by source: a rule does not know whether a value came
 //! from HCL or from an AWS API.
 
-pub mod apigw;
 pub mod account;
+pub mod apigw;
 mod attr;
 pub mod cloudfront;
 pub mod datastores;
@@ -143,7 +143,11 @@ impl Inventory {
         out.extend(provider_configs.iter_mut().map(|r| &mut r.meta));
         out.extend(external_refs.iter_mut().map(|r| &mut r.meta));
         out.extend(network_links.iter_mut().map(|r| &mut r.meta));
-        out.extend(s3_account_public_access_blocks.iter_mut().map(|r| &mut r.meta));
+        out.extend(
+            s3_account_public_access_blocks
+                .iter_mut()
+                .map(|r| &mut r.meta),
+        );
         out.extend(iam_access_keys.iter_mut().map(|r| &mut r.meta));
         out.extend(credential_reports.iter_mut().map(|r| &mut r.meta));
         out
@@ -285,7 +289,8 @@ impl Inventory {
         self.provider_configs.extend(provider_configs);
         self.external_refs.extend(external_refs);
         self.network_links.extend(network_links);
-        self.s3_account_public_access_blocks.extend(s3_account_public_access_blocks);
+        self.s3_account_public_access_blocks
+            .extend(s3_account_public_access_blocks);
         self.iam_access_keys.extend(iam_access_keys);
         self.credential_reports.extend(credential_reports);
         self.dynamo_tables.extend(dynamo_tables);

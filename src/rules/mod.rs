@@ -29,42 +29,150 @@ pub static REGISTRY: &[Rule] = &[
         id: "ENC001",
         check: enc::enc001::check,
     },
-    Rule { id: "ENC002", check: enc::enc002::check },
-    Rule { id: "ENC003", check: enc::enc003::check },
-    Rule { id: "ENC004", check: enc::enc004::check },
-    Rule { id: "ENC005", check: enc::enc005::check },
-    Rule { id: "ENC006", check: enc::enc006::check },
-    Rule { id: "ENC007", check: enc::enc007::check },
-    Rule { id: "ENC008", check: enc::enc008::check },
-    Rule { id: "ENC009", check: enc::enc009::check },
-    Rule { id: "ENC010", check: enc::enc010::check },
-    Rule { id: "ENC011", check: enc::enc011::check },
-    Rule { id: "ENC012", check: enc::enc012::check },
-    Rule { id: "ENC013", check: enc::enc013::check },
-    Rule { id: "ENC014", check: enc::enc014::check },
-    Rule { id: "ENC015", check: enc::enc015::check },
-    Rule { id: "KMS001", check: kms::kms001::check },
-    Rule { id: "KMS004", check: kms::kms004::check },
-    Rule { id: "RES002", check: res::res002::check },
-    Rule { id: "RES003", check: res::res003::check },
-    Rule { id: "ENV001", check: env::env001::check },
-    Rule { id: "ENV002", check: env::env002::check },
-    Rule { id: "ENV003", check: env::env003::check },
-    Rule { id: "ENV004", check: env::env004::check },
-    Rule { id: "ENV005", check: env::env005::check },
-    Rule { id: "ENV006", check: env::env006::check },
-    Rule { id: "ENV007", check: env::env007::check },
-    Rule { id: "TLS002", check: tls::tls002::check },
-    Rule { id: "TLS003", check: tls::tls003::check },
-    Rule { id: "TLS004", check: tls::tls004::check },
-    Rule { id: "TLS005", check: tls::tls005::check },
-    Rule { id: "TLS006", check: tls::tls006::check },
-    Rule { id: "TLS007", check: tls::tls007::check },
-    Rule { id: "TLS008", check: tls::tls008::check },
-    Rule { id: "TLS009", check: tls::tls009::check },
-    Rule { id: "TLS010", check: tls::tls010::check },
-    Rule { id: "TLS011", check: tls::tls011::check },
-    Rule { id: "TLS012", check: tls::tls012::check },
+    Rule {
+        id: "ENC002",
+        check: enc::enc002::check,
+    },
+    Rule {
+        id: "ENC003",
+        check: enc::enc003::check,
+    },
+    Rule {
+        id: "ENC004",
+        check: enc::enc004::check,
+    },
+    Rule {
+        id: "ENC005",
+        check: enc::enc005::check,
+    },
+    Rule {
+        id: "ENC006",
+        check: enc::enc006::check,
+    },
+    Rule {
+        id: "ENC007",
+        check: enc::enc007::check,
+    },
+    Rule {
+        id: "ENC008",
+        check: enc::enc008::check,
+    },
+    Rule {
+        id: "ENC009",
+        check: enc::enc009::check,
+    },
+    Rule {
+        id: "ENC010",
+        check: enc::enc010::check,
+    },
+    Rule {
+        id: "ENC011",
+        check: enc::enc011::check,
+    },
+    Rule {
+        id: "ENC012",
+        check: enc::enc012::check,
+    },
+    Rule {
+        id: "ENC013",
+        check: enc::enc013::check,
+    },
+    Rule {
+        id: "ENC014",
+        check: enc::enc014::check,
+    },
+    Rule {
+        id: "ENC015",
+        check: enc::enc015::check,
+    },
+    Rule {
+        id: "KMS001",
+        check: kms::kms001::check,
+    },
+    Rule {
+        id: "KMS004",
+        check: kms::kms004::check,
+    },
+    Rule {
+        id: "RES002",
+        check: res::res002::check,
+    },
+    Rule {
+        id: "RES003",
+        check: res::res003::check,
+    },
+    Rule {
+        id: "ENV001",
+        check: env::env001::check,
+    },
+    Rule {
+        id: "ENV002",
+        check: env::env002::check,
+    },
+    Rule {
+        id: "ENV003",
+        check: env::env003::check,
+    },
+    Rule {
+        id: "ENV004",
+        check: env::env004::check,
+    },
+    Rule {
+        id: "ENV005",
+        check: env::env005::check,
+    },
+    Rule {
+        id: "ENV006",
+        check: env::env006::check,
+    },
+    Rule {
+        id: "ENV007",
+        check: env::env007::check,
+    },
+    Rule {
+        id: "TLS002",
+        check: tls::tls002::check,
+    },
+    Rule {
+        id: "TLS003",
+        check: tls::tls003::check,
+    },
+    Rule {
+        id: "TLS004",
+        check: tls::tls004::check,
+    },
+    Rule {
+        id: "TLS005",
+        check: tls::tls005::check,
+    },
+    Rule {
+        id: "TLS006",
+        check: tls::tls006::check,
+    },
+    Rule {
+        id: "TLS007",
+        check: tls::tls007::check,
+    },
+    Rule {
+        id: "TLS008",
+        check: tls::tls008::check,
+    },
+    Rule {
+        id: "TLS009",
+        check: tls::tls009::check,
+    },
+    Rule {
+        id: "TLS010",
+        check: tls::tls010::check,
+    },
+    Rule {
+        id: "TLS011",
+        check: tls::tls011::check,
+    },
+    Rule {
+        id: "TLS012",
+        check: tls::tls012::check,
+    },
 ];
 
 /// Run every enabled rule over the inventory; results sorted deterministically.

@@ -573,7 +573,7 @@ fn parse_report(csv: &str) -> Result<Vec<CredentialReportRow>, String> {
     let mut rows = Vec::new();
     for line in lines {
         let mut f = csv_fields(line);
-        if f.len() > header.len() && (f.len() - header.len()) % 2 == 0 {
+        if f.len() > header.len() && (f.len() - header.len()).is_multiple_of(2) {
             let k = (f.len() - header.len()) / 2;
             let user = f[..=k].join(",");
             let arn = f[k + 1..=2 * k + 1].join(",");
