@@ -4,6 +4,7 @@
 pub mod context;
 pub mod enc;
 pub mod env;
+pub mod iam;
 pub mod kms;
 pub mod meta;
 pub mod res;
