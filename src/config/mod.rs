@@ -49,7 +49,12 @@ pub struct Settings {
     pub trusted_accounts: BTreeMap<String, Option<String>>,
     /// Display names of trusted accounts (`Datadog`), so findings can name the vendor.
     pub trusted_account_names: BTreeMap<String, String>,
+    /// IAM009: an active access key older than this, or unused for this long, fails.
     pub access_key_max_age_days: u32,
+    /// The date age-based rules (IAM009) measure against; `None` means the local date
+    /// when the rule runs. Set it to judge reproducibly (tests, re-judging an
+    /// inventory recorded earlier).
+    pub today: Option<chrono::NaiveDate>,
     pub kms_min_deletion_window_days: u32,
     pub min_backup_retention_days: u32,
     /// Environments declared in the configuration (`[environments.<name>]`).
@@ -79,6 +84,7 @@ impl Default for Settings {
             trusted_accounts: BTreeMap::new(),
             trusted_account_names: BTreeMap::new(),
             access_key_max_age_days: 90,
+            today: None,
             kms_min_deletion_window_days: 30,
             min_backup_retention_days: 7,
             environments: Vec::new(),

@@ -5,6 +5,7 @@
 //! `kms_key` fields keep the key as written ([`KeyRef`]); absent means the service's
 //! default key (AWS-owned or the AWS-managed `aws/<service>` key, per service).
 
+use super::resource_policy::ResourcePolicy;
 use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
@@ -48,6 +49,9 @@ pub struct SqsQueue {
     pub kms_key: Tri<KeyRef>,
     /// `sqs_managed_sse_enabled`: SSE-SQS with SQS-owned keys.
     pub sqs_managed_sse: Tri<bool>,
+    /// The queue policy (inline `policy`, `aws_sqs_queue_policy`; live: the `Policy`
+    /// attribute). Empty when none is attached.
+    pub policies: Tri<Vec<ResourcePolicy>>,
 }
 
 /// `aws_sns_topic`.
@@ -56,6 +60,10 @@ pub struct SnsTopic {
     pub meta: Meta,
     /// `kms_master_key_id`: absent means messages are stored unencrypted.
     pub kms_key: Tri<KeyRef>,
+    /// The topic policy (inline `policy`, `aws_sns_topic_policy`; live: the `Policy`
+    /// attribute). Empty when none is written: SNS then applies its default policy,
+    /// which grants only the owning account.
+    pub policies: Tri<Vec<ResourcePolicy>>,
 }
 
 /// `aws_cloudwatch_log_group`.
@@ -72,6 +80,8 @@ pub struct Secret {
     pub meta: Meta,
     /// `kms_key_id`: absent means the AWS-managed `aws/secretsmanager` key.
     pub kms_key: Tri<KeyRef>,
+    /// The secret's resource policy (inline `policy`, `aws_secretsmanager_secret_policy`).
+    pub policies: Tri<Vec<ResourcePolicy>>,
 }
 
 /// `aws_elasticache_replication_group`.

@@ -20,6 +20,7 @@ pub mod msk;
 pub mod opensearch_tls;
 pub mod policy;
 pub mod rds;
+pub mod resource_policy;
 pub mod s3;
 pub mod value;
 
@@ -69,6 +70,9 @@ pub struct Inventory {
     pub s3_account_public_access_blocks: Vec<account::S3AccountPublicAccessBlock>,
     pub iam_access_keys: Vec<account::IamAccessKey>,
     pub credential_reports: Vec<account::CredentialReport>,
+    pub ecr_repositories: Vec<resource_policy::EcrRepository>,
+    pub lambda_functions: Vec<resource_policy::LambdaFunction>,
+    pub detached_resource_policies: Vec<resource_policy::DetachedResourcePolicy>,
 }
 
 impl Inventory {
@@ -110,6 +114,9 @@ impl Inventory {
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
+            ecr_repositories,
+            lambda_functions,
+            detached_resource_policies,
         } = self;
         let mut out: Vec<&mut Meta> = Vec::new();
         out.extend(s3_buckets.iter_mut().map(|r| &mut r.meta));
@@ -150,6 +157,9 @@ impl Inventory {
         );
         out.extend(iam_access_keys.iter_mut().map(|r| &mut r.meta));
         out.extend(credential_reports.iter_mut().map(|r| &mut r.meta));
+        out.extend(ecr_repositories.iter_mut().map(|r| &mut r.meta));
+        out.extend(lambda_functions.iter_mut().map(|r| &mut r.meta));
+        out.extend(detached_resource_policies.iter_mut().map(|r| &mut r.meta));
         out
     }
 
@@ -190,6 +200,9 @@ impl Inventory {
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
+            ecr_repositories,
+            lambda_functions,
+            detached_resource_policies,
         } = self;
         let mut out: Vec<&Meta> = Vec::new();
         out.extend(s3_buckets.iter().map(|r| &r.meta));
@@ -226,6 +239,9 @@ impl Inventory {
         out.extend(s3_account_public_access_blocks.iter().map(|r| &r.meta));
         out.extend(iam_access_keys.iter().map(|r| &r.meta));
         out.extend(credential_reports.iter().map(|r| &r.meta));
+        out.extend(ecr_repositories.iter().map(|r| &r.meta));
+        out.extend(lambda_functions.iter().map(|r| &r.meta));
+        out.extend(detached_resource_policies.iter().map(|r| &r.meta));
         out
     }
 
@@ -266,6 +282,9 @@ impl Inventory {
             s3_account_public_access_blocks,
             iam_access_keys,
             credential_reports,
+            ecr_repositories,
+            lambda_functions,
+            detached_resource_policies,
         } = other;
         self.s3_buckets.extend(s3_buckets);
         self.kms_keys.extend(kms_keys);
@@ -303,5 +322,9 @@ impl Inventory {
         self.redshift_clusters.extend(redshift_clusters);
         self.opensearch_domains.extend(opensearch_domains);
         self.kinesis_streams.extend(kinesis_streams);
+        self.ecr_repositories.extend(ecr_repositories);
+        self.lambda_functions.extend(lambda_functions);
+        self.detached_resource_policies
+            .extend(detached_resource_policies);
     }
 }

@@ -87,6 +87,34 @@ pub static REGISTRY: &[Rule] = &[
         check: enc::enc015::check,
     },
     Rule {
+        id: "IAM008",
+        check: iam::iam008::check,
+    },
+    Rule {
+        id: "IAM009",
+        check: iam::iam009::check,
+    },
+    Rule {
+        id: "IAM010",
+        check: iam::iam010::check,
+    },
+    Rule {
+        id: "IAM011",
+        check: iam::iam011::check,
+    },
+    Rule {
+        id: "IAM012",
+        check: iam::iam012::check,
+    },
+    Rule {
+        id: "IAM013",
+        check: iam::iam013::check,
+    },
+    Rule {
+        id: "IAM014",
+        check: iam::iam014::check,
+    },
+    Rule {
         id: "KMS001",
         check: kms::kms001::check,
     },

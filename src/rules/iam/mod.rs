@@ -1,2 +1,10 @@
 //! Least privilege (CC6.1, CC6.3; third-party trust CC9.2).
 
+mod exposure;
+pub mod iam008;
+pub mod iam009;
+pub mod iam010;
+pub mod iam011;
+pub mod iam012;
+pub mod iam013;
+pub mod iam014;

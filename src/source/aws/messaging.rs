@@ -1,7 +1,10 @@
-//! SQS queues and SNS topics of one region: their encryption at rest, and tags.
+//! SQS queues and SNS topics of one region: their encryption at rest, resource
+//! policy (the `Policy` attribute of the same GetQueueAttributes/GetTopicAttributes
+//! answer), and tags.
 
 use super::ctx::{key_ref, key_value_tags, ops, Ctx, Read};
 use crate::model::datastores::{SnsTopic, SqsQueue};
+use crate::model::resource_policy::ResourcePolicy;
 use crate::model::{Inventory, Tri};
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures_util::future::join_all;
@@ -95,6 +98,12 @@ pub async fn collect_sqs(ctx: &Ctx, region: &str) -> Inventory {
                     Some(_) => Tri::Unknown,
                     None => Tri::Absent,
                 },
+                policies: policy_of(
+                    ctx,
+                    a.get(&QueueAttributeName::Policy).map(String::as_str),
+                    arn,
+                    "GetQueueAttributes",
+                ),
             })
         }
     }))
@@ -189,6 +198,15 @@ pub async fn collect_sns(ctx: &Ctx, region: &str) -> Inventory {
                         .and_then(|a| a.get("KmsMasterKeyId"))
                         .map(String::as_str),
                 ),
+                policies: policy_of(
+                    ctx,
+                    attrs
+                        .attributes()
+                        .and_then(|a| a.get("Policy"))
+                        .map(String::as_str),
+                    arn,
+                    "GetTopicAttributes",
+                ),
             })
         }
     }))
@@ -197,4 +215,20 @@ pub async fn collect_sns(ctx: &Ctx, region: &str) -> Inventory {
     inv.sns_topics
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv
+}
+
+/// The resource policy an attribute answer carries: none attached is an empty list.
+fn policy_of(
+    ctx: &Ctx,
+    text: Option<&str>,
+    arn: &str,
+    operation: &str,
+) -> Tri<Vec<ResourcePolicy>> {
+    match text.filter(|t| !t.trim().is_empty()) {
+        Some(text) => Tri::Known(vec![ResourcePolicy {
+            document: super::s3::parse_policy(ctx, text, arn, operation),
+            configured_by: arn.to_string(),
+        }]),
+        None => Tri::Known(Vec::new()),
+    }
 }

@@ -4,6 +4,7 @@
 //! absent so rules apply the provider's documented default.
 
 use super::kms::key_attr;
+use super::resource_policy::{policies_of, Splits, SECRET, SNS, SQS};
 use super::Ctx;
 use crate::model::datastores::{
     DynamoReplica, DynamoTable, EfsFileSystem, ElastiCacheGroup, KinesisStream, LogGroup,
@@ -20,17 +21,23 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             kms_key: key_attr(ctx, &r.body, "kms_key_id"),
         });
     }
-    for r in ctx.of_type("aws_sqs_queue") {
+    let splits = Splits::collect(ctx, &SQS);
+    let queues: Vec<_> = ctx.of_type("aws_sqs_queue").collect();
+    for r in queues {
         inv.sqs_queues.push(SqsQueue {
             meta: ctx.meta(r, Some("name")),
             kms_key: key_attr(ctx, &r.body, "kms_master_key_id"),
             sqs_managed_sse: r.body.bool("sqs_managed_sse_enabled"),
+            policies: policies_of(ctx, r, &splits),
         });
     }
-    for r in ctx.of_type("aws_sns_topic") {
+    let splits = Splits::collect(ctx, &SNS);
+    let topics: Vec<_> = ctx.of_type("aws_sns_topic").collect();
+    for r in topics {
         inv.sns_topics.push(SnsTopic {
             meta: ctx.meta(r, Some("name")),
             kms_key: key_attr(ctx, &r.body, "kms_master_key_id"),
+            policies: policies_of(ctx, r, &splits),
         });
     }
     for r in ctx.of_type("aws_cloudwatch_log_group") {
@@ -39,10 +46,13 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             kms_key: key_attr(ctx, &r.body, "kms_key_id"),
         });
     }
-    for r in ctx.of_type("aws_secretsmanager_secret") {
+    let splits = Splits::collect(ctx, &SECRET);
+    let secrets: Vec<_> = ctx.of_type("aws_secretsmanager_secret").collect();
+    for r in secrets {
         inv.secrets.push(Secret {
             meta: ctx.meta(r, Some("name")),
             kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+            policies: policies_of(ctx, r, &splits),
         });
     }
     for r in ctx.of_type("aws_elasticache_replication_group") {

@@ -4,6 +4,7 @@
 //! of AWS provider v4+ are joined to their bucket, legacy inline blocks are read too,
 //! and documented provider defaults become `Tri::Absent` so rules can apply them.
 
+mod account;
 mod apigw;
 mod cloudfront;
 mod datastores;
@@ -17,6 +18,7 @@ mod lb;
 mod msk;
 mod opensearch_tls;
 mod rds;
+mod resource_policy;
 mod s3;
 
 use super::resource::{Attr, TfResource};
@@ -192,5 +194,7 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     db_tls::adapt(&mut ctx, &mut inventory);
     elasticache_tls::adapt(&mut ctx, &mut inventory);
     opensearch_tls::adapt(&mut ctx, &mut inventory);
+    resource_policy::adapt(&mut ctx, &mut inventory);
+    account::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
 }

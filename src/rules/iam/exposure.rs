@@ -1,0 +1,82 @@
+//! What IAM012 and IAM014 share: which statements of a set of resource policies open
+//! the resource to everyone, and where the governed resource's account-level settings
+//! are (IAM012, IAM013).
+
+use crate::model::{Origin, PolicyDocument, Tri};
+
+/// Public grants found in the policies of one resource, as phrases for messages.
+#[derive(Default)]
+pub(super) struct Exposure {
+    /// Certainly open to everyone: `statement "Public" (aws_s3_bucket_policy.b)`.
+    pub certain: Vec<String>,
+    /// Open to everyone unless an unknown part says otherwise, with why.
+    pub possible: Vec<String>,
+}
+
+impl Exposure {
+    /// Add one policy: `configured_by` names where it was written.
+    pub fn add_document(&mut self, document: &Tri<PolicyDocument>, configured_by: &str) {
+        let doc = match document {
+            Tri::Known(doc) => doc,
+            Tri::Unknown => {
+                self.possible.push(format!(
+                    "the policy of {configured_by} is not known before apply"
+                ));
+                return;
+            }
+            Tri::Absent => return,
+        };
+        let found = doc.statements_where(|s| s.allows_public_access());
+        for s in &found.certain {
+            self.certain.push(format!("{s} ({configured_by})"));
+        }
+        for s in &found.possible {
+            self.possible.push(format!(
+                "{s} ({configured_by}) depends on values not known before apply"
+            ));
+        }
+        if found.unread_statements {
+            self.possible.push(format!(
+                "some statements of {configured_by} are not known before apply"
+            ));
+        }
+    }
+
+    /// `Some(true)` public, `None` maybe, `Some(false)` not.
+    pub fn verdict(&self) -> Option<bool> {
+        if !self.certain.is_empty() {
+            Some(true)
+        } else if !self.possible.is_empty() {
+            None
+        } else {
+            Some(false)
+        }
+    }
+}
+
+/// Whether an account-level fact applies to a resource: the same Terraform root
+/// module (a root deploys to one account), or the same swept account. Terraform and
+/// live facts never meet: the scanner cannot tell which account a root deploys to.
+pub(super) fn same_scope(resource: &Origin, account_fact: &Origin) -> bool {
+    match (resource, account_fact) {
+        (Origin::Terraform { root: a, .. }, Origin::Terraform { root: b, .. }) => a == b,
+        (
+            Origin::Aws {
+                account: Some(a), ..
+            },
+            Origin::Aws {
+                account: Some(b), ..
+            },
+        ) => a == b,
+        _ => false,
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
