@@ -2,15 +2,18 @@
 //! Errors here are user-facing sentences; exit codes are documented in `--help`.
 
 use crate::baseline::{self, Baseline};
-use crate::cli::{BaselineArgs, Cli, Command, ScanArgs};
-use crate::config::Settings;
+use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, ScanArgs};
+use crate::config::FileConfig;
+use crate::config::{CliOverrides, Config, Settings};
 use crate::finding::Severity;
 use crate::finding::Status;
 use crate::rules::meta::{self, RuleMeta};
 use crate::scan::{self, ScanRequest};
+use crate::source::aws::AwsOptions;
 use crate::source::terraform::TfOptions;
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Exit codes.
@@ -41,6 +44,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Baseline(args) => baseline_command(args),
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),
+        Command::Init { dir, force } => init_command(&dir, force),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -75,8 +79,28 @@ fn parse_var(s: &str) -> Result<(String, String), Failure> {
     }
 }
 
-fn settings_for(args: &ScanArgs) -> Result<Settings, Failure> {
-    let mut settings = Settings::default();
+/// The configuration that applies: `--config FILE`, else the `.soc2scan.toml` found
+/// from `start` upwards, else none. A broken file is a usage error naming its problems.
+fn load_config(args: &ConfigArgs, start: &Path) -> Result<Option<FileConfig>, Failure> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let found = match &args.config {
+        Some(path) => Config::load(path).map(Some),
+        None => Config::discover(start).map(|f| f.map(|(_, config)| config)),
+    };
+    found.map_err(|e| Failure::usage(e.to_string()))
+}
+
+fn rule_ids(names: &[String]) -> Result<BTreeSet<String>, Failure> {
+    names
+        .iter()
+        .map(|r| resolve_rule(r.trim()).map(|m| m.id.clone()))
+        .collect()
+}
+
+fn settings_for(args: &ScanArgs, start: &Path) -> Result<Settings, Failure> {
+    let mut cli = CliOverrides::default();
     for c in &args.controls {
         let c = c.trim().to_ascii_uppercase();
         if !meta::ALLOWED_CONTROLS.contains(&c.as_str()) {
@@ -85,14 +109,32 @@ fn settings_for(args: &ScanArgs) -> Result<Settings, Failure> {
                 meta::ALLOWED_CONTROLS.join(", ")
             )));
         }
-        settings.controls.insert(c);
+        cli.controls.insert(c);
     }
-    for r in &args.rules {
-        settings
-            .only_rules
-            .insert(resolve_rule(r.trim())?.id.clone());
+    cli.only_rules = rule_ids(&args.rules)?;
+    cli.enable = rule_ids(&args.enable)?;
+    cli.disable = rule_ids(&args.disable)?;
+    if args.require_cmk {
+        cli.require_cmk = Some(true);
     }
-    Ok(settings)
+    if let Some(f) = &args.fail_on {
+        cli.fail_on = parse_fail_on(f)?;
+    }
+    let file = load_config(&args.config, start)?;
+    Ok(Settings::resolve(file.as_ref(), &cli))
+}
+
+fn aws_options(args: &AwsArgs) -> Option<AwsOptions> {
+    args.aws.then(|| AwsOptions {
+        profile: args.profile.clone(),
+        regions: args.regions.iter().map(|r| r.trim().to_string()).collect(),
+        all_regions: args.all_regions,
+        assume_role: args.assume_role.clone(),
+        external_id: args.external_id.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        services: args.services.iter().map(|s| s.trim().to_string()).collect(),
+        progress: std::io::stderr().is_terminal(),
+    })
 }
 
 /// `none` disables failing on findings altogether.
@@ -109,7 +151,6 @@ fn parse_fail_on(s: &str) -> Result<Option<Severity>, Failure> {
 
 fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     catalogue()?;
-    let settings = settings_for(&args)?;
     let vars = args
         .vars
         .iter()
@@ -123,7 +164,8 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             )));
         }
     }
-    let paths = if args.paths.is_empty() {
+    // `--aws` alone sweeps only the account; otherwise Terraform defaults to `.`.
+    let paths = if args.paths.is_empty() && !args.aws.aws {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
@@ -136,6 +178,8 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             )));
         }
     }
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let settings = settings_for(&args, &start)?;
     let req = ScanRequest {
         paths,
         terraform: TfOptions {
@@ -145,6 +189,8 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         settings,
         today: None,
         require_reason: args.require_reason,
+        aws: aws_options(&args.aws),
+        aws_tuning: Default::default(),
     };
     let known = match &args.baseline {
         Some(path) => Some(
@@ -236,6 +282,17 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             report_started.elapsed().as_secs_f64(),
             started.elapsed().as_secs_f64()
         );
+        if let Some(live) = &s.live {
+            let _ = writeln!(
+                err,
+                "aws: sweep {:.3}s (alongside Terraform), account {}, {} resources, {} API calls, {} gaps",
+                t.aws.as_secs_f64(),
+                live.account.as_deref().unwrap_or("unknown"),
+                live.resources,
+                live.api_calls,
+                live.gaps
+            );
+        }
         let _ = writeln!(
             err,
             "scanned: {} files, {:.1} MB, {} root modules, {} module instances, {} resources, {} attributes ({} unknown, {} unresolved), {} results",
@@ -263,9 +320,10 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         );
         return Ok(EXIT_INCOMPLETE);
     }
+    // `--fail-on none` turns the gate off; any other value is already in the settings.
     let gate = match &args.fail_on {
-        Some(f) => parse_fail_on(f)?,
-        None => Some(req.settings.fail_on),
+        Some(f) if f.eq_ignore_ascii_case("none") => None,
+        _ => Some(req.settings.fail_on),
     };
     Ok(match gate {
         Some(threshold) if outcome.report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
@@ -307,12 +365,15 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     } else {
         args.paths.clone()
     };
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let file = load_config(&args.config, &start)?;
     let req = ScanRequest {
         paths,
         terraform: TfOptions {
             var_files: args.var_files.clone(),
             vars,
         },
+        settings: Settings::resolve(file.as_ref(), &CliOverrides::default()),
         ..ScanRequest::default()
     };
     let outcome = scan::run(&req).map_err(Failure::usage)?;
@@ -325,6 +386,26 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
         b.entries.len(),
         args.output.display()
     );
+    Ok(EXIT_CLEAN)
+}
+
+fn init_command(dir: &Path, force: bool) -> Result<u8, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "{}: no such directory",
+            dir.display()
+        )));
+    }
+    let path = dir.join(crate::config::CONFIG_FILE_NAME);
+    if path.exists() && !force {
+        return Err(Failure::usage(format!(
+            "{} exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    std::fs::write(&path, crate::config::init::starter_file())
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!("soc2scan: wrote {}", path.display());
     Ok(EXIT_CLEAN)
 }
 

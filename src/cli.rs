@@ -33,12 +33,79 @@ pub enum Command {
         /// Rule id (ENC001) or name (s3-bucket-no-explicit-encryption).
         rule: String,
     },
+    /// Write a starter .soc2scan.toml with every setting explained.
+    Init {
+        /// Directory to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Where the project configuration comes from.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Configuration file (default: .soc2scan.toml in the first scanned directory or
+    /// its nearest parent up to the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any .soc2scan.toml; use the built-in defaults.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// The live AWS account to sweep.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Sweep the AWS account of the current credentials (read-only), alongside any
+    /// Terraform paths given.
+    #[arg(long)]
+    pub aws: bool,
+
+    /// AWS shared-config profile.
+    #[arg(long, requires = "aws")]
+    pub profile: Option<String>,
+
+    /// Region to sweep (repeatable or comma-separated; default: the configured region).
+    #[arg(long = "region", value_delimiter = ',', requires = "aws")]
+    pub regions: Vec<String>,
+
+    /// Sweep every region enabled in the account.
+    #[arg(long, requires = "aws", conflicts_with = "regions")]
+    pub all_regions: bool,
+
+    /// Role to assume for the sweep.
+    #[arg(long, value_name = "ARN", requires = "aws")]
+    pub assume_role: Option<String>,
+
+    /// ExternalId to present when assuming --assume-role.
+    #[arg(long, requires = "assume_role")]
+    pub external_id: Option<String>,
+
+    /// Send every AWS call to this endpoint (an emulator such as moto).
+    #[arg(long, value_name = "URL", requires = "aws")]
+    pub endpoint_url: Option<String>,
+
+    /// Services to sweep (comma-separated; default all): s3, kms, iam, rds, elbv2,
+    /// elb, cloudfront, dynamodb, sqs, sns, ec2.
+    #[arg(long, value_delimiter = ',', requires = "aws")]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Terraform files or directories to scan (default: the current directory).
+    /// Terraform files or directories to scan (default: the current directory, unless
+    /// --aws is given alone).
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Output format, repeatable: table, json, sarif, markdown, junit; `FORMAT=FILE`
     /// writes that format to FILE (e.g. --format table --format sarif=results.sarif).
@@ -78,6 +145,19 @@ pub struct ScanArgs {
     /// Only run these rules (ids or names, repeatable or comma-separated).
     #[arg(long = "rule", value_delimiter = ',')]
     pub rules: Vec<String>,
+
+    /// Run these rules although the configuration disables them.
+    #[arg(long, value_delimiter = ',')]
+    pub enable: Vec<String>,
+
+    /// Do not run these rules (ids or names).
+    #[arg(long, value_delimiter = ',')]
+    pub disable: Vec<String>,
+
+    /// Require a customer-managed KMS key on every bucket (ENC002), not only on
+    /// classified ones.
+    #[arg(long)]
+    pub require_cmk: bool,
 
     /// Baseline file from `soc2scan baseline`: its findings are reported as
     /// suppressed (kind baseline) and do not fail the scan.
@@ -124,6 +204,9 @@ pub struct ScanArgs {
 pub struct BaselineArgs {
     /// Terraform files or directories to scan (default: the current directory).
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Where to write the baseline.
     #[arg(long, short = 'o', default_value = ".soc2scan-baseline.json")]

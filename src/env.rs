@@ -105,9 +105,11 @@ pub fn resolve(meta: &Meta, configured: &[EnvConfig]) -> Option<Environment> {
         }
     }
     if let Some((first, because)) = hits.first() {
-        let conflicts = hits[1..].iter().map(|(c, _)| c.name.clone()).collect();
+        // Canonical names, so `[environments.prod]` equals a `prod` tag, a `prod/`
+        // path and the environment of an account configured under it.
+        let conflicts = hits[1..].iter().map(|(c, _)| normalized(&c.name)).collect();
         return Some(env(
-            &first.name,
+            &normalized(&first.name),
             first.production,
             because.clone(),
             conflicts,
@@ -234,7 +236,8 @@ mod tests {
             &cfgs,
         )
         .expect("env");
-        assert_eq!(e.name, "live");
+        // `live` is an alias of production: configured names are canonical too.
+        assert_eq!(e.name, "production");
         assert_eq!(e.conflicts, vec!["shared".to_string()]);
     }
 }

@@ -5,6 +5,7 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
 use crate::report::{ScanReport, Stats};
+use crate::source::aws::{self, AwsOptions, AwsSweep};
 use crate::source::terraform::{self, TfOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -19,6 +20,10 @@ pub struct ScanRequest {
     pub today: Option<chrono::NaiveDate>,
     /// Reject suppressions that give no reason.
     pub require_reason: bool,
+    /// Sweep the live AWS account too (`--aws`), concurrently with Terraform.
+    pub aws: Option<AwsOptions>,
+    /// Timeouts, retries and injected credentials for the sweep.
+    pub aws_tuning: aws::Tuning,
 }
 
 /// Wall time of each phase, for `--timings`.
@@ -28,6 +33,8 @@ pub struct PhaseTimings {
     pub parse: Duration,
     pub evaluate: Duration,
     pub adapt: Duration,
+    /// The live sweep, which overlaps the Terraform phases.
+    pub aws: Duration,
     pub rules: Duration,
 }
 
@@ -39,52 +46,73 @@ pub struct ScanOutcome {
     pub unresolved: std::collections::BTreeMap<String, usize>,
 }
 
-/// Run a scan. `Err` only for defects in the embedded rule catalogue.
+/// Run a scan. `Err` for defects in the embedded rule catalogue and for a live sweep
+/// that cannot start (no credentials, no region): both are the user's to fix.
 pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut stats = Stats::default();
-    let mut timings = PhaseTimings::default();
-    let mut inventory = Inventory::default();
-    let mut unresolved = std::collections::BTreeMap::new();
-    let mut suppressions = std::collections::BTreeMap::new();
-
-    if !req.paths.is_empty() {
-        let settings = &req.settings;
-        let tf = terraform::scan(&req.paths, &req.terraform, |root| {
-            let mut root_stats = Stats::default();
-            for r in &root.resources {
-                root_stats.resources += 1;
-                count_attrs(&r.body, &mut root_stats);
-            }
-            let t = Instant::now();
-            let (inv, diags) = terraform::adapt::adapt(&root, settings);
-            (inv, diags, root_stats, t.elapsed())
+    // The sweep waits on the network and the Terraform scan on the CPU: run them side
+    // by side, the sweep on its own thread with its own runtime.
+    let (terraform, live) = std::thread::scope(|s| {
+        let live = req.aws.as_ref().map(|opts| {
+            let tuning = &req.aws_tuning;
+            s.spawn(move || -> Result<(AwsSweep, Duration), String> {
+                let started = Instant::now();
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start the AWS client runtime: {e}"))?;
+                let sweep = runtime
+                    .block_on(aws::sweep_tuned(opts, tuning))
+                    .map_err(|e| e.to_string())?;
+                Ok((sweep, started.elapsed()))
+            })
         });
-        timings.discover = tf.timings.discover;
-        timings.parse = tf.timings.parse;
-        stats.files = tf.files;
-        stats.bytes = tf.bytes;
-        stats.root_modules = tf.roots.len();
-        stats.module_instances = tf.module_instances;
-        let mut adapt_time = Duration::ZERO;
-        for (inv, mut diags, s, t) in tf.roots {
-            stats.resources += s.resources;
-            stats.attributes += s.attributes;
-            stats.unknown_attributes += s.unknown_attributes;
-            stats.unresolved_attributes += s.unresolved_attributes;
-            inventory.extend(inv);
-            diagnostics.append(&mut diags);
-            adapt_time += t;
-        }
-        // Adaptation runs inside the per-root evaluation; report it apart.
-        timings.adapt = adapt_time;
-        timings.evaluate = tf.timings.evaluate.saturating_sub(adapt_time);
-        unresolved = tf.unresolved;
-        diagnostics.extend(tf.diagnostics);
-        suppressions = tf.suppressions;
+        let terraform = scan_terraform(req);
+        let live = live.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("the AWS sweep stopped unexpectedly".to_string()))
+        });
+        (terraform, live)
+    });
+    let mut tf = terraform;
+    let mut inventory = std::mem::take(&mut tf.inventory);
+    let mut diagnostics = std::mem::take(&mut tf.diagnostics);
+    let mut stats = tf.stats;
+    let mut timings = tf.timings;
+    if let Some(live) = live {
+        let (sweep, elapsed) = live?;
+        timings.aws = elapsed;
+        let resources = sweep.inventory.metas().len();
+        stats.live = Some(crate::report::LiveStats {
+            account: sweep.account.clone(),
+            resources,
+            api_calls: sweep.calls,
+            gaps: sweep.gaps.len(),
+        });
+        inventory.extend(sweep.inventory);
+        diagnostics.extend(sweep.gaps);
     }
 
     for meta in inventory.metas_mut() {
+        let file = match &meta.origin {
+            crate::model::Origin::Terraform { location, .. } => Some(location.file.as_str()),
+            _ => None,
+        };
+        let classified = req.settings.classify(&meta.tags, file);
+        for w in classified.warnings {
+            let d = Diagnostic::warning(
+                "unrecognised-classification",
+                format!("{}: {w}", meta.address),
+            );
+            diagnostics.push(match &meta.origin {
+                crate::model::Origin::Terraform { location, .. } => d.at(
+                    location.file.clone(),
+                    Some(location.start_line),
+                    Some(location.start_column),
+                ),
+                _ => d,
+            });
+        }
+        meta.classification = classified.source;
         meta.environment = crate::env::resolve(meta, &req.settings.environments);
     }
     let t = Instant::now();
@@ -94,7 +122,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     diagnostics.extend(crate::suppress::apply(
         &mut findings,
-        &suppressions,
+        &tf.suppressions,
         crate::rules::meta::catalogue()?,
         today,
         req.require_reason,
@@ -111,8 +139,61 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         },
         inventory,
         timings,
-        unresolved,
+        unresolved: tf.unresolved,
     })
+}
+
+/// What the Terraform source produced, before rules.
+#[derive(Default)]
+struct TerraformPart {
+    inventory: Inventory,
+    diagnostics: Vec<Diagnostic>,
+    stats: Stats,
+    timings: PhaseTimings,
+    unresolved: std::collections::BTreeMap<String, usize>,
+    suppressions: std::collections::BTreeMap<String, crate::suppress::FileDirectives>,
+}
+
+fn scan_terraform(req: &ScanRequest) -> TerraformPart {
+    let mut part = TerraformPart::default();
+    if req.paths.is_empty() {
+        return part;
+    }
+    let settings = &req.settings;
+    let tf = terraform::scan(&req.paths, &req.terraform, |root| {
+        let mut root_stats = Stats::default();
+        for r in &root.resources {
+            root_stats.resources += 1;
+            count_attrs(&r.body, &mut root_stats);
+        }
+        let t = Instant::now();
+        let (inv, diags) = terraform::adapt::adapt(&root, settings);
+        (inv, diags, root_stats, t.elapsed())
+    });
+    part.timings.discover = tf.timings.discover;
+    part.timings.parse = tf.timings.parse;
+    let stats = &mut part.stats;
+    stats.files = tf.files;
+    stats.bytes = tf.bytes;
+    stats.root_modules = tf.roots.len();
+    stats.module_instances = tf.module_instances;
+    let mut adapt_time = Duration::ZERO;
+    for (inv, mut diags, s, t) in tf.roots {
+        stats.resources += s.resources;
+        stats.attributes += s.attributes;
+        stats.unknown_attributes += s.unknown_attributes;
+        stats.unresolved_attributes += s.unresolved_attributes;
+        part.inventory.extend(inv);
+        part.diagnostics.append(&mut diags);
+        adapt_time += t;
+    }
+    // Adaptation runs inside the per-root evaluation; report it apart.
+    part.timings.adapt = adapt_time;
+    part.timings.evaluate = tf.timings.evaluate.saturating_sub(adapt_time);
+    part.unresolved = tf.unresolved;
+    part.diagnostics.extend(tf.diagnostics);
+    part.suppressions = tf.suppressions;
+    part
 }
 
 fn count_attrs(body: &terraform::resource::Body, stats: &mut Stats) {

@@ -10,7 +10,7 @@
 //! rule must also report at least one pass, so a rule that reports nothing cannot
 //! pass its fixtures.
 
-use soc2scan::config::Settings;
+use soc2scan::config::{CliOverrides, Config, Settings, CONFIG_FILE_NAME};
 use soc2scan::finding::Status;
 use soc2scan::scan::{run, ScanRequest};
 use std::collections::BTreeMap;
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 type Key = (String, usize, String, &'static str);
 
-fn fixture_root() -> PathBuf {
+pub fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join("terraform")
@@ -43,7 +43,7 @@ fn rule_dirs() -> Vec<(String, PathBuf)> {
 }
 
 /// Parse `# expect:` / `# expect-unknown:` markers of every .tf file under `dir`.
-fn expected(dir: &Path) -> BTreeMap<Key, usize> {
+pub fn expected(dir: &Path) -> BTreeMap<Key, usize> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -87,75 +87,95 @@ fn expected(dir: &Path) -> BTreeMap<Key, usize> {
     out
 }
 
+/// Only the directory's rule runs, under the directory's `.soc2scan.toml` when it has
+/// one (rules with settings, such as trusted accounts, need it).
+fn settings_for(id: &str, dir: &Path) -> Settings {
+    let cli = CliOverrides {
+        only_rules: [id.to_string()].into(),
+        ..CliOverrides::default()
+    };
+    let config = dir.join(CONFIG_FILE_NAME);
+    let file = config
+        .is_file()
+        .then(|| Config::load(&config).unwrap_or_else(|e| panic!("{}: {e}", config.display())));
+    Settings::resolve(file.as_ref(), &cli)
+}
+
+/// Scan `dir` under `settings` and compare its failures and unknowns with the markers
+/// exactly. Returns the mismatches (each prefixed with `label`) and the number of passes.
+pub fn check_dir(label: &str, dir: &Path, settings: Settings) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    let req = ScanRequest {
+        paths: vec![dir.to_path_buf()],
+        settings,
+        ..ScanRequest::default()
+    };
+    let outcome = run(&req).expect("catalogue loads");
+    for d in &outcome.report.diagnostics {
+        if d.level == soc2scan::diagnostic::Level::Error {
+            failures.push(format!("{label}: fixture has a scan error: {}", d.render()));
+        }
+    }
+    let mut actual: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut passes = 0;
+    for f in &outcome.report.findings {
+        let status = match f.status {
+            Status::Fail | Status::Suppressed => "fail",
+            Status::Unknown => "unknown",
+            Status::Pass => {
+                passes += 1;
+                continue;
+            }
+        };
+        let loc = f.location().expect("terraform findings have locations");
+        *actual
+            .entry((
+                loc.file.clone(),
+                loc.start_line,
+                f.rule_id.to_string(),
+                status,
+            ))
+            .or_insert(0) += 1;
+    }
+    let want = expected(dir);
+    for (k, n) in &want {
+        let got = actual.get(k).copied().unwrap_or(0);
+        if got != *n {
+            failures.push(format!(
+                "{label}: {}:{} expected {n} {} {}, got {got}",
+                k.0, k.1, k.3, k.2
+            ));
+        }
+    }
+    for (k, n) in &actual {
+        if !want.contains_key(k) {
+            let msgs: Vec<&str> = outcome
+                .report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.location()
+                        .is_some_and(|l| l.file == k.0 && l.start_line == k.1)
+                })
+                .map(|f| f.message.as_str())
+                .collect();
+            failures.push(format!(
+                "{label}: {}:{} unexpected {n} {} {}: {msgs:?}",
+                k.0, k.1, k.3, k.2
+            ));
+        }
+    }
+    (failures, passes)
+}
+
 #[test]
 fn every_rule_matches_its_fixtures_exactly() {
     let dirs = rule_dirs();
     assert!(!dirs.is_empty(), "no fixture directories found");
     let mut failures = Vec::new();
     for (id, dir) in &dirs {
-        let mut settings = Settings::default();
-        settings.only_rules.insert(id.clone());
-        let req = ScanRequest {
-            paths: vec![dir.clone()],
-            settings,
-            ..ScanRequest::default()
-        };
-        let outcome = run(&req).expect("catalogue loads");
-        for d in &outcome.report.diagnostics {
-            if d.level == soc2scan::diagnostic::Level::Error {
-                failures.push(format!("{id}: fixture has a scan error: {}", d.render()));
-            }
-        }
-        let mut actual: BTreeMap<Key, usize> = BTreeMap::new();
-        let mut passes = 0;
-        for f in &outcome.report.findings {
-            let status = match f.status {
-                Status::Fail => "fail",
-                Status::Unknown => "unknown",
-                Status::Pass => {
-                    passes += 1;
-                    continue;
-                }
-                Status::Suppressed => "fail",
-            };
-            let loc = f.location().expect("terraform findings have locations");
-            *actual
-                .entry((
-                    loc.file.clone(),
-                    loc.start_line,
-                    f.rule_id.to_string(),
-                    status,
-                ))
-                .or_insert(0) += 1;
-        }
-        let want = expected(dir);
-        for (k, n) in &want {
-            let got = actual.get(k).copied().unwrap_or(0);
-            if got != *n {
-                failures.push(format!(
-                    "{id}: {}:{} expected {n} {} {}, got {got}",
-                    k.0, k.1, k.3, k.2
-                ));
-            }
-        }
-        for (k, n) in &actual {
-            if !want.contains_key(k) {
-                let msgs: Vec<&str> = outcome
-                    .report
-                    .findings
-                    .iter()
-                    .filter(|f| {
-                        f.location()
-                            .is_some_and(|l| l.file == k.0 && l.start_line == k.1)
-                    })
-                    .map(|f| f.message.as_str())
-                    .collect();
-                failures.push(format!(
-                    "{id}: {}:{} unexpected {n} {} {}: {msgs:?}",
-                    k.0, k.1, k.3, k.2
-                ));
-            }
-        }
+        let (mut mismatches, passes) = check_dir(id, dir, settings_for(id, dir));
+        failures.append(&mut mismatches);
         if passes == 0 {
             failures.push(format!("{id}: fixtures produced no passing result"));
         }

@@ -222,6 +222,7 @@ fn report() -> ScanReport {
             attributes: 40,
             unknown_attributes: 2,
             unresolved_attributes: 1,
+            live: None,
         },
     }
 }

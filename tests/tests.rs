@@ -4,6 +4,7 @@ mod adapters_storage;
 mod bad_input;
 mod cli;
 mod config;
+mod environments;
 mod evaluator;
 mod fixtures;
 mod live;

@@ -232,6 +232,8 @@ struct Stats {
     attributes: usize,
     unknown_attributes: usize,
     unresolved_attributes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live: Option<super::LiveStats>,
 }
 
 impl From<&super::Stats> for Stats {
@@ -245,6 +247,7 @@ impl From<&super::Stats> for Stats {
             attributes: s.attributes,
             unknown_attributes: s.unknown_attributes,
             unresolved_attributes: s.unresolved_attributes,
+            live: s.live.clone(),
         }
     }
 }

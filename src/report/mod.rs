@@ -160,6 +160,21 @@ pub struct Stats {
     pub attributes: usize,
     pub unknown_attributes: usize,
     pub unresolved_attributes: usize,
+    /// Present when the live account was swept.
+    pub live: Option<LiveStats>,
+}
+
+/// What the live sweep covered, so a nightly report shows its reach and its cost.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LiveStats {
+    /// The account swept, from STS GetCallerIdentity.
+    pub account: Option<String>,
+    /// Live resources placed in the inventory.
+    pub resources: usize,
+    /// API operations sent (retries of one operation count once).
+    pub api_calls: u64,
+    /// Collection gaps: operations whose answer is missing from the inventory.
+    pub gaps: usize,
 }
 
 /// Everything one scan produced.

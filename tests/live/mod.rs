@@ -1,6 +1,7 @@
 //! The live AWS sweep against moto's server on 127.0.0.1: read-only guard, exact
 //! inventories for seeded accounts, and faults injected by a proxy.
 
+mod cli;
 mod faults;
 mod guard;
 mod moto;

@@ -25,9 +25,7 @@ use super::resource::{Attr, TfResource};
 use super::RootResources;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Classification, ClassificationSource, Inventory, Meta, Origin, PolicyDocument, Tri, Value,
-};
+use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value};
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
@@ -111,7 +109,9 @@ impl<'a> Ctx<'a> {
             name: name_attr
                 .and_then(|a| r.body.get(a))
                 .and_then(Value::to_tf_string),
-            classification: classify(self.settings, &tags),
+            // Classified for every source at once, after the inventory is merged
+            // (`scan::classify`), from tags, path globs and the configured default.
+            classification: None,
             environment: None,
             tags,
             origin: Origin::Terraform {
@@ -151,16 +151,6 @@ impl<'a> Ctx<'a> {
             }
         }
     }
-}
-
-fn classify(settings: &Settings, tags: &BTreeMap<String, String>) -> Option<ClassificationSource> {
-    settings.classification_tags.iter().find_map(|key| {
-        let value = tags.get(key)?;
-        Classification::parse(value).map(|level| ClassificationSource {
-            level,
-            because: format!("tag {key}={value}"),
-        })
-    })
 }
 
 /// Adapt one root module's resources into an inventory.
