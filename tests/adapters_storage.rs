@@ -307,3 +307,193 @@ resource "aws_kinesis_stream" "s" {
     assert_eq!(inv.opensearch_domains[0].encrypt_at_rest, Tri::Absent);
     assert_eq!(inv.kinesis_streams[0].encryption_type, Tri::Absent);
 }
+
+/// The default-encryption key of a bucket, by bucket address.
+fn bucket_key(inv: &Inventory, address: &str) -> Tri<KeyRef> {
+    let b = inv
+        .s3_buckets
+        .iter()
+        .find(|b| b.meta.address == address)
+        .expect("bucket");
+    match &b.encryption {
+        Tri::Known(Some(e)) => e.kms_key.clone(),
+        other => panic!("{address}: encryption {other:?}"),
+    }
+}
+
+#[test]
+fn bucket_keys_looked_up_through_data_sources_are_not_managed_keys() {
+    let inv = inventory(
+        r#"
+data "aws_kms_alias" "s3" {
+  name = "alias/aws/s3"
+}
+data "aws_kms_key" "team" {
+  key_id = "alias/team"
+}
+variable "alias_name" {
+  type = string
+}
+data "aws_kms_alias" "unset" {
+  name = var.alias_name
+}
+resource "aws_kms_key" "data" {}
+resource "aws_kms_key" "k" {}
+resource "aws_kms_alias" "k" {
+  name          = "alias/k"
+  target_key_id = aws_kms_key.k.key_id
+}
+resource "aws_s3_bucket" "aws_alias" {
+  bucket = "aws-alias"
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "aws_alias" {
+  bucket = aws_s3_bucket.aws_alias.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = data.aws_kms_alias.s3.arn
+    }
+  }
+}
+resource "aws_s3_bucket" "team" {
+  bucket = "team"
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = data.aws_kms_key.team.arn
+      }
+    }
+  }
+}
+resource "aws_s3_bucket" "unset" {
+  bucket = "unset"
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = data.aws_kms_alias.unset.target_key_arn
+      }
+    }
+  }
+}
+resource "aws_s3_bucket" "named_data" {
+  bucket = "named-data"
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = aws_kms_key.data.arn
+      }
+    }
+  }
+}
+resource "aws_s3_bucket" "via_alias" {
+  bucket = "via-alias"
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = aws_kms_alias.k.arn
+      }
+    }
+  }
+}
+"#,
+    );
+    let aws = bucket_key(&inv, "aws_s3_bucket.aws_alias");
+    assert_eq!(aws, Tri::Known(KeyRef::Literal("alias/aws/s3".into())));
+    assert!(aws.known().is_some_and(KeyRef::is_aws_managed_alias));
+    assert_eq!(
+        bucket_key(&inv, "aws_s3_bucket.team"),
+        Tri::Known(KeyRef::Literal("alias/team".into()))
+    );
+    // The alias name is not known: which key, and whose, is unknown.
+    assert_eq!(bucket_key(&inv, "aws_s3_bucket.unset"), Tri::Unknown);
+    // A managed key that happens to be named `data` is still a managed key.
+    assert_eq!(
+        bucket_key(&inv, "aws_s3_bucket.named_data"),
+        Tri::Known(KeyRef::Managed("aws_kms_key.data.arn".into()))
+    );
+    // A managed alias stands for the managed key it targets.
+    assert_eq!(
+        bucket_key(&inv, "aws_s3_bucket.via_alias"),
+        Tri::Known(KeyRef::Managed("aws_kms_key.k.key_id".into()))
+    );
+}
+
+#[test]
+fn kms_key_state_and_split_key_policies() {
+    let inv = inventory(
+        r#"
+resource "aws_kms_key" "off" {
+  is_enabled = false
+}
+resource "aws_kms_key" "on" {
+  is_enabled = true
+}
+resource "aws_kms_key" "default" {}
+resource "aws_kms_key" "split" {
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_kms_key_policy" "split" {
+  key_id = aws_kms_key.split.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Public"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "kms:Decrypt"
+      Resource  = "*"
+    }]
+  })
+}
+"#,
+    );
+    let by = |addr: &str| {
+        inv.kms_keys
+            .iter()
+            .find(|k| k.meta.address == addr)
+            .expect("key")
+    };
+    assert_eq!(
+        by("aws_kms_key.off").key_state,
+        Tri::Known("Disabled".into())
+    );
+    assert_eq!(by("aws_kms_key.on").key_state, Tri::Known("Enabled".into()));
+    assert_eq!(by("aws_kms_key.default").key_state, Tri::Absent);
+    assert_eq!(by("aws_kms_key.default").policy, Tri::Absent);
+    // The separate aws_kms_key_policy is the one in force, not the inline one.
+    let split = by("aws_kms_key.split").policy.known().expect("policy");
+    assert_eq!(split.statements.len(), 1);
+    assert_eq!(split.statements[0].sid.as_deref(), Some("Public"));
+}
+
+#[test]
+fn kms_key_policy_naming_an_unknown_key_leaves_policies_unknown() {
+    let inv = inventory(
+        r#"
+variable "key" {
+  type = string
+}
+resource "aws_kms_key" "a" {}
+resource "aws_kms_key" "b" {
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_kms_key_policy" "somewhere" {
+  key_id = var.key
+  policy = jsonencode({ Statement = [] })
+}
+"#,
+    );
+    let policy = |addr: &str| {
+        inv.kms_keys
+            .iter()
+            .find(|k| k.meta.address == addr)
+            .map(|k| k.policy.is_unknown())
+            .expect("key")
+    };
+    assert!(policy("aws_kms_key.a"));
+    assert!(!policy("aws_kms_key.b"));
+}

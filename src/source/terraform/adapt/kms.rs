@@ -1,6 +1,7 @@
-//! KMS keys: `aws_kms_key`, multi-Region `aws_kms_replica_key` and
-//! `aws_kms_external_key` (imported key material), and the key-reference reading every
-//! adapter of an encrypting resource shares.
+//! KMS keys: `aws_kms_key` (with its policy from a separate `aws_kms_key_policy`),
+//! multi-Region `aws_kms_replica_key` and `aws_kms_external_key` (imported key
+//! material), and the key-reference reading every adapter of an encrypting resource
+//! shares.
 
 use super::s3::key_ref;
 use super::{Ctx, Target};
@@ -11,8 +12,32 @@ use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 
 pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+    // `aws_kms_key_policy` sets the policy of a key declared elsewhere; one whose key
+    // cannot be resolved may be any key's.
+    let mut split_policies: Vec<(String, &TfResource)> = Vec::new();
+    let mut unattributed_policy = false;
+    for p in ctx.of_type("aws_kms_key_policy") {
+        match ctx.target(p.body.get("key_id"), &["aws_kms_key"], "key_id") {
+            Target::Resource(k) => split_policies.push((k.address.clone(), p)),
+            Target::External(_) => {}
+            Target::Unknown => unattributed_policy = true,
+        }
+    }
     let keys: Vec<&TfResource> = ctx.of_type("aws_kms_key").collect();
     for r in keys {
+        // A split policy replaces the inline one on apply (they conflict); judge it.
+        let split = split_policies
+            .iter()
+            .rev()
+            .find(|(key, _)| key == &r.address)
+            .map(|(_, p)| *p);
+        let policy = match split {
+            Some(p) => ctx.policy(p, "policy"),
+            None => match ctx.policy(r, "policy") {
+                Tri::Absent if unattributed_policy => Tri::Unknown,
+                other => other,
+            },
+        };
         // Automatic rotation is not available for keys in a custom key store
         // (CloudHSM or external key store).
         let source = match r.body.value("custom_key_store_id") {
@@ -32,8 +57,8 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             rotation_enabled: r.body.bool("enable_key_rotation"),
             rotation_period_days: r.body.number("rotation_period_in_days"),
             deletion_window_days: r.body.number("deletion_window_in_days"),
-            policy: ctx.policy(r, "policy"),
-            key_state: Tri::Absent,
+            policy,
+            key_state: key_state(&r.body),
         };
         inv.kms_keys.push(key);
     }
@@ -55,7 +80,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             rotation_period_days: Tri::Absent,
             deletion_window_days: r.body.number("deletion_window_in_days"),
             policy: ctx.policy(r, "policy"),
-            key_state: Tri::Absent,
+            key_state: key_state(&r.body),
         };
         inv.kms_keys.push(key);
     }
@@ -72,10 +97,23 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             rotation_period_days: Tri::Absent,
             deletion_window_days: r.body.number("deletion_window_in_days"),
             policy: ctx.policy(r, "policy"),
-            key_state: Tri::Absent,
+            key_state: key_state(&r.body),
         };
         inv.kms_keys.push(key);
     }
+}
+
+/// `is_enabled` in the terms of DescribeKey's `KeyState`, so KMS005 judges Terraform
+/// and live keys alike: `false` is `Disabled`, `true` is `Enabled`; absent stays
+/// absent (the provider creates keys enabled).
+fn key_state(body: &Body) -> Tri<String> {
+    body.bool("is_enabled").map(|on| {
+        if on {
+            "Enabled".to_string()
+        } else {
+            "Disabled".to_string()
+        }
+    })
 }
 
 /// The KMS key an encrypting resource names in `attr` (`kms_key_id`,
@@ -100,7 +138,7 @@ pub(super) fn key_attr(ctx: &Ctx, body: &Body, attr: &str) -> Tri<KeyRef> {
         .filter(|res| res.is_data() && refs.iter().any(|r| res.is_referenced_by(r)))
         .collect();
     match data.as_slice() {
-        [] => key_ref(v),
+        [] => through_alias(ctx, key_ref(v)),
         [source] if refs.len() == 1 && !v.contains_unresolved() => {
             let name = match source.rtype.as_str() {
                 "aws_kms_alias" => "name",
@@ -114,6 +152,23 @@ pub(super) fn key_attr(ctx: &Ctx, body: &Body, attr: &str) -> Tri<KeyRef> {
                 .map_or(Tri::Unknown, |s| Tri::Known(KeyRef::Literal(s)))
         }
         _ => Tri::Unknown,
+    }
+}
+
+/// A managed `aws_kms_alias` stands for the managed key it targets
+/// (`target_key_id = aws_kms_key.k.key_id`): the reference becomes that key's, so
+/// rules about the key itself (KMS005, a key disabled while in use) find it. An
+/// alias whose target is not a managed key stays as written.
+fn through_alias(ctx: &Ctx, r: Tri<KeyRef>) -> Tri<KeyRef> {
+    let Tri::Known(KeyRef::Managed(reference)) = &r else {
+        return r;
+    };
+    let alias = ctx.resources.iter().find(|res| {
+        !res.is_data() && res.rtype == "aws_kms_alias" && res.is_referenced_by(reference)
+    });
+    match alias.and_then(|a| a.body.get("target_key_id")).map(key_ref) {
+        Some(Tri::Known(KeyRef::Managed(target))) => Tri::Known(KeyRef::Managed(target)),
+        _ => r,
     }
 }
 

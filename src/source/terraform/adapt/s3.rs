@@ -5,6 +5,7 @@
 //! the root; buckets that lack that setting then get `Unknown` for it rather than a
 //! failure the configuration may not deserve.
 
+use super::kms::key_attr;
 use super::{Ctx, Target};
 use crate::model::s3::{
     BucketAcl, BucketEncryption, BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm,
@@ -60,9 +61,9 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
         let meta = ctx.meta(b, Some("bucket"));
 
         let encryption = match sse.for_bucket(b).last() {
-            Some(split) => encryption_of(&split.body, &split.address),
+            Some(split) => encryption_of(ctx, &split.body, &split.address),
             None => match b.body.block("server_side_encryption_configuration") {
-                Tri::Known(Some(block)) => encryption_of(&block.body, &b.address),
+                Tri::Known(Some(block)) => encryption_of(ctx, &block.body, &b.address),
                 Tri::Unknown => Tri::Unknown,
                 _ if sse.unattributed => Tri::Unknown,
                 _ => Tri::Known(None),
@@ -174,16 +175,15 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
 
 /// Read `rule { apply_server_side_encryption_by_default { ... } }` from a split
 /// resource or the legacy inline block.
-fn encryption_of(body: &Body, configured_by: &str) -> Tri<Option<BucketEncryption>> {
+fn encryption_of(ctx: &Ctx, body: &Body, configured_by: &str) -> Tri<Option<BucketEncryption>> {
     let default = match body.nested(&["rule", "apply_server_side_encryption_by_default"]) {
         Tri::Known(Some(d)) => d,
         Tri::Known(None) | Tri::Absent => return Tri::Known(None),
         Tri::Unknown => return Tri::Unknown,
     };
-    let kms_key = match default.get("kms_master_key_id") {
-        None | Some(Value::Null) => Tri::Absent,
-        Some(v) => key_ref(v),
-    };
+    // The shared reading resolves `data "aws_kms_alias"`/`data "aws_kms_key"` lookups
+    // to the alias or id they name, as for every other encrypting resource.
+    let kms_key = key_attr(ctx, default, "kms_master_key_id");
     Tri::Known(Some(BucketEncryption {
         algorithm: default
             .str("sse_algorithm")
@@ -194,6 +194,10 @@ fn encryption_of(body: &Body, configured_by: &str) -> Tri<Option<BucketEncryptio
 }
 
 /// A KMS key reference: a managed key (customer managed by construction) or a literal.
+///
+/// Data sources are never managed keys: `data.aws_kms_alias.x.arn` may well name
+/// `alias/aws/s3`, an AWS-managed key. A value that depends only on a data source is
+/// unknown here; [`key_attr`] resolves the lookups whose alias or id is known.
 pub fn key_ref(v: &Value) -> Tri<KeyRef> {
     if let Some(s) = v.to_tf_string() {
         return if s.is_empty() {
@@ -204,8 +208,7 @@ pub fn key_ref(v: &Value) -> Tri<KeyRef> {
     }
     let refs = v.refs();
     let managed = refs.iter().find(|r| {
-        let tail = r.rsplit("module.").next().unwrap_or(r);
-        let local = tail.split_once('.').map(|(_, rest)| rest).unwrap_or(tail);
+        let local = without_module_path(r);
         [
             "aws_kms_key.",
             "aws_kms_alias.",
@@ -213,12 +216,39 @@ pub fn key_ref(v: &Value) -> Tri<KeyRef> {
             "aws_kms_external_key.",
         ]
         .iter()
-        .any(|p| local.starts_with(p) || tail.starts_with(p))
+        .any(|p| local.starts_with(p))
     });
     match managed {
         Some(r) => Tri::Known(KeyRef::Managed((*r).to_string())),
         None => Tri::Unknown,
     }
+}
+
+/// A reference without its module path (`module.a["x"].module.b.`), so that
+/// `module.kms.data.aws_kms_alias.s3.arn` reads as the data source it is and a
+/// resource that happens to be named `data` (`aws_kms_key.data.arn`) as a resource.
+fn without_module_path(reference: &str) -> &str {
+    let mut rest = reference;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The module name, then an optional `[key]` that may hold dots in quotes.
+        let mut depth = 0usize;
+        let mut quoted = false;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                '[' if !quoted => depth += 1,
+                ']' if !quoted => depth = depth.saturating_sub(1),
+                '.' if !quoted && depth == 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    rest
 }
 
 fn acl_of_split(a: &TfResource) -> BucketAcl {
