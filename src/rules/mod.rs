@@ -159,6 +159,10 @@ pub static REGISTRY: &[Rule] = &[
         check: env::env007::check,
     },
     Rule {
+        id: "TLS001",
+        check: tls::tls001::check,
+    },
+    Rule {
         id: "TLS002",
         check: tls::tls002::check,
     },

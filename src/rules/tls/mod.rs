@@ -1,6 +1,7 @@
 //! Encryption in transit (CC6.7, C1.1).
 
 pub mod policies;
+pub mod tls001;
 pub mod tls002;
 pub mod tls003;
 pub mod tls004;
