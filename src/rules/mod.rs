@@ -87,6 +87,34 @@ pub static REGISTRY: &[Rule] = &[
         check: enc::enc015::check,
     },
     Rule {
+        id: "IAM001",
+        check: iam::iam001::check,
+    },
+    Rule {
+        id: "IAM002",
+        check: iam::iam002::check,
+    },
+    Rule {
+        id: "IAM003",
+        check: iam::iam003::check,
+    },
+    Rule {
+        id: "IAM004",
+        check: iam::iam004::check,
+    },
+    Rule {
+        id: "IAM005",
+        check: iam::iam005::check,
+    },
+    Rule {
+        id: "IAM006",
+        check: iam::iam006::check,
+    },
+    Rule {
+        id: "IAM007",
+        check: iam::iam007::check,
+    },
+    Rule {
         id: "IAM008",
         check: iam::iam008::check,
     },

@@ -32,10 +32,11 @@ fn principal(
     }
 }
 
-/// A policy ARN as far as it is known: literal, or a template whose only unknown part
-/// is the partition or account (`arn:${partition}:iam::aws:policy/AdministratorAccess`),
-/// normalised to the `aws` partition so rules can recognise AWS-managed policies.
-fn policy_arn(v: Option<&Value>) -> Tri<String> {
+/// A policy ARN as far as it is known: literal; a template whose only unknown part is
+/// the partition or account (`arn:${partition}:iam::aws:policy/AdministratorAccess`),
+/// normalised to the `aws` partition so rules can recognise AWS-managed policies; or the
+/// `arn` of a `data "aws_iam_policy"` lookup (see [`looked_up_arn`]).
+fn policy_arn(ctx: &Ctx, v: Option<&Value>) -> Tri<String> {
     match v {
         None | Some(Value::Null) => Tri::Absent,
         Some(Value::String(s)) => Tri::Known(s.clone()),
@@ -48,9 +49,44 @@ fn policy_arn(v: Option<&Value>) -> Tri<String> {
                     Tri::Known(format!("arn:aws:iam::aws:policy/{tail}"))
                 }
             }
+            _ if u.refs.len() == 1 && u.shape.as_deref().is_none_or(|s| s.chars().eq([HOLE])) => {
+                looked_up_arn(ctx, &u.refs[0])
+            }
             _ => Tri::Unknown,
         },
         Some(_) => Tri::Unknown,
+    }
+}
+
+/// The ARN a `data "aws_iam_policy"` lookup returns, when its arguments say: its `arn`
+/// argument, or for `name = "AdministratorAccess"` the AWS-managed policy of that name
+/// (it exists in every account, and a customer policy of the same name would make the
+/// lookup ambiguous, which the provider refuses). A lookup by any other name may find
+/// a customer-managed policy whose ARN holds the account: unknown.
+fn looked_up_arn(ctx: &Ctx, reference: &str) -> Tri<String> {
+    if !reference.ends_with(".arn") {
+        return Tri::Unknown;
+    }
+    let found = ctx
+        .resources
+        .iter()
+        .find(|r| r.is_data() && r.rtype == "aws_iam_policy" && r.is_referenced_by(reference));
+    let Some(data) = found else {
+        return Tri::Unknown;
+    };
+    if let Some(Value::String(arn)) = data.body.get("arn") {
+        return Tri::Known(arn.clone());
+    }
+    let no_prefix = match data.body.get("path_prefix") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(p)) => p == "/",
+        Some(_) => false,
+    };
+    match data.body.get("name") {
+        Some(Value::String(n)) if n == "AdministratorAccess" && no_prefix => {
+            Tri::Known("arn:aws:iam::aws:policy/AdministratorAccess".to_string())
+        }
+        _ => Tri::Unknown,
     }
 }
 
@@ -93,7 +129,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
                 _ => None,
             };
             let who = principal(ctx, a.body.get(arg), kind, make);
-            attachments.push((target, a, policy_arn(a.body.get("policy_arn")), who));
+            attachments.push((target, a, policy_arn(ctx, a.body.get("policy_arn")), who));
         }
     }
     for a in ctx.of_type("aws_iam_policy_attachment") {
@@ -114,14 +150,19 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
                 Some(Value::List(items)) => {
                     for item in items {
                         let who = principal(ctx, Some(item), kind, make);
-                        attachments.push((target, a, policy_arn(a.body.get("policy_arn")), who));
+                        attachments.push((
+                            target,
+                            a,
+                            policy_arn(ctx, a.body.get("policy_arn")),
+                            who,
+                        ));
                     }
                 }
                 None | Some(Value::Null) => {}
                 Some(_) => attachments.push((
                     target,
                     a,
-                    policy_arn(a.body.get("policy_arn")),
+                    policy_arn(ctx, a.body.get("policy_arn")),
                     Tri::Unknown,
                 )),
             }
@@ -213,7 +254,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
                 for arn in arns {
                     inv.policy_attachments.push(PolicyAttachment {
                         meta: meta.clone(),
-                        policy_arn: policy_arn(Some(arn)),
+                        policy_arn: policy_arn(ctx, Some(arn)),
                         attached_to: Tri::Known(who.clone()),
                     });
                 }
