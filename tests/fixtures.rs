@@ -186,3 +186,42 @@ fn every_rule_matches_its_fixtures_exactly() {
         failures.join("\n")
     );
 }
+
+/// Every rule that reads Terraform has a fixture directory (environment rules, which
+/// need several roots, may instead be marked in the `environments` trees), and every
+/// fixture directory belongs to a rule: a rule cannot ship untested, nor a fixture
+/// outlive it.
+#[test]
+fn every_terraform_rule_has_fixtures() {
+    let catalogue = soc2scan::rules::meta::catalogue().expect("catalogue loads");
+    let dirs: std::collections::BTreeSet<String> =
+        rule_dirs().into_iter().map(|(id, _)| id).collect();
+    let mut covered = dirs.clone();
+    for tree in ["environments", "environments-noconfig"] {
+        covered.extend(
+            expected(&fixture_root().join(tree))
+                .into_keys()
+                .map(|k| k.2),
+        );
+    }
+    for r in soc2scan::rules::REGISTRY {
+        let meta = catalogue
+            .iter()
+            .find(|m| m.id == r.id)
+            .expect("registered rules have metadata");
+        if !meta.terraform.is_empty() {
+            assert!(
+                covered.contains(r.id),
+                "{} reads Terraform but has no fixtures/terraform/{}/",
+                r.id,
+                r.id
+            );
+        }
+    }
+    for d in &dirs {
+        assert!(
+            soc2scan::rules::REGISTRY.iter().any(|r| r.id == d),
+            "fixtures/terraform/{d}/ belongs to no registered rule"
+        );
+    }
+}

@@ -43,7 +43,20 @@ impl<'a> Ctx<'a> {
         self.push(resource, Status::Unknown, message.into(), None);
     }
 
-    pub fn into_results(self) -> Vec<Finding> {
+    /// The results, each with a distinct fingerprint: a rule may judge one resource
+    /// several times (each EBS device of an instance, each listener of a classic load
+    /// balancer), and a baseline or suppression must tell them apart. The second and
+    /// later results for the same resource get their position among its results,
+    /// which is stable because rules judge in inventory order.
+    pub fn into_results(mut self) -> Vec<Finding> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for f in &mut self.results {
+            let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+            if *n > 0 {
+                f.fingerprint = fingerprint(&f.fingerprint, &n.to_string(), "");
+            }
+            *n += 1;
+        }
         self.results
     }
 
@@ -67,8 +80,15 @@ impl<'a> Ctx<'a> {
                 ),
                 _ => (base, None),
             };
-        let file = resource.location().map(|l| l.file.as_str()).unwrap_or("");
-        let fingerprint = fingerprint(&self.meta.id, &resource.address, file);
+        // A module called from two root modules yields the same address in the same
+        // file twice: the root tells the instances apart.
+        let scope = match &resource.origin {
+            crate::model::Origin::Terraform { root, location, .. } => {
+                format!("{}\u{0}{root}", location.file)
+            }
+            _ => String::new(),
+        };
+        let fingerprint = fingerprint(&self.meta.id, &resource.address, &scope);
         self.results.push(Finding {
             rule_id: &self.meta.id,
             rule_name: &self.meta.name,
@@ -87,7 +107,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Stable across inserted lines and reordered files: rule, resource address, file.
+/// Stable across inserted lines and reordered files: rule, resource address, and the
+/// file and root module of a Terraform resource.
 pub fn fingerprint(rule_id: &str, address: &str, file: &str) -> String {
     let mut h = Sha256::new();
     for part in [rule_id, address, file] {
