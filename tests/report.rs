@@ -600,3 +600,88 @@ fn formats_parse_by_name() {
         .parse::<Format>()
         .is_err_and(|e| e.contains("use one of table, json")));
 }
+
+/// The SARIF of a real scan of every fixture directory (and of the whole bundled
+/// tree) is valid, and every result carries a location and a partial fingerprint.
+#[test]
+fn sarif_of_every_fixture_scan_validates() {
+    use soc2scan::scan::{run, ScanRequest};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs = vec![root.clone()];
+    let mut rule_dirs: Vec<_> = std::fs::read_dir(root.join("terraform"))
+        .expect("fixtures/terraform")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    rule_dirs.sort();
+    dirs.extend(rule_dirs);
+    let catalogue = soc2scan::rules::meta::catalogue().expect("catalogue");
+    for dir in dirs {
+        let outcome = run(&ScanRequest {
+            paths: vec![dir.clone()],
+            ..ScanRequest::default()
+        })
+        .expect("scan");
+        let text = render(Format::Sarif, &outcome.report, catalogue, &all_options());
+        let doc: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+        assert_valid_sarif(&doc);
+        let results = doc["runs"][0]["results"].as_array().expect("results");
+        for r in results {
+            assert!(
+                r["partialFingerprints"]
+                    .as_object()
+                    .is_some_and(|m| !m.is_empty()),
+                "{}: result without fingerprint: {r}",
+                dir.display()
+            );
+        }
+    }
+}
+
+/// Lines inserted above a resource and blocks reordered within and across the files
+/// of a root leave every fingerprint unchanged.
+#[test]
+fn fingerprints_survive_inserted_lines_and_reordered_blocks() {
+    use soc2scan::scan::{run, ScanRequest};
+    let bucket = "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n";
+    let key = "resource \"aws_kms_key\" \"k\" {\n  description = \"k\"\n}\n";
+    let fingerprints = |files: &[(&str, String)]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let outcome = run(&ScanRequest {
+            paths: vec![dir.path().to_path_buf()],
+            ..ScanRequest::default()
+        })
+        .expect("scan");
+        let mut fps: Vec<(String, String, String)> = outcome
+            .report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.to_string(),
+                    f.resource.clone(),
+                    f.fingerprint.clone(),
+                )
+            })
+            .collect();
+        fps.sort();
+        fps
+    };
+    let before = fingerprints(&[("main.tf", format!("{bucket}{key}"))]);
+    assert!(before.len() > 2, "{before:?}");
+    let after = fingerprints(&[(
+        "main.tf",
+        format!("# a comment\n\nlocals {{\n  x = 1\n}}\n\n{key}\n\n{bucket}"),
+    )]);
+    assert_eq!(before, after);
+    // A file added before main.tf in scan order changes nothing either.
+    let more = fingerprints(&[
+        ("main.tf", format!("{key}{bucket}")),
+        ("aaa.tf", "variable \"v\" {\n  default = 1\n}\n".to_string()),
+    ]);
+    assert_eq!(before, more);
+}
