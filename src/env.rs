@@ -21,6 +21,8 @@ pub struct EnvConfig {
     pub paths: GlobSet,
     /// The patterns as written, for messages.
     pub path_patterns: Vec<String>,
+    /// The configuration line of each pattern (index-aligned), for warnings.
+    pub path_lines: Vec<usize>,
     /// Tag key = value pairs; a resource matches when one of them matches.
     pub tags: BTreeMap<String, String>,
     pub cidrs: Vec<String>,
@@ -115,26 +117,26 @@ pub fn resolve(meta: &Meta, configured: &[EnvConfig]) -> Option<Environment> {
             conflicts,
         ));
     }
-    // 2. Tags.
-    let mut tag_hits: Vec<(&'static str, bool, String)> = Vec::new();
+    // 2. Tags: a canonical name, or the name of a configured environment.
+    let mut tag_hits: Vec<(String, bool, String)> = Vec::new();
     for (k, v) in &meta.tags {
         if ENV_TAG_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
-            if let Some((name, prod)) = canonical(v).or_else(|| {
-                configured
-                    .iter()
-                    .find(|c| c.name.eq_ignore_ascii_case(v))
-                    .map(|_| ("", false))
-            }) {
-                if name.is_empty() {
-                    continue;
-                }
+            let named = canonical(v)
+                .map(|(name, prod)| (name.to_string(), prod))
+                .or_else(|| {
+                    configured
+                        .iter()
+                        .find(|c| c.name.eq_ignore_ascii_case(v))
+                        .map(|c| (normalized(&c.name), c.production))
+                });
+            if let Some((name, prod)) = named {
                 tag_hits.push((name, prod, format!("tag {k}={v}")));
             }
         }
     }
     tag_hits.dedup_by(|a, b| a.0 == b.0);
     if let Some((name, prod, because)) = tag_hits.first() {
-        let conflicts = tag_hits[1..].iter().map(|t| t.0.to_string()).collect();
+        let conflicts = tag_hits[1..].iter().map(|t| t.0.clone()).collect();
         return Some(env(name, *prod, because.clone(), conflicts));
     }
     // 3. Path segments: the innermost named segment of the root, then of the file.
@@ -158,6 +160,72 @@ pub fn resolve(meta: &Meta, configured: &[EnvConfig]) -> Option<Environment> {
         }
     }
     None
+}
+
+/// Configuration that names nothing, so a typo cannot quietly leave resources
+/// unattributed: a `paths` glob that matches no scanned Terraform file or root, and an
+/// environment tag whose value names no configured environment. Only when the
+/// configuration declares environments, and globs only when Terraform was scanned.
+pub fn config_warnings(
+    metas: &[&Meta],
+    configured: &[EnvConfig],
+    config_file: Option<&std::path::Path>,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    let mut out = Vec::new();
+    if configured.is_empty() {
+        return out;
+    }
+    let config = config_file
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "configuration".to_string());
+    let paths: Vec<String> = metas.iter().flat_map(|m| paths_of(m)).collect();
+    if !paths.is_empty() {
+        for c in configured {
+            for (i, pattern) in c.path_patterns.iter().enumerate() {
+                let Ok(glob) = globset::Glob::new(pattern) else {
+                    continue;
+                };
+                let matcher = glob.compile_matcher();
+                if !paths.iter().any(|p| matcher.is_match(p)) {
+                    let line = c.path_lines.get(i).copied();
+                    let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                    out.push(Diagnostic::warning(
+                        "environment-glob-unmatched",
+                        format!(
+                            "{config}{at}: environments.{}.paths \"{pattern}\" matches no scanned Terraform file",
+                            c.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let known: Vec<String> = configured.iter().map(|c| normalized(&c.name)).collect();
+    let mut reported = std::collections::BTreeSet::new();
+    for m in metas {
+        for (k, v) in &m.tags {
+            if !ENV_TAG_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            if known.contains(&normalized(v)) || !reported.insert(v.to_ascii_lowercase()) {
+                continue;
+            }
+            let d = Diagnostic::warning(
+                "environment-not-configured",
+                format!(
+                    "{}: tag {k}={v} names an environment that {config} does not declare ({}); the resource is placed by its other signals",
+                    m.address,
+                    known.join(", ")
+                ),
+            );
+            out.push(match m.location() {
+                Some(l) => d.at(l.file.clone(), Some(l.start_line), Some(l.start_column)),
+                None => d,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -202,6 +270,7 @@ mod tests {
             accounts: Vec::new(),
             paths: b.build().expect("globset"),
             path_patterns: globs.iter().map(|g| g.to_string()).collect(),
+            path_lines: Vec::new(),
             tags: BTreeMap::new(),
             cidrs: Vec::new(),
         }
@@ -239,5 +308,42 @@ mod tests {
         // `live` is an alias of production: configured names are canonical too.
         assert_eq!(e.name, "production");
         assert_eq!(e.conflicts, vec!["shared".to_string()]);
+    }
+
+    #[test]
+    fn a_tag_naming_a_configured_environment_resolves_to_it() {
+        let cfgs = [config("tools", &["ops/**"], false)];
+        let e = resolve(&meta("x/main.tf", "x", &[("Environment", "Tools")]), &cfgs).expect("env");
+        assert_eq!(
+            (e.name.as_str(), e.because.as_str()),
+            ("tools", "tag Environment=Tools")
+        );
+    }
+
+    #[test]
+    fn unmatched_globs_and_undeclared_tag_values_are_warned_about() {
+        let mut prod = config("prod", &["envs/prod/**", "envs/production/**"], true);
+        prod.path_lines = vec![3, 4];
+        let m1 = meta("envs/prod/main.tf", "envs/prod", &[("env", "qa")]);
+        let m2 = meta(
+            "envs/prod/db.tf",
+            "envs/prod",
+            &[("env", "QA"), ("Environment", "prd")],
+        );
+        let warnings = config_warnings(
+            &[&m1, &m2],
+            &[prod],
+            Some(std::path::Path::new(".soc2scan.toml")),
+        );
+        let texts: Vec<(&str, &str)> = warnings
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(texts.len(), 2, "{texts:#?}");
+        assert_eq!(texts[0].0, "environment-glob-unmatched");
+        assert!(texts[0].1.contains("(line 4)") && texts[0].1.contains("envs/production/**"));
+        assert_eq!(texts[1].0, "environment-not-configured");
+        assert!(texts[1].1.contains("env=qa"), "{}", texts[1].1);
+        assert!(config_warnings(&[&m1], &[], None).is_empty());
     }
 }

@@ -115,6 +115,11 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         meta.classification = classified.source;
         meta.environment = crate::env::resolve(meta, &req.settings.environments);
     }
+    diagnostics.extend(crate::env::config_warnings(
+        &inventory.metas(),
+        &req.settings.environments,
+        req.settings.config_file.as_deref(),
+    ));
     let t = Instant::now();
     let mut findings = crate::rules::run(&inventory, &req.settings)?;
     let today = req

@@ -1089,6 +1089,7 @@ impl Check<'_> {
             accounts: Vec::new(),
             paths: GlobSet::empty(),
             path_patterns: Vec::new(),
+            path_lines: Vec::new(),
             tags: BTreeMap::new(),
             cidrs: Vec::new(),
         };
@@ -1113,6 +1114,7 @@ impl Check<'_> {
                         if let Some(g) = self.glob(s, &span, &k) {
                             globs.push(g);
                             env.path_patterns.push(s.to_string());
+                            env.path_lines.push(self.line(&span));
                         }
                     }
                     env.paths = self.glob_set(globs, &v.span(), &fk);
