@@ -2,10 +2,12 @@
 //! inventories for seeded accounts, and faults injected by a proxy.
 
 mod cli;
+mod environments;
 mod faults;
 mod guard;
 mod moto;
 mod proxy;
+mod rules;
 mod seed;
 mod sweep;
 
