@@ -15,16 +15,29 @@ use crate::model::policy::Escalation;
 use crate::model::{Inventory, Meta, PolicyDocument};
 use crate::rules::Ctx;
 
-/// `path-id (name) via statement "X", statement #2`.
-fn describe(e: &Escalation) -> String {
+/// `Name [path-id] via statement "X", statement #2`, with the path's explanation when
+/// `explain`.
+fn describe(e: &Escalation, explain: bool) -> String {
     let refs: Vec<String> = e.statements().iter().map(|r| r.to_string()).collect();
-    format!(
-        "{} [{}: {}] via {}",
-        e.path.name,
-        e.path.id,
-        e.path.actions.join(" + "),
-        refs.join(", ")
-    )
+    let mut out = format!("{} [{}] via {}", e.path.name, e.path.id, refs.join(", "));
+    if explain {
+        out.push_str(": ");
+        out.push_str(&e.path.explanation);
+    }
+    out
+}
+
+/// At most `MAX_LISTED` descriptions, then how many more: a policy whose actions are
+/// unknown might grant every path, and a message of 28 paths helps nobody.
+const MAX_LISTED: usize = 3;
+
+fn listed(items: Vec<String>) -> String {
+    let more = items.len().saturating_sub(MAX_LISTED);
+    let mut shown: Vec<String> = items.into_iter().take(MAX_LISTED).collect();
+    if more > 0 {
+        shown.push(format!("and {more} more"));
+    }
+    shown.join("; ")
 }
 
 fn judge(doc: &PolicyDocument, meta: &Meta) -> Verdict {
@@ -36,24 +49,23 @@ fn judge(doc: &PolicyDocument, meta: &Meta) -> Verdict {
             ))
         }
     };
-    let certain: Vec<String> = paths.iter().filter(|e| e.certain).map(describe).collect();
+    let certain: Vec<String> = paths
+        .iter()
+        .filter(|e| e.certain)
+        .map(|e| describe(e, true))
+        .collect();
     if !certain.is_empty() {
-        let first = paths
-            .iter()
-            .find(|e| e.certain)
-            .map(|e| e.path.explanation.as_str());
         return Verdict::Fail(format!(
-            "grants privilege escalation: {}{}; remove the actions or scope them to named resources",
-            certain.join("; "),
-            first.map(|x| format!(" (the first {x})")).unwrap_or_default(),
+            "grants privilege escalation: {}; remove the actions or scope them to named resources",
+            listed(certain)
         ));
     }
     let because = unknown_because(meta);
-    let possible: Vec<String> = paths.iter().map(describe).collect();
+    let possible: Vec<String> = paths.iter().map(|e| describe(e, false)).collect();
     if !possible.is_empty() {
         return Verdict::Unknown(format!(
             "might grant privilege escalation, as parts of the policy are {because}: {}",
-            possible.join("; ")
+            listed(possible)
         ));
     }
     if doc.statements_unknown {

@@ -66,7 +66,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                         )
                     },
                     "might let anyone assume the role",
-                    "the trust policy lets only named principals assume the role",
+                    "no statement lets everyone assume the role without a condition restricting the caller",
                 )
             }
             Tri::Unknown => Verdict::Unknown(format!(

@@ -215,7 +215,7 @@ fn judge_principal(
             match s.requires_external_id() {
                 Some(true) if settings.trusted_accounts.is_empty() => Judged::Fine,
                 _ => Judged::Unknown(format!(
-                    "a trusted AWS principal is {because}, so it may be an outside account without an sts:ExternalId"
+                    "trusts an AWS principal that is {because}; it may be an outside account without an sts:ExternalId"
                 )),
             }
         }
@@ -286,4 +286,219 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         out.add(&role.meta, verdict);
     }
     out.report(ctx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Status;
+    use crate::model::iam::IamRole;
+    use std::collections::BTreeMap;
+
+    /// Statuses and messages of IAM007 over one Terraform file, with `settings`.
+    fn scan(tf: &str, settings: Settings) -> Vec<(String, Status, String)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), tf).expect("write");
+        let mut settings = settings;
+        settings.only_rules.insert("IAM007".to_string());
+        let req = crate::scan::ScanRequest {
+            paths: vec![dir.path().to_path_buf()],
+            settings,
+            ..crate::scan::ScanRequest::default()
+        };
+        let outcome = crate::scan::run(&req).expect("scan");
+        outcome
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.resource.clone(), f.status, f.message.clone()))
+            .collect()
+    }
+
+    fn role(name: &str, principal: &str, condition: &str) -> String {
+        format!(
+            r#"
+resource "aws_iam_role" "{name}" {{
+  name = "{name}"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ AWS = "{principal}" }}{condition} }}]
+  }})
+}}
+"#
+        )
+    }
+
+    const EXTERNAL_ID: &str =
+        r#", Condition = { StringEquals = { "sts:ExternalId" = "vendor-42" } }"#;
+
+    fn status_of(results: &[(String, Status, String)], address: &str) -> Status {
+        results
+            .iter()
+            .find(|(a, ..)| a == address)
+            .map(|(_, s, _)| *s)
+            .unwrap_or_else(|| panic!("no result for {address}: {results:?}"))
+    }
+
+    #[test]
+    fn organisation_accounts_decide_what_is_outside() {
+        let tf = role("peer", "arn:aws:iam::222222222222:root", "");
+        // Nothing configured and no provider pins an account: cannot tell.
+        let none = scan(&tf, Settings::default());
+        assert_eq!(status_of(&none, "aws_iam_role.peer"), Status::Unknown);
+        // The peer is one of the organisation's accounts.
+        let mut own = Settings::default();
+        own.org_accounts.insert("222222222222".into());
+        assert_eq!(
+            status_of(&scan(&tf, own), "aws_iam_role.peer"),
+            Status::Pass
+        );
+        // The organisation is configured and the peer is not in it.
+        let mut other = Settings::default();
+        other.org_accounts.insert("111111111111".into());
+        let r = scan(&tf, other);
+        assert_eq!(status_of(&r, "aws_iam_role.peer"), Status::Fail);
+        assert!(r[0].2.contains("222222222222"), "{r:?}");
+        // An ExternalId suffices for an outside account when no vendor list exists.
+        let mut other = Settings::default();
+        other.org_accounts.insert("111111111111".into());
+        let with_id = role("peer", "arn:aws:iam::222222222222:root", EXTERNAL_ID);
+        assert_eq!(
+            status_of(&scan(&with_id, other), "aws_iam_role.peer"),
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn trusted_vendors_must_present_the_configured_external_id() {
+        let vendor = "999999999999";
+        let settings = || {
+            let mut s = Settings::default();
+            s.org_accounts.insert("111111111111".into());
+            s.trusted_accounts
+                .insert(vendor.into(), Some("vendor-42".to_string()));
+            s.trusted_account_names
+                .insert(vendor.into(), "Datadog".to_string());
+            s
+        };
+        let principal = format!("arn:aws:iam::{vendor}:root");
+        let right = role("right", &principal, EXTERNAL_ID);
+        assert_eq!(
+            status_of(&scan(&right, settings()), "aws_iam_role.right"),
+            Status::Pass
+        );
+        let wrong = role(
+            "wrong",
+            &principal,
+            r#", Condition = { StringEquals = { "sts:ExternalId" = "guessable" } }"#,
+        );
+        let r = scan(&wrong, settings());
+        assert_eq!(status_of(&r, "aws_iam_role.wrong"), Status::Fail);
+        assert!(r[0].2.contains("Datadog"), "{r:?}");
+        assert!(!r[0].2.contains("vendor-42"), "never echo the id: {r:?}");
+        let missing = role("missing", &principal, "");
+        assert_eq!(
+            status_of(&scan(&missing, settings()), "aws_iam_role.missing"),
+            Status::Fail
+        );
+        // Once vendors are listed, an unlisted outside account fails even with an id.
+        let unlisted = role("unlisted", "arn:aws:iam::333333333333:root", EXTERNAL_ID);
+        let r = scan(&unlisted, settings());
+        assert_eq!(status_of(&r, "aws_iam_role.unlisted"), Status::Fail);
+        assert!(r[0].2.contains("accounts.trusted"), "{r:?}");
+    }
+
+    /// Settings from a `.soc2scan.toml` text, as users write it.
+    fn configured(text: &str) -> Settings {
+        let catalogue = crate::rules::meta::catalogue().expect("catalogue");
+        let file = crate::config::FileConfig::parse(
+            text,
+            std::path::Path::new(".soc2scan.toml"),
+            catalogue,
+        )
+        .expect("valid configuration");
+        Settings::resolve(Some(&file), &crate::config::CliOverrides::default())
+    }
+
+    #[test]
+    fn configured_environment_and_vendor_accounts() {
+        let tf = role("staging", "444444444444", "")
+            + &role("vendor", "arn:aws:iam::999999999999:root", "");
+        let s = configured(
+            r#"
+[accounts]
+organisation = ["111111111111"]
+
+[[accounts.trusted]]
+id = "999999999999"
+name = "Datadog"
+
+[environments.staging]
+accounts = ["444444444444"]
+"#,
+        );
+        let r = scan(&tf, s);
+        assert_eq!(status_of(&r, "aws_iam_role.staging"), Status::Pass);
+        assert_eq!(status_of(&r, "aws_iam_role.vendor"), Status::Fail);
+    }
+
+    /// Live roles know their own account from their ARN and the swept account.
+    #[test]
+    fn live_roles_know_their_account() {
+        let meta = |name: &str| Meta {
+            address: format!("arn:aws:iam::111111111111:role/{name}"),
+            kind: "aws_iam_role".into(),
+            arn: Some(format!("arn:aws:iam::111111111111:role/{name}")),
+            name: Some(name.into()),
+            tags: BTreeMap::new(),
+            classification: None,
+            environment: None,
+            origin: Origin::Aws {
+                account: Some("111111111111".into()),
+                region: "global".into(),
+                operation: "iam:GetAccountAuthorizationDetails".into(),
+            },
+        };
+        let trust = |account: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{{"AWS":"arn:aws:iam::{account}:root"}}}}]}}"#
+            );
+            Tri::Known(PolicyDocument::from_api_text(&text).expect("valid trust policy"))
+        };
+        let inv = Inventory {
+            iam_roles: vec![
+                IamRole {
+                    meta: meta("self"),
+                    trust_policy: trust("111111111111"),
+                },
+                IamRole {
+                    meta: meta("vendor"),
+                    trust_policy: trust("999999999999"),
+                },
+            ],
+            ..Inventory::default()
+        };
+        let settings = Settings::default();
+        let rule = crate::rules::meta::find("IAM007").expect("IAM007 metadata");
+        let mut ctx = Ctx::new(&settings, rule);
+        check(&inv, &mut ctx);
+        let statuses: Vec<(String, Status)> = ctx
+            .into_results()
+            .into_iter()
+            .map(|f| (f.resource, f.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                (
+                    "arn:aws:iam::111111111111:role/self".to_string(),
+                    Status::Pass
+                ),
+                (
+                    "arn:aws:iam::111111111111:role/vendor".to_string(),
+                    Status::Fail
+                ),
+            ]
+        );
+    }
 }
