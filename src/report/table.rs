@@ -10,8 +10,8 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 use std::collections::BTreeMap;
 
 /// A new table styled for the destination: borders and wrapping to the terminal's
-/// width with colour, plain ASCII and no wrapping otherwise, so that files and CI
-/// logs get the same bytes for the same input.
+/// width with colour, plain ASCII wrapped at a fixed width otherwise, so that files
+/// and CI logs get the same bytes for the same input and stay readable.
 fn new_table(color: bool) -> Table {
     let mut t = Table::new();
     if color {
@@ -20,10 +20,27 @@ fn new_table(color: bool) -> Table {
             .enforce_styling();
     } else {
         t.load_preset(presets::ASCII_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .force_no_tty();
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .force_no_tty()
+            .set_width(PLAIN_WIDTH);
     }
     t
+}
+
+/// Unknown results listed one per line; past this they are counted by rule, since a
+/// large tree can have thousands and the JSON output has them all.
+const UNKNOWN_SHOWN: usize = 40;
+
+/// Width of tables written to files and pipes.
+const PLAIN_WIDTH: u16 = 160;
+
+/// The environment column: the name, marked when two environments matched equally.
+fn environment_label(f: &Finding) -> String {
+    match &f.environment {
+        Some(e) if e.conflicts.is_empty() => e.name.clone(),
+        Some(e) => format!("{}? (also {})", e.name, e.conflicts.join(", ")),
+        None => "-".to_string(),
+    }
 }
 
 fn severity_color(s: Severity) -> Color {
@@ -59,7 +76,14 @@ fn severity_ansi(s: Severity) -> &'static str {
 /// as the group heading does.
 fn failure_table(failures: &[&Finding], severity: Severity, color: bool) -> Table {
     let mut t = new_table(color);
-    t.set_header(vec!["Rule", "Resource", "Location", "Controls", "Message"]);
+    t.set_header(vec![
+        "Rule",
+        "Resource",
+        "Location",
+        "Environment",
+        "Controls",
+        "Message",
+    ]);
     for f in failures {
         let mut message = f.message.clone();
         if let Some(reason) = &f.severity_reason {
@@ -73,6 +97,7 @@ fn failure_table(failures: &[&Finding], severity: Severity, color: bool) -> Tabl
             rule,
             Cell::new(&f.resource),
             Cell::new(summary::location_label(f)),
+            Cell::new(environment_label(f)),
             Cell::new(f.controls.join(", ")),
             Cell::new(message),
         ]);
@@ -153,7 +178,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
             color,
         ));
         out.push('\n');
-        for f in &unknown {
+        for f in unknown.iter().take(UNKNOWN_SHOWN) {
             out.push_str(&format!(
                 "  {} {}  {}  {}: {}\n",
                 f.rule_id,
@@ -161,6 +186,18 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
                 f.resource,
                 summary::location_label(f),
                 f.message.replace('\n', " ")
+            ));
+        }
+        if unknown.len() > UNKNOWN_SHOWN {
+            let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &unknown[UNKNOWN_SHOWN..] {
+                *by_rule.entry(f.rule_id).or_default() += 1;
+            }
+            let rest: Vec<String> = by_rule.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            out.push_str(&format!(
+                "  ... and {} more ({}); the JSON output lists them all\n",
+                unknown.len() - UNKNOWN_SHOWN,
+                rest.join(", ")
             ));
         }
         out.push('\n');
