@@ -232,3 +232,85 @@ fn diff_base_reports_exactly_what_a_commit_adds() {
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("not inside a git repository"));
 }
+
+/// `init` writes a starter file that the next scan discovers and applies; the file's
+/// settings lose to the command line; a broken file stops the scan with exit 2 naming
+/// the file and line; `--no-config` ignores it.
+#[test]
+fn configuration_is_discovered_applied_and_validated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::create_dir(dir.path().join(".git")).expect("repository root");
+    fs::write(dir.path().join("main.tf"), INSECURE).expect("write");
+    let o = soc2scan(&["init"], dir.path());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let starter = fs::read_to_string(dir.path().join(".soc2scan.toml")).expect("written");
+    assert_eq!(code(&soc2scan(&["init"], dir.path())), 2, "no overwrite");
+    assert_eq!(code(&soc2scan(&["init", "--force"], dir.path())), 0);
+
+    // The starter file changes nothing: ENC003 (no public access block, high) fails.
+    let o = soc2scan(
+        &["scan", ".", "-f", "json", "--fail-on", "none"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 0);
+    let rules_before: std::collections::BTreeSet<String> = results(&o)
+        .iter()
+        .filter(|r| r["status"] == "fail")
+        .filter_map(|r| r["rule_id"].as_str().map(str::to_string))
+        .collect();
+    assert!(!rules_before.is_empty());
+
+    // Disable every failing rule in the file: the scan passes the gate.
+    let disabled: Vec<String> = rules_before.iter().map(|r| format!("\"{r}\"")).collect();
+    let text = starter.replacen(
+        "[rules]\n",
+        &format!("[rules]\ndisable = [{}]\n", disabled.join(", ")),
+        1,
+    );
+    fs::write(dir.path().join(".soc2scan.toml"), &text).expect("write config");
+    let o = soc2scan(
+        &["scan", ".", "-f", "json", "--fail-on", "info"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(results(&o).iter().all(|r| r["status"] != "fail"));
+    // --enable wins over the file.
+    let first = rules_before.iter().next().expect("a rule");
+    let o = soc2scan(
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--fail-on",
+            "info",
+            "--enable",
+            first,
+        ],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1);
+    // --no-config ignores the file.
+    let o = soc2scan(
+        &["scan", ".", "--no-config", "--fail-on", "info"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1);
+
+    // A typo is a usage error that names the file, line and key.
+    fs::write(
+        dir.path().join(".soc2scan.toml"),
+        "fail-on = \"high\"\nfail_onn = \"low\"\n",
+    )
+    .expect("write config");
+    let o = soc2scan(&["scan", "."], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{stderr}");
+    assert!(
+        stderr.contains(".soc2scan.toml") && stderr.contains('2') && stderr.contains("fail_onn"),
+        "{stderr}"
+    );
+    // An explicit --config that does not exist is an error too.
+    let o = soc2scan(&["scan", ".", "--config", "missing.toml"], dir.path());
+    assert_eq!(code(&o), 2);
+}
