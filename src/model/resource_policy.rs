@@ -68,7 +68,8 @@ pub struct LambdaFunction {
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum DetachedGrant {
     Document(Tri<PolicyDocument>),
-    LambdaPermission(LambdaPermission),
+    /// Boxed: a permission is much larger than a document handle.
+    LambdaPermission(Box<LambdaPermission>),
 }
 
 /// A separate policy resource whose governed resource is not in the inventory: a

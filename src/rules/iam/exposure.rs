@@ -80,3 +80,47 @@ pub(super) fn join(items: &[String]) -> String {
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
+
+/// Helpers for the rules' unit tests on hand-built inventories (cases the live
+/// emulator cannot produce, such as a root access key or a two-year-old key).
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::config::Settings;
+    use crate::finding::{Finding, Status};
+    use crate::model::{Inventory, Meta, Origin};
+    use crate::rules::{meta, Ctx};
+
+    /// A live resource of account 123456789012.
+    pub fn live_meta(kind: &str, address: &str) -> Meta {
+        Meta {
+            address: address.to_string(),
+            kind: kind.to_string(),
+            arn: Some(address.to_string()),
+            name: address.rsplit('/').next().map(str::to_owned),
+            tags: Default::default(),
+            classification: None,
+            environment: None,
+            origin: Origin::Aws {
+                account: Some("123456789012".into()),
+                region: "global".into(),
+                operation: "iam:GetCredentialReport".into(),
+            },
+        }
+    }
+
+    /// Run one rule and return `(status, resource, message)` per result.
+    pub fn run(
+        id: &str,
+        check: crate::rules::Check,
+        inv: &Inventory,
+        settings: &Settings,
+    ) -> Vec<(Status, String, String)> {
+        let m = meta::find(id).expect("rule metadata");
+        let mut ctx = Ctx::new(settings, m);
+        check(inv, &mut ctx);
+        ctx.into_results()
+            .into_iter()
+            .map(|f: Finding| (f.status, f.resource, f.message))
+            .collect()
+    }
+}

@@ -164,3 +164,130 @@ fn judge(k: &Key, meta: &Meta, today: NaiveDate, max: i64, ctx: &mut Ctx) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::exposure::testing::{live_meta, run};
+    use crate::config::Settings;
+    use crate::finding::Status;
+    use crate::model::account::{
+        CredentialReport, CredentialReportRow, IamAccessKey, ReportAccessKey,
+    };
+    use crate::model::{Inventory, Tri};
+
+    const USER: &str = "arn:aws:iam::123456789012:user/ci";
+
+    fn key(id: &str, active: bool, created: &str, last_used: Tri<String>) -> IamAccessKey {
+        IamAccessKey {
+            meta: live_meta("aws_iam_access_key", &format!("{USER}#access-key/{id}")),
+            user: "ci".into(),
+            access_key_id: id.into(),
+            active: Tri::Known(active),
+            created: Tri::Known(created.into()),
+            last_used,
+        }
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn age_and_idleness_against_the_configured_date_and_threshold() {
+        let used = |t: &str| Tri::Known(t.to_string());
+        let inv = Inventory {
+            iam_access_keys: vec![
+                // 91 days old: fails on age.
+                key(
+                    "AKIAOLD",
+                    true,
+                    "2026-03-02T10:00:00Z",
+                    used("2026-05-31T00:00:00Z"),
+                ),
+                // 90 days old exactly: not older than 90.
+                key("AKIAEDGE", true, "2026-03-03T00:00:00Z", Tri::Absent),
+                // Young but idle for 100 days: fails on use.
+                key(
+                    "AKIAIDLE",
+                    true,
+                    "2026-02-20T00:00:00+00:00",
+                    used("2026-02-21T00:00:00+00:00"),
+                ),
+                // Old but inactive: passes.
+                key("AKIAOFF", false, "2020-01-01T00:00:00Z", Tri::Absent),
+                // Young, last use unknown: unknown.
+                key("AKIAUNK", true, "2026-05-01T00:00:00Z", Tri::Unknown),
+            ],
+            ..Inventory::default()
+        };
+        let mut s = settings();
+        s.access_key_max_age_days = 90;
+        let out = run("IAM009", super::check, &inv, &s);
+        let status = |id: &str| {
+            out.iter()
+                .find(|(_, r, _)| r.ends_with(id))
+                .map(|(s, _, m)| (*s, m.clone()))
+                .expect("a result")
+        };
+        assert_eq!(status("AKIAOLD").0, Status::Fail, "{:?}", status("AKIAOLD"));
+        assert!(status("AKIAOLD").1.contains("91 days ago"));
+        assert_eq!(status("AKIAEDGE").0, Status::Pass);
+        // 2026-02-20 is 101 days before 2026-06-01: too old as well; the age is said.
+        assert_eq!(status("AKIAIDLE").0, Status::Fail);
+        assert_eq!(status("AKIAOFF").0, Status::Pass);
+        assert_eq!(status("AKIAUNK").0, Status::Unknown);
+        assert_eq!(out.len(), 5);
+
+        // A longer threshold turns the age failure into a pass, but not idleness.
+        s.access_key_max_age_days = 120;
+        let inv = Inventory {
+            iam_access_keys: vec![key(
+                "AKIAIDLE",
+                true,
+                "2026-03-01T00:00:00Z",
+                used("2026-01-01T00:00:00Z"),
+            )],
+            ..Inventory::default()
+        };
+        let out = run("IAM009", super::check, &inv, &s);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, Status::Fail, "{out:?}");
+        assert!(out[0].2.contains("last used 151 days ago"), "{out:?}");
+    }
+
+    #[test]
+    fn users_whose_keys_were_not_listed_are_judged_from_the_report() {
+        let report = CredentialReport {
+            meta: live_meta(
+                "aws_iam_credential_report",
+                "arn:aws:iam::123456789012:credential-report",
+            ),
+            rows: Tri::Known(vec![CredentialReportRow {
+                user: "legacy".into(),
+                arn: "arn:aws:iam::123456789012:user/legacy".into(),
+                root: false,
+                password_enabled: Tri::Known(false),
+                mfa_active: Tri::Known(false),
+                access_keys: vec![ReportAccessKey {
+                    active: Tri::Known(true),
+                    last_rotated: Tri::Known("2024-01-01T00:00:00+00:00".into()),
+                    last_used: Tri::Absent,
+                }],
+            }]),
+        };
+        let inv = Inventory {
+            credential_reports: vec![report],
+            ..Inventory::default()
+        };
+        let out = run("IAM009", super::check, &inv, &settings());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, Status::Fail);
+        assert_eq!(
+            out[0].1,
+            "arn:aws:iam::123456789012:user/legacy#access-key-1"
+        );
+    }
+}

@@ -56,3 +56,73 @@ fn judge(report: &CredentialReport, ctx: &mut Ctx) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::exposure::testing::{live_meta, run};
+    use crate::config::Settings;
+    use crate::finding::Status;
+    use crate::model::account::{CredentialReport, CredentialReportRow, ReportAccessKey};
+    use crate::model::{Inventory, Tri};
+
+    fn report(rows: Tri<Vec<CredentialReportRow>>) -> Inventory {
+        Inventory {
+            credential_reports: vec![CredentialReport {
+                meta: live_meta(
+                    "aws_iam_credential_report",
+                    "arn:aws:iam::123456789012:credential-report",
+                ),
+                rows,
+            }],
+            ..Inventory::default()
+        }
+    }
+
+    fn root(keys: Vec<Tri<bool>>) -> CredentialReportRow {
+        CredentialReportRow {
+            user: "<root_account>".into(),
+            arn: "arn:aws:iam::123456789012:root".into(),
+            root: true,
+            password_enabled: Tri::Unknown,
+            mfa_active: Tri::Known(true),
+            access_keys: keys
+                .into_iter()
+                .map(|active| ReportAccessKey {
+                    active,
+                    last_rotated: Tri::Known("2020-01-01T00:00:00+00:00".into()),
+                    last_used: Tri::Absent,
+                })
+                .collect(),
+        }
+    }
+
+    /// moto's credential report has no root row, so these cases are tested here.
+    #[test]
+    fn root_keys_from_the_credential_report() {
+        let s = Settings::default();
+        let judge = |inv: &Inventory| {
+            let out = run("IAM010", super::check, inv, &s);
+            assert_eq!(out.len(), 1, "{out:?}");
+            out[0].clone()
+        };
+        let active = judge(&report(Tri::Known(vec![root(vec![
+            Tri::Known(false),
+            Tri::Known(true),
+        ])])));
+        assert_eq!(active.0, Status::Fail);
+        assert!(
+            active.2.contains("1 active access key (access_key_2)"),
+            "{active:?}"
+        );
+        let none = judge(&report(Tri::Known(vec![root(vec![Tri::Known(false)])])));
+        assert_eq!(none.0, Status::Pass);
+        let no_keys = judge(&report(Tri::Known(vec![root(Vec::new())])));
+        assert_eq!(no_keys.0, Status::Pass);
+        let unclear = judge(&report(Tri::Known(vec![root(vec![Tri::Unknown])])));
+        assert_eq!(unclear.0, Status::Unknown);
+        let unread = judge(&report(Tri::Unknown));
+        assert_eq!(unread.0, Status::Unknown);
+        let rootless = judge(&report(Tri::Known(Vec::new())));
+        assert_eq!(rootless.0, Status::Unknown);
+    }
+}

@@ -68,3 +68,54 @@ fn judge(row: &CredentialReportRow, meta: &Meta, ctx: &mut Ctx) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::exposure::testing::{live_meta, run};
+    use crate::config::Settings;
+    use crate::finding::Status;
+    use crate::model::account::{CredentialReport, CredentialReportRow};
+    use crate::model::{Inventory, Tri};
+
+    fn row(user: &str, password: Tri<bool>, mfa: Tri<bool>) -> CredentialReportRow {
+        CredentialReportRow {
+            user: user.into(),
+            arn: format!("arn:aws:iam::123456789012:user/{user}"),
+            root: user == "<root_account>",
+            password_enabled: password,
+            mfa_active: mfa,
+            access_keys: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn console_users_need_mfa_and_the_root_row_is_not_judged() {
+        let inv = Inventory {
+            credential_reports: vec![CredentialReport {
+                meta: live_meta(
+                    "aws_iam_credential_report",
+                    "arn:aws:iam::123456789012:credential-report",
+                ),
+                rows: Tri::Known(vec![
+                    row("<root_account>", Tri::Unknown, Tri::Known(false)),
+                    row("nomfa", Tri::Known(true), Tri::Known(false)),
+                    row("mfa", Tri::Known(true), Tri::Known(true)),
+                    row("api", Tri::Known(false), Tri::Known(false)),
+                    row("odd", Tri::Known(true), Tri::Unknown),
+                ]),
+            }],
+            ..Inventory::default()
+        };
+        let out = run("IAM011", super::check, &inv, &Settings::default());
+        let got: Vec<(Status, &str)> = out.iter().map(|(s, r, _)| (*s, r.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Status::Fail, "arn:aws:iam::123456789012:user/nomfa"),
+                (Status::Pass, "arn:aws:iam::123456789012:user/mfa"),
+                (Status::Pass, "arn:aws:iam::123456789012:user/api"),
+                (Status::Unknown, "arn:aws:iam::123456789012:user/odd"),
+            ]
+        );
+    }
+}

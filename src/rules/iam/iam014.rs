@@ -47,7 +47,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Absent => {}
         }
         let none = matches!(&f.permissions, Tri::Known(l) if l.is_empty());
-        report(&f.meta, "function", &e, none, ctx);
+        report(&f.meta, &subject("function", &f.meta), &e, none, ctx);
     }
     for d in &inv.detached_resource_policies {
         let mut e = Exposure::default();
@@ -57,9 +57,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         }
         let target = match &d.target {
             Tri::Known(t) => format!("{t}, managed outside this configuration"),
-            _ => "a resource not known before apply".to_string(),
+            _ => "a target not known before apply".to_string(),
         };
-        report(&d.meta, &format!("policy for {target}"), &e, false, ctx);
+        let subject = format!("{} (for {target})", d.meta.address);
+        report(&d.meta, &subject, &e, false, ctx);
     }
 }
 
@@ -77,27 +78,32 @@ fn documents(meta: &Meta, noun: &str, policies: &Tri<Vec<ResourcePolicy>>, ctx: 
         Tri::Absent => {}
     }
     let none = matches!(policies, Tri::Known(l) if l.is_empty());
-    report(meta, noun, &e, none, ctx);
+    report(meta, &subject(noun, meta), &e, none, ctx);
 }
 
-fn report(meta: &Meta, noun: &str, e: &Exposure, no_policy: bool, ctx: &mut Ctx) {
-    let who = meta.name.as_deref().unwrap_or(&meta.address);
+/// "queue orders": the kind and the resource's name (its address when unnamed).
+fn subject(noun: &str, meta: &Meta) -> String {
+    format!("{noun} {}", meta.name.as_deref().unwrap_or(&meta.address))
+}
+
+/// One result for `subject` ("queue orders", or a detached policy's address).
+fn report(meta: &Meta, subject: &str, e: &Exposure, no_policy: bool, ctx: &mut Ctx) {
     match e.verdict() {
         Some(true) => ctx.fail(
             meta,
             format!(
-                "{noun} {who} is open to everyone through {}; name the principals, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn",
+                "{subject} is open to everyone through {}; name the principals, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn",
                 join(&e.certain)
             ),
         ),
-        None => ctx.unknown(meta, format!("{noun} {who} may be public: {}", e.possible.join("; "))),
+        None => ctx.unknown(meta, format!("{subject} may be public: {}", e.possible.join("; "))),
         Some(false) if no_policy => ctx.pass(
             meta,
-            format!("{noun} {who} has no resource policy: only its own account's principals can be granted access"),
+            format!("{subject} has no resource policy: only its own account's principals can be granted access"),
         ),
         Some(false) => ctx.pass(
             meta,
-            format!("no statement of the resource policy of {noun} {who} grants access to everyone"),
+            format!("no statement of the resource policy of {subject} grants access to everyone"),
         ),
     }
 }

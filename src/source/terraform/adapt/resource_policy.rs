@@ -165,7 +165,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             .collect();
         for (r, target) in detached {
             let grant = if kind.rtype == LAMBDA.rtype {
-                DetachedGrant::LambdaPermission(lambda_permission(r))
+                DetachedGrant::LambdaPermission(Box::new(lambda_permission(r)))
             } else {
                 DetachedGrant::Document(ctx.policy(r, "policy"))
             };
