@@ -16,7 +16,8 @@ pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     pub terraform: TfOptions,
     pub settings: Settings,
-    /// The date suppressions' expiry is judged against (today when `None`).
+    /// The date suppressions' expiry and key ages are judged against (today when
+    /// `None`), so a scan can be replayed as of a day.
     pub today: Option<chrono::NaiveDate>,
     /// Reject suppressions that give no reason.
     pub require_reason: bool,
@@ -121,10 +122,13 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         req.settings.config_file.as_deref(),
     ));
     let t = Instant::now();
-    let mut findings = crate::rules::run(&inventory, &req.settings)?;
     let today = req
         .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+        .or(req.settings.today)
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let mut settings = req.settings.clone();
+    settings.today = Some(today);
+    let mut findings = crate::rules::run(&inventory, &settings)?;
     diagnostics.extend(crate::suppress::apply(
         &mut findings,
         &tf.suppressions,
