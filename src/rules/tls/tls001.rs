@@ -159,8 +159,9 @@ fn judge_document(doc: &PolicyDocument, name: Option<&str>, by: &str) -> Verdict
                 .filter(|c| c.bucket == Some(true) || c.objects == Some(true))
                 .map(|c| c.at.to_string())
                 .collect();
+            let verb = if used.len() > 1 { "deny" } else { "denies" };
             Verdict::Pass(format!(
-                "{} of the bucket policy in {by} denies every S3 action to every principal on the bucket and its objects when the request is not over TLS",
+                "{} of the bucket policy in {by} {verb} every S3 action to every principal on the bucket and its objects when the request is not over TLS",
                 used.join(" and ")
             ))
         }
@@ -209,17 +210,18 @@ fn failure(
         let which = which.join(" and ");
         let gap = match (bucket, objects) {
             (Some(true), _) => format!(
-                "covers {arn} but not its objects ({arn}/*), so GetObject and PutObject over plain HTTP are not denied"
+                "only on {arn}, not on its objects ({arn}/*), so GetObject and PutObject over plain HTTP are not denied"
             ),
             (_, Some(true)) => format!(
-                "covers the objects but not {arn} itself, so bucket-level calls such as ListBucket (which reveals object keys) are not denied over plain HTTP"
+                "only on the objects, not on {arn} itself, so bucket-level calls such as ListBucket (which reveals object keys) are not denied over plain HTTP"
             ),
             _ => format!(
-                "covers neither {arn} nor all of its objects ({arn}/*): only the resources {}",
+                "on neither {arn} nor all of its objects ({arn}/*): only on {}",
                 resources_text(certain, doc)
             ),
         };
-        return format!("{which} of the bucket policy in {by} denies plain HTTP but {gap}; {fix}");
+        let verb = if certain.len() > 1 { "deny" } else { "denies" };
+        return format!("{which} of the bucket policy in {by} {verb} plain HTTP {gap}; {fix}");
     }
     let near: Vec<String> = doc
         .statements
@@ -303,8 +305,23 @@ fn shortfall(st: &Statement) -> String {
             ),
             (None, None) => "names no action".to_string(),
         };
+        let open: Vec<&str> = [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:ListBucket",
+            "s3:DeleteObject",
+        ]
+        .into_iter()
+        .filter(|a| st.covers_action(a) == Some(false))
+        .take(2)
+        .collect();
+        let examples = if open.is_empty() {
+            String::new()
+        } else {
+            format!(" (such as {})", open.join(" and "))
+        };
         return format!(
-            "{actions}, so other S3 actions (such as s3:PutObject and s3:ListBucket) are still allowed over plain HTTP"
+            "{actions}, so other S3 actions{examples} are still allowed over plain HTTP"
         );
     }
     if st.not_resource.is_some() || st.resource.is_none() {
@@ -501,7 +518,7 @@ mod tests {
             json!({"Statement": [deny(json!("arn:aws:s3:::b/*"), "s3:*")]}),
             Some("b"),
         );
-        assert!(m.contains("not arn:aws:s3:::b itself"), "{m}");
+        assert!(m.contains("not on arn:aws:s3:::b itself"), "{m}");
         let (_, m) = verdict(json!({"Statement": []}), Some("b"));
         assert!(m.contains("no statement"), "{m}");
     }
