@@ -147,8 +147,24 @@ pub static REGISTRY: &[Rule] = &[
         check: kms::kms001::check,
     },
     Rule {
+        id: "KMS002",
+        check: kms::kms002::check,
+    },
+    Rule {
+        id: "KMS003",
+        check: kms::kms003::check,
+    },
+    Rule {
         id: "KMS004",
         check: kms::kms004::check,
+    },
+    Rule {
+        id: "KMS005",
+        check: kms::kms005::check,
+    },
+    Rule {
+        id: "RES001",
+        check: res::res001::check,
     },
     Rule {
         id: "RES002",
