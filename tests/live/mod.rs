@@ -8,6 +8,7 @@ mod guard;
 mod moto;
 mod proxy;
 mod rules;
+mod rules_kms_s3;
 mod seed;
 mod sweep;
 
