@@ -183,7 +183,17 @@ impl PolicyDocument {
             }
             Value::Json(inner) => Self::from_value(inner),
             Value::Map(_) => Self::from_object(value).map(Some),
-            Value::Unknown(_) => Ok(None),
+            // A heredoc or template policy that interpolates values known only after
+            // apply (`"Resource": "${aws_s3_bucket.b.arn}/*"`): its literal text is
+            // still a policy, with unknown strings where the interpolations go.
+            Value::Unknown(u) => match u.shape.as_deref().map(serde_json::from_str) {
+                Some(Ok(json)) => {
+                    Self::from_object(&with_unknown_holes(Value::from_json(&json), u)).map(Some)
+                }
+                // Holes outside strings (`"Resource": ${jsonencode(var.arns)}`) leave
+                // no parseable text: the whole document is unknown.
+                Some(Err(_)) | None => Ok(None),
+            },
             other => Err(PolicyError::Shape(other.type_name().to_string())),
         }
     }
@@ -320,5 +330,32 @@ fn principals(value: &Value) -> Principals {
             Principals::Map(map.iter().map(|(k, v)| (k.clone(), plist(v))).collect())
         }
         _ => Principals::Unknown,
+    }
+}
+
+/// Strings of a parsed template shape that hold [`HOLE`](super::value::HOLE)s become
+/// unknowns with that shape, depending on what the whole template depended on: a
+/// template built only from resource references stays specific, never a wildcard.
+fn with_unknown_holes(value: Value, template: &super::value::Unknown) -> Value {
+    match value {
+        Value::String(s) if s.contains(super::value::HOLE) => {
+            Value::Unknown(Box::new(super::value::Unknown {
+                refs: template.refs.clone(),
+                shape: Some(s),
+                unresolved: template.unresolved,
+            }))
+        }
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|v| with_unknown_holes(v, template))
+                .collect(),
+        ),
+        Value::Map(map) => Value::Map(
+            map.into_iter()
+                .map(|(k, v)| (k, with_unknown_holes(v, template)))
+                .collect(),
+        ),
+        other => other,
     }
 }
