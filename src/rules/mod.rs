@@ -87,6 +87,34 @@ pub static REGISTRY: &[Rule] = &[
         check: enc::enc015::check,
     },
     Rule {
+        id: "ENV001",
+        check: env::env001::check,
+    },
+    Rule {
+        id: "ENV002",
+        check: env::env002::check,
+    },
+    Rule {
+        id: "ENV003",
+        check: env::env003::check,
+    },
+    Rule {
+        id: "ENV004",
+        check: env::env004::check,
+    },
+    Rule {
+        id: "ENV005",
+        check: env::env005::check,
+    },
+    Rule {
+        id: "ENV006",
+        check: env::env006::check,
+    },
+    Rule {
+        id: "ENV007",
+        check: env::env007::check,
+    },
+    Rule {
         id: "IAM001",
         check: iam::iam001::check,
     },
@@ -175,34 +203,6 @@ pub static REGISTRY: &[Rule] = &[
         check: res::res003::check,
     },
     Rule {
-        id: "ENV001",
-        check: env::env001::check,
-    },
-    Rule {
-        id: "ENV002",
-        check: env::env002::check,
-    },
-    Rule {
-        id: "ENV003",
-        check: env::env003::check,
-    },
-    Rule {
-        id: "ENV004",
-        check: env::env004::check,
-    },
-    Rule {
-        id: "ENV005",
-        check: env::env005::check,
-    },
-    Rule {
-        id: "ENV006",
-        check: env::env006::check,
-    },
-    Rule {
-        id: "ENV007",
-        check: env::env007::check,
-    },
-    Rule {
         id: "TLS001",
         check: tls::tls001::check,
     },
@@ -276,4 +276,42 @@ pub fn run(inventory: &Inventory, settings: &Settings) -> Result<Vec<Finding>, S
     }
     results.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry and `rules/*.toml` agree one to one, the registry is sorted, and
+    /// each rule's logic lives in `src/rules/<area>/<id>.rs` whose first line names
+    /// the rule as its metadata does: the two halves of a rule cannot drift apart.
+    #[test]
+    fn registry_metadata_and_files_agree() {
+        let catalogue = meta::catalogue().expect("catalogue loads");
+        let ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "REGISTRY must be sorted by id, without duplicates");
+        let meta_ids: Vec<&str> = catalogue.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, meta_ids, "every registered rule has rules/<ID>.toml and back");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for m in catalogue {
+            let area = m.id.trim_end_matches(|c: char| c.is_ascii_digit());
+            let file = root
+                .join("src/rules")
+                .join(area.to_ascii_lowercase())
+                .join(format!("{}.rs", m.id.to_ascii_lowercase()));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let first = text.lines().next().unwrap_or_default();
+            assert!(
+                first.starts_with(&format!("//! {} {}", m.id, m.name)),
+                "{}: first line should name `{} {}`, is `{first}`",
+                file.display(),
+                m.id,
+                m.name
+            );
+        }
+    }
 }
