@@ -292,9 +292,15 @@ mod tests {
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(ids, sorted, "REGISTRY must be sorted by id, without duplicates");
+        assert_eq!(
+            ids, sorted,
+            "REGISTRY must be sorted by id, without duplicates"
+        );
         let meta_ids: Vec<&str> = catalogue.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, meta_ids, "every registered rule has rules/<ID>.toml and back");
+        assert_eq!(
+            ids, meta_ids,
+            "every registered rule has rules/<ID>.toml and back"
+        );
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for m in catalogue {
             let area = m.id.trim_end_matches(|c: char| c.is_ascii_digit());
