@@ -40,7 +40,17 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn unknown(&mut self, resource: &Meta, message: impl Into<String>) {
-        self.push(resource, Status::Unknown, message.into(), None);
+        let mut message = message.into();
+        // Rules word unknowns in Terraform's terms ("not known before apply"); for a
+        // live resource the same gap means an AWS answer that could not be read
+        // (its collection gap is in the diagnostics).
+        if matches!(resource.origin, crate::model::Origin::Aws { .. }) {
+            message = message.replace(
+                "not known before apply",
+                "not known (an AWS answer could not be read; see the collection gaps)",
+            );
+        }
+        self.push(resource, Status::Unknown, message, None);
     }
 
     /// The results, each with a distinct fingerprint: a rule may judge one resource

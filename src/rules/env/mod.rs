@@ -161,8 +161,21 @@ pub fn roots<'a>(metas: impl Iterator<Item = &'a Meta>) -> BTreeMap<String, (Met
         let entry = out.entry(scope.clone()).or_insert_with(|| {
             let mut rep = m.clone();
             rep.address = scope.clone();
-            rep.kind = "terraform_root".into();
             rep.environment = None;
+            rep.tags.clear();
+            match &mut rep.origin {
+                Origin::Terraform { .. } => rep.kind = "terraform_root".into(),
+                // The account stands for itself: the facts are the environments of
+                // everything the sweep read in it, not one resource's API answer.
+                Origin::Aws {
+                    account, operation, ..
+                } => {
+                    rep.kind = "aws_account".into();
+                    rep.arn = None;
+                    rep.name = account.clone();
+                    *operation = "sweep of the account".into();
+                }
+            }
             (rep, Vec::new())
         });
         entry.1.push(m);

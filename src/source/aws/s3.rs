@@ -13,6 +13,7 @@ use crate::model::s3::{
 };
 use crate::model::{Inventory, PolicyDocument, Tri};
 use futures_util::future::join_all;
+use futures_util::StreamExt;
 use std::collections::BTreeMap;
 
 const SVC: &str = "s3";
@@ -30,6 +31,10 @@ struct Listed {
     region: String,
 }
 
+/// Buckets described at once; each sends six reads, which the per-service
+/// semaphore bounds further.
+const BUCKETS_IN_FLIGHT: usize = 32;
+
 pub async fn collect(ctx: &Ctx) -> Inventory {
     let mut inv = Inventory::default();
     let home = ctx.home_region().to_string();
@@ -42,7 +47,26 @@ pub async fn collect(ctx: &Ctx) -> Inventory {
         .into_iter()
         .filter(|b| ctx.regions.contains(&b.region))
         .collect();
-    let mut buckets = join_all(in_scope.iter().map(|b| describe(ctx, b))).await;
+    // One client per region, shared by its buckets, and a bounded number of buckets
+    // in flight: an account with tens of thousands of buckets must not hold a client
+    // and six pending requests for each at once.
+    let mut clients: BTreeMap<String, aws_sdk_s3::Client> = BTreeMap::new();
+    for b in &in_scope {
+        if !clients.contains_key(&b.region) {
+            clients.insert(b.region.clone(), ctx.clients.s3(&b.region));
+        }
+    }
+    let mut buckets: Vec<S3Bucket> = futures_util::stream::iter(in_scope)
+        .map(|b: Listed| {
+            let client = clients
+                .get(&b.region)
+                .cloned()
+                .unwrap_or_else(|| ctx.clients.s3(&b.region));
+            async move { describe(ctx, &client, &b).await }
+        })
+        .buffer_unordered(BUCKETS_IN_FLIGHT)
+        .collect()
+        .await;
     buckets.sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv.s3_buckets = buckets;
     inv
@@ -124,8 +148,7 @@ fn location_region(constraint: &str) -> String {
     }
 }
 
-async fn describe(ctx: &Ctx, b: &Listed) -> S3Bucket {
-    let client = ctx.clients.s3(&b.region);
+async fn describe(ctx: &Ctx, client: &aws_sdk_s3::Client, b: &Listed) -> S3Bucket {
     let target = format!("bucket {}", b.name);
     let (r, t) = (b.region.as_str(), target.as_str());
     let (encryption, policy, pab, versioning, acl, tagging) = tokio::join!(
