@@ -11,6 +11,7 @@ mod rules;
 mod rules_kms_s3;
 mod seed;
 mod sweep;
+mod versioning;
 
 use serde_json::Value;
 use soc2scan::model::Inventory;

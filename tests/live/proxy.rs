@@ -19,6 +19,9 @@ pub enum Fault {
     Delay(Duration),
     /// Every request gets a 200 whose body is not valid for the protocol.
     Malformed,
+    /// Every answer is forwarded with this text replaced by that one: corrects an
+    /// emulator's answer that real AWS gives right (not a fault, a repair).
+    Rewrite(&'static str, &'static str),
 }
 
 pub struct Proxy {
@@ -123,6 +126,7 @@ async fn handle(mut conn: TcpStream, state: Arc<State>) -> std::io::Result<()> {
                 tokio::time::sleep(*d).await;
                 None
             }
+            Fault::Rewrite(..) => None,
         };
         if let Some((status, text)) = canned {
             state.injected.fetch_add(1, Ordering::SeqCst);
@@ -143,9 +147,17 @@ async fn handle(mut conn: TcpStream, state: Arc<State>) -> std::io::Result<()> {
     let split = find(&resp, b"\r\n\r\n")
         .map(|i| i + 4)
         .unwrap_or(resp.len());
-    conn.write_all(&with_connection_close(&resp[..split]))
-        .await?;
-    conn.write_all(&resp[split..]).await?;
+    let (mut head, mut body) = (resp[..split].to_vec(), resp[split..].to_vec());
+    if let (true, Fault::Rewrite(from, to)) = (service == state.service, &state.fault) {
+        let text = String::from_utf8_lossy(&body);
+        if text.contains(from) {
+            state.injected.fetch_add(1, Ordering::SeqCst);
+            body = text.replace(from, to).into_bytes();
+            head = with_content_length(&head, body.len());
+        }
+    }
+    conn.write_all(&with_connection_close(&head)).await?;
+    conn.write_all(&body).await?;
     conn.shutdown().await
 }
 
@@ -177,6 +189,23 @@ async fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(Vec<u8>, 
         body.extend_from_slice(&chunk[..n]);
     }
     Ok(Some((head, body)))
+}
+
+/// The head with its Content-Length set to `len`.
+fn with_content_length(head: &[u8], len: usize) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::new();
+    for line in text.split_inclusive("\r\n") {
+        if line
+            .split_once(':')
+            .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        {
+            out.push_str(&format!("Content-Length: {len}\r\n"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
