@@ -9,11 +9,20 @@
 //! `Deny`, and for `iam:PassRole` not limited by `iam:PassedToService` to other
 //! services. A path that depends on unknown parts is unknown, as is a document with
 //! unreadable statements in which no certain path was found.
+//!
+//! A path can also be split across the policies of one principal (`iam:PassRole` in
+//! one, `lambda:CreateFunction` and `lambda:InvokeFunction` in another): each role and
+//! user in the inventory is judged on the union of its known policies too, and fails
+//! for a certain path that none of its policies completes alone. That failure is on
+//! the role or user, naming the policies. Groups are not modelled as resources, so a
+//! path split across a group's policies is not reported.
 
 use super::iam001::{judge_identity_policies, unknown_because, PerResource, Verdict};
+use crate::model::iam::{IdentityPolicy, Principal};
 use crate::model::policy::Escalation;
-use crate::model::{Inventory, Meta, PolicyDocument};
+use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `Name [path-id] via statement "X", statement #2`, with the path's explanation when
 /// `explain`.
@@ -80,4 +89,102 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     let mut out = PerResource::new();
     judge_identity_policies(inv, &mut out, judge);
     out.report(ctx);
+    split_across_policies(inv, ctx);
+}
+
+/// Roles and users whose policies complete an escalation path only together.
+fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
+    // Policies by principal, within one root module (Terraform) or account (live).
+    let mut by_principal: BTreeMap<(String, String), Vec<&IdentityPolicy>> = BTreeMap::new();
+    for p in &inv.identity_policies {
+        for who in &p.attached_to {
+            let key = match who {
+                Principal::Role(n) => format!("role {n}"),
+                Principal::User(n) => format!("user {n}"),
+                Principal::Group(_) => continue,
+            };
+            by_principal
+                .entry((scope_of(&p.meta), key))
+                .or_default()
+                .push(p);
+        }
+    }
+    for ((scope, who), policies) in by_principal {
+        let known: Vec<(&IdentityPolicy, &PolicyDocument)> = policies
+            .iter()
+            .filter_map(|p| match &p.document {
+                Tri::Known(d) => Some((*p, d)),
+                _ => None,
+            })
+            .collect();
+        if known.len() < 2 {
+            continue;
+        }
+        let Some(owner) = owner(inv, &scope, &who) else {
+            continue;
+        };
+        let alone: BTreeSet<&str> = known
+            .iter()
+            .filter_map(|(_, d)| d.escalation_paths().ok())
+            .flatten()
+            .filter(|e| e.certain)
+            .map(|e| e.path.id.as_str())
+            .collect();
+        let union = PolicyDocument {
+            statements: known
+                .iter()
+                .flat_map(|(_, d)| d.statements.iter().cloned())
+                .collect(),
+            statements_unknown: false,
+        };
+        let Ok(paths) = union.escalation_paths() else {
+            continue;
+        };
+        let split: Vec<String> = paths
+            .iter()
+            .filter(|e| e.certain && !alone.contains(e.path.id.as_str()))
+            .map(|e| format!("{} [{}]: {}", e.path.name, e.path.id, e.path.explanation))
+            .collect();
+        if split.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = known.iter().map(|(p, _)| p.meta.address.as_str()).collect();
+        ctx.fail(
+            owner,
+            format!(
+                "{who}'s policies together grant privilege escalation that none grants alone: {}; policies: {}; split the permissions between principals or scope them to named resources",
+                listed(split),
+                names.join(", ")
+            ),
+        );
+    }
+}
+
+/// The root module or account a resource belongs to.
+fn scope_of(meta: &Meta) -> String {
+    match &meta.origin {
+        crate::model::Origin::Terraform { root, .. } => format!("root {root}"),
+        crate::model::Origin::Aws { account, .. } => {
+            format!("account {}", account.as_deref().unwrap_or("?"))
+        }
+    }
+}
+
+/// The role or user resource named `who` (`role NAME`/`user NAME`) in `scope`.
+fn owner<'a>(inv: &'a Inventory, scope: &str, who: &str) -> Option<&'a Meta> {
+    let named = |m: &Meta, name: &str| {
+        scope_of(m) == scope && (m.name.as_deref() == Some(name) || m.address == name)
+    };
+    if let Some(name) = who.strip_prefix("role ") {
+        return inv
+            .iam_roles
+            .iter()
+            .map(|r| &r.meta)
+            .find(|m| named(m, name));
+    }
+    let name = who.strip_prefix("user ")?;
+    inv.iam_users
+        .iter()
+        .map(|u| &u.meta)
+        .find(|m| named(m, name))
 }
