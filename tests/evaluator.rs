@@ -374,3 +374,39 @@ resource "aws_s3_bucket" "b" {
     assert!(env.production);
     assert!(b.meta.is_sensitive());
 }
+
+/// Strip markers (`~`) in template interpolations and directives remove the
+/// whitespace beside them, as Terraform does: rendered lists in policies and user
+/// data must come out exactly.
+#[test]
+fn template_strip_markers_remove_adjacent_whitespace() {
+    let rs = eval(&[(
+        "main.tf",
+        r#"
+locals {
+  names = ["a", "b"]
+}
+resource "null_resource" "t" {
+  triggers = {
+    inline = "x  ${~ "y" ~}  z"
+    left   = "x  ${~ "y"}  z"
+    branch = "[ %{ if length(local.names) > 1 ~} many %{~ else ~} few %{~ endif ~} ]"
+    other  = "[ %{ if false ~} many %{~ else ~} few %{~ endif } ]"
+    loop   = <<EOT
+%{ for n in local.names ~}
+${n}
+%{ endfor ~}
+EOT
+  }
+}
+"#,
+    )]);
+    let t = find(&rs, "null_resource.t");
+    let triggers = t.body.get("triggers").expect("triggers");
+    let get = |k: &str| triggers.as_map().and_then(|m| m.get(k)).cloned();
+    assert_eq!(get("inline"), Some(s("xyz")));
+    assert_eq!(get("left"), Some(s("xy  z")));
+    assert_eq!(get("branch"), Some(s("[ many]")));
+    assert_eq!(get("other"), Some(s("[ few ]")));
+    assert_eq!(get("loop"), Some(s("a\nb\n")));
+}

@@ -17,7 +17,7 @@ use crate::model::value::{Unknown, Value, HOLE};
 use crate::model::ModuleCall;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, Body};
-use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::template::{Directive, Element, Strip, Template};
 use hcl_edit::Span;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1396,27 +1396,46 @@ impl<'a> Evaluator<'a> {
             match el {
                 Element::Literal(s) => parts.literal(s.value()),
                 Element::Interpolation(i) => {
+                    parts.strip_before(i.strip);
                     let v = self.eval(&i.expr, scope)?;
                     parts.value(&v)?;
+                    parts.strip_after(i.strip);
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
+                        parts.strip_before(ifd.if_expr.strip);
                         let c = self.eval(&ifd.if_expr.cond_expr, scope)?;
+                        // Whichever branch renders, the tag that closes it may strip
+                        // its end: `%{ else }` closes the `if` branch, `%{ endif }`
+                        // the last one.
+                        let closing = |has_else: bool| match &ifd.else_expr {
+                            Some(e) if has_else => e.strip,
+                            _ => ifd.endif_expr.strip,
+                        };
                         match c.to_tf_bool() {
-                            Some(true) => self.render(&ifd.if_expr.template, scope, parts)?,
+                            Some(true) => {
+                                parts.strip_after(ifd.if_expr.strip);
+                                self.render(&ifd.if_expr.template, scope, parts)?;
+                                parts.strip_before(closing(true));
+                            }
                             Some(false) => {
                                 if let Some(e) = &ifd.else_expr {
+                                    parts.strip_after(e.strip);
                                     self.render(&e.template, scope, parts)?;
+                                    parts.strip_before(ifd.endif_expr.strip);
                                 }
                             }
                             None => parts.value(&Value::unknown_from([&c]))?,
                         }
+                        parts.strip_after(ifd.endif_expr.strip);
                     }
                     Directive::For(ford) => {
                         let f = &ford.for_expr;
+                        parts.strip_before(f.strip);
                         let coll = self.eval(&f.collection_expr, scope)?;
                         let Some(items) = iterate(&coll) else {
                             parts.value(&Value::unknown_from([&coll]))?;
+                            parts.strip_after(ford.endfor_expr.strip);
                             continue;
                         };
                         for (k, v) in items {
@@ -1430,8 +1449,11 @@ impl<'a> Evaluator<'a> {
                                 inner.locals.push((kv.as_str().to_string(), k));
                             }
                             inner.locals.push((f.value_var.as_str().to_string(), v));
+                            parts.strip_after(f.strip);
                             self.render(&f.template, &inner, parts)?;
+                            parts.strip_before(ford.endfor_expr.strip);
                         }
+                        parts.strip_after(ford.endfor_expr.strip);
                     }
                 },
             }
@@ -1728,14 +1750,44 @@ fn iterate(coll: &Value) -> Option<Vec<(Value, Value)>> {
 struct Parts {
     text: String,
     unknown: Option<Unknown>,
+    /// Where the literal text at the end of `text` begins, if the last part was a
+    /// literal: a strip marker trims only template literals, never interpolated values.
+    literal_from: Option<usize>,
+    /// A `~}` was seen: trim the whitespace that starts the next literal.
+    strip_next: bool,
 }
 
 impl Parts {
     fn literal(&mut self, s: &str) {
+        let s = if std::mem::take(&mut self.strip_next) {
+            s.trim_start()
+        } else {
+            s
+        };
+        if self.literal_from.is_none() {
+            self.literal_from = Some(self.text.len());
+        }
         self.text.push_str(s);
     }
 
+    /// `${~` / `%{~`: the whitespace that ends the preceding literal goes.
+    fn strip_before(&mut self, strip: Strip) {
+        if let (true, Some(from)) = (strip.strip_start(), self.literal_from) {
+            let kept = self.text[from..].trim_end().len();
+            self.text.truncate(from + kept);
+        }
+    }
+
+    /// `~}`: the whitespace that starts the following literal goes.
+    fn strip_after(&mut self, strip: Strip) {
+        if strip.strip_end() {
+            self.strip_next = true;
+        }
+    }
+
     fn value(&mut self, v: &Value) -> Result<(), EvalError> {
+        self.literal_from = None;
+        self.strip_next = false;
         if let Some(s) = v.to_tf_string() {
             self.text.push_str(&s);
             return Ok(());
