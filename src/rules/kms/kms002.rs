@@ -19,7 +19,7 @@
 
 use crate::model::kms::KmsKey;
 use crate::model::policy::{PStr, Principals, Statement, StatementRef};
-use crate::model::{Inventory, Origin, Tri};
+use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -41,10 +41,7 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
             return;
         }
         Tri::Unknown => {
-            let why = match k.meta.origin {
-                Origin::Terraform { .. } => "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
-                Origin::Aws { .. } => "GetKeyPolicy failed or its answer did not parse",
-            };
+            let why = super::unknown_policy_reason(&k.meta);
             ctx.unknown(
                 &k.meta,
                 format!("whether the key policy allows public access cannot be judged: {why}"),
