@@ -410,3 +410,33 @@ EOT
     assert_eq!(get("other"), Some(s("[ few ]")));
     assert_eq!(get("loop"), Some(s("a\nb\n")));
 }
+
+/// A template that interpolates a partly known string keeps that string's known
+/// parts: the AWS-managed policy ARN built from a partition prefix stays recognisable.
+#[test]
+fn nested_templates_keep_the_known_parts_of_partly_known_strings() {
+    let rs = eval(&[(
+        "main.tf",
+        r#"
+data "aws_partition" "current" {}
+locals {
+  prefix = "arn:${data.aws_partition.current.partition}:iam::aws:policy"
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = "r"
+  policy_arn = "${local.prefix}/AmazonEKSClusterPolicy"
+}
+"#,
+    )]);
+    let a = find(&rs, "aws_iam_role_policy_attachment.a");
+    let Some(Value::Unknown(u)) = a.body.get("policy_arn") else {
+        panic!(
+            "policy_arn should be partly known: {:?}",
+            a.body.get("policy_arn")
+        );
+    };
+    assert_eq!(
+        u.shape.as_deref(),
+        Some("arn:\u{FFFC}:iam::aws:policy/AmazonEKSClusterPolicy")
+    );
+}

@@ -1797,7 +1797,13 @@ impl Parts {
                 let acc = self.unknown.get_or_insert_with(Unknown::default);
                 acc.refs.extend(u.refs.iter().cloned());
                 acc.unresolved |= u.unresolved;
-                self.text.push(HOLE);
+                // A partly known string keeps its known parts inside this one:
+                // `"${local.prefix}/Name"` with prefix `arn:<hole>:iam::aws:policy`
+                // is `arn:<hole>:iam::aws:policy/Name`, not a single hole.
+                match &u.shape {
+                    Some(shape) => self.text.push_str(shape),
+                    None => self.text.push(HOLE),
+                }
                 Ok(())
             }
             Value::Json(_) => {
