@@ -78,8 +78,7 @@ fn account_of(meta: &Meta) -> Option<String> {
     .or_else(|| {
         meta.arn
             .as_deref()
-            .and_then(|a| a.split(':').nth(4))
-            .filter(|a| a.len() == 12)
+            .and_then(crate::model::arn_account)
             .map(str::to_string)
     })
 }

@@ -134,3 +134,10 @@ impl Meta {
             .is_some_and(|c| c.level.is_sensitive())
     }
 }
+
+/// The 12-digit account of an ARN (`arn:partition:service:region:account:resource`);
+/// `None` for ARNs without one (S3 buckets, AWS-managed policies) and non-ARNs.
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}

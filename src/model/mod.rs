@@ -26,7 +26,8 @@ pub mod value;
 
 pub use attr::Tri;
 pub use meta::{
-    Classification, ClassificationSource, Environment, Location, Meta, ModuleCall, Origin,
+    arn_account, Classification, ClassificationSource, Environment, Location, Meta, ModuleCall,
+    Origin,
 };
 pub use policy::PolicyDocument;
 pub use value::Value;

@@ -36,12 +36,11 @@ pub fn accounts_configured(settings: &Settings) -> bool {
 
 /// The account of an ARN or a bare 12-digit account id.
 pub fn account_of(s: &str) -> Option<&str> {
-    let candidate = if s.starts_with("arn:") {
-        s.split(':').nth(4)?
+    if s.starts_with("arn:") {
+        crate::model::arn_account(s)
     } else {
-        s
-    };
-    (candidate.len() == 12 && candidate.bytes().all(|b| b.is_ascii_digit())).then_some(candidate)
+        (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+    }
 }
 
 /// AWS principals of the Allow statements of a policy: literal strings, plus whether

@@ -29,23 +29,6 @@ pub(super) fn unknown_because(meta: &Meta) -> &'static str {
     }
 }
 
-/// Three-valued AND: `Some(false)` if any is false, else `None` if any is unknown.
-pub(super) fn and3(items: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
-    let mut unknown = false;
-    for item in items {
-        match item {
-            Some(false) => return Some(false),
-            Some(true) => {}
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        None
-    } else {
-        Some(true)
-    }
-}
-
 /// Collects verdicts and reports one result per resource address, in first-seen order:
 /// fail if any verdict fails (naming every failing document), else unknown if any is
 /// unknown, else pass. Fingerprints are per (rule, address, file), so two results for

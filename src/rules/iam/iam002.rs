@@ -10,14 +10,15 @@
 //! common reviewed practice and pass. `*` alone is IAM001's. The statement must apply
 //! to every resource: `Resource "*"` (or `arn:aws:*:*:*:*`), or `NotResource`.
 
-use super::iam001::{and3, judge_identity_policies, show_resources, verdict_of, PerResource};
+use super::iam001::{judge_identity_policies, show_resources, verdict_of, PerResource};
+use crate::model::policy::all3;
 use crate::model::policy::Statement;
 use crate::model::Inventory;
 use crate::rules::Ctx;
 
 /// Allow, on every resource, with a service or write wildcard.
 fn matches(s: &Statement) -> Option<bool> {
-    and3([
+    all3([
         s.is_allow(),
         s.applies_to_any_resource(),
         s.service_wildcards().verdict(),

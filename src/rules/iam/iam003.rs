@@ -8,14 +8,15 @@
 //! whose effect is unknown is unknown.
 
 use super::iam001::{
-    and3, judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
+    judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
 };
+use crate::model::policy::all3;
 use crate::model::policy::Statement;
 use crate::model::Inventory;
 use crate::rules::Ctx;
 
 fn matches(s: &Statement) -> Option<bool> {
-    and3([
+    all3([
         s.is_allow(),
         Some(s.not_action.is_some() || s.not_resource.is_some()),
     ])

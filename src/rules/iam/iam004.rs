@@ -11,8 +11,9 @@
 //! administrator role can still be passed to that service; the message mentions it.
 
 use super::iam001::{
-    and3, judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
+    judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
 };
+use crate::model::policy::all3;
 use crate::model::policy::{PList, ResourceScope, Statement};
 use crate::model::Inventory;
 use crate::rules::Ctx;
@@ -58,7 +59,7 @@ fn reaches_every_role(s: &Statement) -> Option<bool> {
 }
 
 fn matches(s: &Statement) -> Option<bool> {
-    and3([s.grants_action("iam:PassRole"), reaches_every_role(s)])
+    all3([s.grants_action("iam:PassRole"), reaches_every_role(s)])
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {

@@ -11,7 +11,8 @@
 //! not public. `sts:ExternalId` alone does not restrict a public trust: the id is not
 //! a secret. A role whose trust policy is unknown is unknown.
 
-use super::iam001::{and3, show_actions, unknown_because, verdict_of, PerResource, Verdict};
+use super::iam001::{show_actions, unknown_because, verdict_of, PerResource, Verdict};
+use crate::model::policy::all3;
 use crate::model::policy::Statement;
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
@@ -41,7 +42,7 @@ pub(super) fn allows_assume(s: &Statement) -> Option<bool> {
 }
 
 fn matches(s: &Statement) -> Option<bool> {
-    and3([allows_assume(s), s.allows_public_access()])
+    all3([allows_assume(s), s.allows_public_access()])
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {

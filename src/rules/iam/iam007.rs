@@ -23,6 +23,7 @@
 
 use super::iam001::{unknown_because, PerResource, Verdict};
 use crate::config::Settings;
+use crate::model::arn_account;
 use crate::model::policy::{PrincipalRef, Statement};
 use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri};
 use crate::rules::Ctx;
@@ -35,12 +36,6 @@ struct Own {
     configured: bool,
     /// The account(s) the role is deployed to are known.
     deploy_known: bool,
-}
-
-/// The 12-digit account of an ARN.
-fn arn_account(arn: &str) -> Option<&str> {
-    let a = arn.split(':').nth(4)?;
-    (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())).then_some(a)
 }
 
 fn own_accounts(inv: &Inventory, role: &Meta, settings: &Settings) -> Own {

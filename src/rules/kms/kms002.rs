@@ -32,23 +32,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 }
 
 fn judge(k: &KmsKey, ctx: &mut Ctx) {
-    let doc = match &k.policy {
-        Tri::Absent => {
-            ctx.pass(
-                &k.meta,
-                "no key policy is set, so KMS applies the default key policy, which trusts only the key's own account",
-            );
-            return;
-        }
-        Tri::Unknown => {
-            let why = super::unknown_policy_reason(&k.meta);
-            ctx.unknown(
-                &k.meta,
-                format!("whether the key policy allows public access cannot be judged: {why}"),
-            );
-            return;
-        }
-        Tri::Known(doc) => doc,
+    let Some(doc) = super::key_policy(
+        k,
+        ctx,
+        "no key policy is set, so KMS applies the default key policy, which trusts only the key's own account",
+        "whether the key policy allows public access",
+    ) else {
+        return;
     };
     let found = doc.statements_where(Statement::allows_public_access);
     if !found.certain.is_empty() {

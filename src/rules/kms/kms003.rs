@@ -19,6 +19,7 @@
 //! A key without an explicit policy gets the default key policy (`kms:*` for the
 //! account root only): it passes. AWS-managed keys (live) get no result.
 
+use crate::model::arn_account;
 use crate::model::kms::KmsKey;
 use crate::model::policy::{PStr, PrincipalRef, Statement, StatementRef};
 use crate::model::{Inventory, Tri};
@@ -41,23 +42,13 @@ struct Grantees {
 }
 
 fn judge(k: &KmsKey, ctx: &mut Ctx) {
-    let doc = match &k.policy {
-        Tri::Absent => {
-            ctx.pass(
-                &k.meta,
-                "no key policy is set, so KMS applies the default key policy, which grants kms:* to the account root only",
-            );
-            return;
-        }
-        Tri::Unknown => {
-            let why = super::unknown_policy_reason(&k.meta);
-            ctx.unknown(
-                &k.meta,
-                format!("whom the key policy grants kms:* cannot be judged: {why}"),
-            );
-            return;
-        }
-        Tri::Known(doc) => doc,
+    let Some(doc) = super::key_policy(
+        k,
+        ctx,
+        "no key policy is set, so KMS applies the default key policy, which grants kms:* to the account root only",
+        "whom the key policy grants kms:*",
+    ) else {
+        return;
     };
     let key_account = k.meta.arn.as_deref().and_then(arn_account);
     let mut certain = Vec::new();
@@ -178,11 +169,4 @@ fn written(s: &PStr) -> String {
         Some(t) => t.replace(crate::model::value::HOLE, "${...}"),
         None => "${...}".to_string(),
     }
-}
-
-/// The 12-digit account of an ARN (`arn:aws:kms:us-east-1:123456789012:key/...`).
-fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }

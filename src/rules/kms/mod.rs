@@ -6,12 +6,33 @@ pub mod kms003;
 pub mod kms004;
 pub mod kms005;
 
-use crate::model::{Meta, Origin};
+use crate::model::kms::KmsKey;
+use crate::model::{Origin, PolicyDocument, Tri};
+use crate::rules::Ctx;
 
-/// Why a key policy is unknown, in its source's terms (KMS002 and KMS003 both judge it).
-fn unknown_policy_reason(meta: &Meta) -> &'static str {
-    match meta.origin {
-        Origin::Terraform { .. } => "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
-        Origin::Aws { .. } => "GetKeyPolicy failed or its answer did not parse",
+/// The key policy KMS002 and KMS003 judge. A key without one has the default policy,
+/// which trusts only the key's own account: it passes with `default_pass`. An unknown
+/// policy is reported as `unknown_what` cannot be judged, with why in its source's
+/// terms. Either way `None`: nothing is left to judge.
+fn key_policy<'k>(
+    k: &'k KmsKey,
+    ctx: &mut Ctx,
+    default_pass: &str,
+    unknown_what: &str,
+) -> Option<&'k PolicyDocument> {
+    match &k.policy {
+        Tri::Known(doc) => Some(doc),
+        Tri::Absent => {
+            ctx.pass(&k.meta, default_pass);
+            None
+        }
+        Tri::Unknown => {
+            let why = match k.meta.origin {
+                Origin::Terraform { .. } => "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
+                Origin::Aws { .. } => "GetKeyPolicy failed or its answer did not parse",
+            };
+            ctx.unknown(&k.meta, format!("{unknown_what} cannot be judged: {why}"));
+            None
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! links, for the environment-separation rules.
 
 use super::Ctx;
+use crate::model::arn_account;
 use crate::model::envlinks::{ExternalRefs, NetworkLink, ProviderConfig};
 use crate::model::{Inventory, Meta, Origin, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
@@ -63,12 +64,6 @@ fn providers(ctx: &Ctx, inv: &mut Inventory) {
             forbidden_account_ids: p.body.str_list("forbidden_account_ids"),
         });
     }
-}
-
-/// The account of an ARN (`arn:partition:service:region:account:resource`).
-pub fn arn_account(arn: &str) -> Option<&str> {
-    let account = arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 fn collect(v: &Value, arns: &mut BTreeSet<String>, states: &mut BTreeSet<String>) {
