@@ -19,7 +19,7 @@ pub struct EnvConfig {
     pub accounts: Vec<String>,
     /// Globs over paths relative to the scanned root.
     pub paths: GlobSet,
-    /// The patterns as written, for messages.
+    /// The patterns as written, for messages; index-aligned with `paths`.
     pub path_patterns: Vec<String>,
     /// The configuration line of each pattern (index-aligned), for warnings.
     pub path_lines: Vec<usize>,
@@ -181,12 +181,11 @@ pub fn config_warnings(
     let paths: Vec<String> = metas.iter().flat_map(|m| paths_of(m)).collect();
     if !paths.is_empty() {
         for c in configured {
+            // The compiled set's indices follow `path_patterns`.
+            let matched: std::collections::BTreeSet<usize> =
+                paths.iter().flat_map(|p| c.paths.matches(p)).collect();
             for (i, pattern) in c.path_patterns.iter().enumerate() {
-                let Ok(glob) = globset::Glob::new(pattern) else {
-                    continue;
-                };
-                let matcher = glob.compile_matcher();
-                if !paths.iter().any(|p| matcher.is_match(p)) {
+                if !matched.contains(&i) {
                     let line = c.path_lines.get(i).copied();
                     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
                     out.push(Diagnostic::warning(

@@ -74,11 +74,14 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         });
         (terraform, live)
     });
-    let mut tf = terraform;
-    let mut inventory = std::mem::take(&mut tf.inventory);
-    let mut diagnostics = std::mem::take(&mut tf.diagnostics);
-    let mut stats = tf.stats;
-    let mut timings = tf.timings;
+    let TerraformPart {
+        mut inventory,
+        mut diagnostics,
+        mut stats,
+        mut timings,
+        unresolved,
+        suppressions,
+    } = terraform;
     if let Some(live) = live {
         let (sweep, elapsed) = live?;
         timings.aws = elapsed;
@@ -94,23 +97,18 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
     }
 
     for meta in inventory.metas_mut() {
-        let file = match &meta.origin {
-            crate::model::Origin::Terraform { location, .. } => Some(location.file.as_str()),
-            _ => None,
-        };
-        let classified = req.settings.classify(&meta.tags, file);
+        let location = meta.location();
+        let classified = req
+            .settings
+            .classify(&meta.tags, location.map(|l| l.file.as_str()));
         for w in classified.warnings {
             let d = Diagnostic::warning(
                 "unrecognised-classification",
                 format!("{}: {w}", meta.address),
             );
-            diagnostics.push(match &meta.origin {
-                crate::model::Origin::Terraform { location, .. } => d.at(
-                    location.file.clone(),
-                    Some(location.start_line),
-                    Some(location.start_column),
-                ),
-                _ => d,
+            diagnostics.push(match location {
+                Some(l) => d.at(l.file.clone(), Some(l.start_line), Some(l.start_column)),
+                None => d,
             });
         }
         meta.classification = classified.source;
@@ -131,7 +129,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
     let mut findings = crate::rules::run(&inventory, &settings)?;
     diagnostics.extend(crate::suppress::apply(
         &mut findings,
-        &tf.suppressions,
+        &suppressions,
         crate::rules::meta::catalogue()?,
         today,
         req.require_reason,
@@ -148,7 +146,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         },
         inventory,
         timings,
-        unresolved: tf.unresolved,
+        unresolved,
     })
 }
 
