@@ -187,7 +187,6 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             vars,
         },
         settings,
-        today: None,
         require_reason: args.require_reason,
         aws: aws_options(&args.aws),
         aws_tuning: Default::default(),

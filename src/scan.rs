@@ -16,9 +16,6 @@ pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     pub terraform: TfOptions,
     pub settings: Settings,
-    /// The date suppressions' expiry and key ages are judged against (today when
-    /// `None`), so a scan can be replayed as of a day.
-    pub today: Option<chrono::NaiveDate>,
     /// Reject suppressions that give no reason.
     pub require_reason: bool,
     /// Sweep the live AWS account too (`--aws`), concurrently with Terraform.
@@ -120,9 +117,11 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         req.settings.config_file.as_deref(),
     ));
     let t = Instant::now();
+    // One date for suppression expiry and key ages (`Settings::today` replays a scan
+    // as of a day).
     let today = req
+        .settings
         .today
-        .or(req.settings.today)
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let mut settings = req.settings.clone();
     settings.today = Some(today);

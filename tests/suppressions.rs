@@ -10,10 +10,10 @@ fn scan(tf: &str, require_reason: bool) -> ScanOutcome {
     fs::write(dir.path().join("main.tf"), tf).expect("write");
     let mut req = ScanRequest {
         paths: vec![dir.path().to_path_buf()],
-        today: NaiveDate::from_ymd_opt(2026, 6, 1),
         require_reason,
         ..ScanRequest::default()
     };
+    req.settings.today = NaiveDate::from_ymd_opt(2026, 6, 1);
     req.settings.only_rules.insert("ENC001".into());
     run(&req).expect("catalogue loads")
 }
@@ -139,9 +139,9 @@ fn checkov_skip_maps_through_the_checkov_id() {
     .expect("write");
     let mut req = ScanRequest {
         paths: vec![dir.path().to_path_buf()],
-        today: NaiveDate::from_ymd_opt(2026, 6, 1),
         ..ScanRequest::default()
     };
+    req.settings.today = NaiveDate::from_ymd_opt(2026, 6, 1);
     req.settings.only_rules.insert("KMS001".into());
     let o = run(&req).expect("scan");
     let status = |addr: &str| {

@@ -51,9 +51,9 @@ pub struct Settings {
     pub trusted_account_names: BTreeMap<String, String>,
     /// IAM009: an active access key older than this, or unused for this long, fails.
     pub access_key_max_age_days: u32,
-    /// The date age-based rules (IAM009) measure against; `None` means the local date
-    /// when the rule runs. Set it to judge reproducibly (tests, re-judging an
-    /// inventory recorded earlier).
+    /// The date suppression expiry and age-based rules (IAM009) are judged against;
+    /// `None` means today (UTC) when the scan runs. Set it to judge reproducibly
+    /// (tests, re-judging an inventory recorded earlier).
     pub today: Option<chrono::NaiveDate>,
     pub kms_min_deletion_window_days: u32,
     pub min_backup_retention_days: u32,
