@@ -37,6 +37,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     }
 }
 
+/// The key of a use whose configuration is not known at all.
+static UNKNOWN_KEY: Tri<KeyRef> = Tri::Unknown;
+
 /// One resource's use of a key.
 struct KeyUse<'a> {
     user: &'a Meta,
@@ -51,6 +54,16 @@ struct KeyUse<'a> {
 fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
     let mut out = Vec::new();
     for b in &inv.s3_buckets {
+        if b.encryption == Tri::Unknown {
+            // Default encryption not known (before apply, or GetBucketEncryption
+            // failed): the bucket may encrypt with any key of its scope.
+            out.push(KeyUse {
+                user: &b.meta,
+                what: "default encryption (not known)".to_string(),
+                key: &UNKNOWN_KEY,
+                encrypts: None,
+            });
+        }
         if let Tri::Known(Some(enc)) = &b.encryption {
             let encrypts = match &enc.algorithm {
                 // An algorithm this version does not know may be a KMS one.
