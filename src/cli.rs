@@ -107,8 +107,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
 
-    /// Output format, repeatable: table, json, sarif, markdown, junit; `FORMAT=FILE`
-    /// writes that format to FILE (e.g. --format table --format sarif=results.sarif).
+    /// Output format, repeatable: table, json, sarif, markdown, junit, github
+    /// (Actions annotations), gitlab (Code Quality); `FORMAT=FILE` writes that format
+    /// to FILE (e.g. --format table --format sarif=results.sarif). Default: table,
+    /// plus github when GITHUB_ACTIONS=true.
     #[arg(long = "format", short = 'f')]
     pub formats: Vec<String>,
 

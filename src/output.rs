@@ -13,8 +13,18 @@ pub struct OutputSpec {
 }
 
 /// Resolve `--format` values and `-o`: each `FORMAT=FILE` goes to its file, at most
-/// one bare format goes to `-o FILE` or stdout; no format means `table`.
+/// one bare format goes to `-o FILE` or stdout; no format means `table`, and inside
+/// GitHub Actions (`GITHUB_ACTIONS=true`) also `github` annotations on stdout.
 pub fn plan(formats: &[String], output: Option<&Path>) -> Result<Vec<OutputSpec>, Failure> {
+    let in_github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    plan_for(formats, output, in_github_actions)
+}
+
+fn plan_for(
+    formats: &[String],
+    output: Option<&Path>,
+    in_github_actions: bool,
+) -> Result<Vec<OutputSpec>, Failure> {
     let mut specs = Vec::new();
     let mut bare = 0;
     for f in formats {
@@ -49,6 +59,13 @@ pub fn plan(formats: &[String], output: Option<&Path>) -> Result<Vec<OutputSpec>
         for s in specs.iter_mut().filter(|s| s.path.is_none()) {
             s.path = Some(o.to_path_buf());
         }
+    }
+    // The runner reads workflow commands from stdout only, whatever `-o` says.
+    if formats.is_empty() && in_github_actions {
+        specs.push(OutputSpec {
+            format: Format::Github,
+            path: None,
+        });
     }
     Ok(specs)
 }
@@ -90,8 +107,13 @@ pub fn repo_prefix(scan_base: &Path) -> Option<String> {
     (!prefix.is_empty()).then_some(prefix)
 }
 
+/// Print `text`, or write it to its file. A file is written whole or not at all: a
+/// temporary file beside it is renamed over it, so a CI step that is killed or a
+/// full disk never leaves half a report for the next step to upload.
 pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {
     match &spec.path {
+        // Nothing to say (no annotations) prints nothing, not an empty line.
+        None if text.is_empty() => Ok(()),
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -101,9 +123,85 @@ pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Some(p) => std::fs::write(p, text).map_err(|e| Failure {
+        Some(p) => write_atomically(p, text).map_err(|e| Failure {
             code: crate::app::EXIT_USAGE,
             message: format!("cannot write {}: {e}", p.display()),
         }),
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".soc2scan-");
+    // Temporary files are private by default; a report is an ordinary file (the
+    // umask still applies), readable by the next CI step whoever runs it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn plan_of(names: &[&str], output: Option<&str>, gha: bool) -> Vec<(Format, Option<String>)> {
+        plan_for(&formats(names), output.map(Path::new), gha)
+            .expect("valid plan")
+            .into_iter()
+            .map(|s| (s.format, s.path.map(|p| p.display().to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn github_annotations_are_added_only_in_actions_without_formats() {
+        assert_eq!(plan_of(&[], None, false), [(Format::Table, None)]);
+        assert_eq!(
+            plan_of(&[], None, true),
+            [(Format::Table, None), (Format::Github, None)]
+        );
+        assert_eq!(
+            plan_of(&[], Some("report.txt"), true),
+            [
+                (Format::Table, Some("report.txt".into())),
+                (Format::Github, None)
+            ],
+            "annotations stay on stdout, where the runner reads them"
+        );
+        assert_eq!(
+            plan_of(&["sarif=r.sarif"], None, true),
+            [(Format::Sarif, Some("r.sarif".into()))],
+            "a format given on the command line is all the user gets"
+        );
+    }
+
+    #[test]
+    fn a_written_file_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, "old contents that are longer").expect("seed");
+        let spec = OutputSpec {
+            format: Format::Json,
+            path: Some(path.clone()),
+        };
+        write(&spec, "new").expect("written");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
     }
 }

@@ -39,7 +39,7 @@ fn meta(id: &str, name: &str, severity: Severity, ctrl: &[&str]) -> RuleMeta {
     }
 }
 
-fn catalogue() -> Vec<RuleMeta> {
+pub(crate) fn catalogue() -> Vec<RuleMeta> {
     vec![
         meta(
             "TST001",
@@ -68,7 +68,7 @@ fn loc(file: &str, start: usize, end: usize) -> Location {
     }
 }
 
-fn tf(file: &str, start: usize, end: usize, calls: Vec<ModuleCall>) -> Origin {
+pub(crate) fn tf(file: &str, start: usize, end: usize, calls: Vec<ModuleCall>) -> Origin {
     Origin::Terraform {
         root: ".".into(),
         location: loc(file, start, end),
@@ -76,7 +76,7 @@ fn tf(file: &str, start: usize, end: usize, calls: Vec<ModuleCall>) -> Origin {
     }
 }
 
-fn live(operation: &str) -> Origin {
+pub(crate) fn live(operation: &str) -> Origin {
     Origin::Aws {
         account: Some("123456789012".into()),
         region: "eu-west-1".into(),
@@ -84,7 +84,7 @@ fn live(operation: &str) -> Origin {
     }
 }
 
-fn finding(
+pub(crate) fn finding(
     rule: &'static str,
     status: Status,
     severity: Severity,
@@ -113,7 +113,7 @@ fn finding(
     }
 }
 
-fn report() -> ScanReport {
+pub(crate) fn report() -> ScanReport {
     let mut raised = finding(
         "TST001",
         Status::Fail,
@@ -235,7 +235,7 @@ fn stable(text: String) -> String {
     )
 }
 
-fn out(format: Format, options: &RenderOptions) -> String {
+pub(crate) fn out(format: Format, options: &RenderOptions) -> String {
     stable(render(format, &report(), &catalogue(), options))
 }
 
@@ -257,7 +257,7 @@ fn assert_valid_sarif(doc: &Value) {
     assert!(errors.is_empty(), "SARIF not valid:\n{}", errors.join("\n"));
 }
 
-fn all_options() -> RenderOptions {
+pub(crate) fn all_options() -> RenderOptions {
     RenderOptions {
         sarif_category: "iac".into(),
         include_suppressed: true,

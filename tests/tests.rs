@@ -9,5 +9,6 @@ mod evaluator;
 mod fixtures;
 mod live;
 mod report;
+mod report_ci;
 mod rule_settings;
 mod suppressions;

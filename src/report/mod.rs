@@ -8,6 +8,8 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+mod github;
+mod gitlab;
 mod json;
 mod junit;
 mod markdown;
@@ -26,15 +28,21 @@ pub enum Format {
     Sarif,
     Markdown,
     Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
         Format::Sarif,
         Format::Markdown,
         Format::Junit,
+        Format::Github,
+        Format::Gitlab,
     ];
 
     /// Case-insensitive; `md` and `xml` are accepted as the names people guess.
@@ -45,6 +53,8 @@ impl Format {
             "sarif" => Some(Format::Sarif),
             "markdown" | "md" => Some(Format::Markdown),
             "junit" | "xml" => Some(Format::Junit),
+            "github" => Some(Format::Github),
+            "gitlab" => Some(Format::Gitlab),
             _ => None,
         }
     }
@@ -56,6 +66,8 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
             Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -98,8 +110,9 @@ pub struct RenderOptions {
     /// warning notification says how many were left out. GitHub's limit by default.
     pub sarif_max_results: usize,
     /// Directory of the scanned root inside the repository (`infra`), prepended to
-    /// file paths in SARIF URIs and Markdown links: result paths are relative to the
-    /// scanned directory, while GitHub resolves them from the repository root.
+    /// file paths in SARIF URIs, GitHub and GitLab annotations and Markdown links:
+    /// result paths are relative to the scanned directory, while GitHub and GitLab
+    /// resolve them from the repository root.
     pub path_prefix: Option<String>,
     /// Base of Markdown source links, e.g.
     /// `https://github.com/acme/infra/blob/<sha>`; without it locations are plain text.
@@ -144,6 +157,8 @@ pub fn render(
         Format::Sarif => sarif::render(report, catalogue, options),
         Format::Markdown => markdown::render(report, options),
         Format::Junit => junit::render(report, catalogue),
+        Format::Github => github::render(report, options),
+        Format::Gitlab => gitlab::render(report, options),
     }
 }
 

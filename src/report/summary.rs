@@ -160,3 +160,15 @@ pub(crate) fn rules_for<'a>(catalogue: &'a [RuleMeta], findings: &[&Finding]) ->
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// A failing result as one sentence for annotation formats (GitHub, GitLab), whose
+/// readers see it beside the code: the resource, what is wrong, how bad, which controls.
+pub(crate) fn annotation_text(f: &Finding) -> String {
+    format!(
+        "{}: {} (severity {}; SOC 2 {})",
+        f.resource,
+        f.message,
+        f.severity,
+        f.controls.join(", ")
+    )
+}
