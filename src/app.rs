@@ -124,8 +124,14 @@ fn settings_for(args: &ScanArgs, start: &Path) -> Result<Settings, Failure> {
     Ok(Settings::resolve(file.as_ref(), &cli))
 }
 
-fn aws_options(args: &AwsArgs) -> Option<AwsOptions> {
-    args.aws.then(|| AwsOptions {
+/// The sweep `--aws` asks for; an error before anything is scanned when this build
+/// has no AWS support.
+fn aws_options(args: &AwsArgs) -> Result<Option<AwsOptions>, Failure> {
+    if !args.aws {
+        return Ok(None);
+    }
+    crate::source::aws::ensure_built().map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(Some(AwsOptions {
         profile: args.profile.clone(),
         regions: args.regions.iter().map(|r| r.trim().to_string()).collect(),
         all_regions: args.all_regions,
@@ -134,7 +140,7 @@ fn aws_options(args: &AwsArgs) -> Option<AwsOptions> {
         endpoint_url: args.endpoint_url.clone(),
         services: args.services.iter().map(|s| s.trim().to_string()).collect(),
         progress: std::io::stderr().is_terminal(),
-    })
+    }))
 }
 
 /// `none` disables failing on findings altogether.
@@ -188,7 +194,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         },
         settings,
         require_reason: args.require_reason,
-        aws: aws_options(&args.aws),
+        aws: aws_options(&args.aws)?,
         aws_tuning: Default::default(),
     };
     let known = match &args.baseline {

@@ -54,13 +54,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
             let tuning = &req.aws_tuning;
             s.spawn(move || -> Result<(AwsSweep, Duration), String> {
                 let started = Instant::now();
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| format!("cannot start the AWS client runtime: {e}"))?;
-                let sweep = runtime
-                    .block_on(aws::sweep_tuned(opts, tuning))
-                    .map_err(|e| e.to_string())?;
+                let sweep = aws::sweep_blocking(opts, tuning).map_err(|e| e.to_string())?;
                 Ok((sweep, started.elapsed()))
             })
         });

@@ -7,8 +7,11 @@ mod config;
 mod environments;
 mod evaluator;
 mod fixtures;
+// The live sweep exists only in builds with the `aws` feature (the default).
+#[cfg(feature = "aws")]
 mod live;
 mod report;
 mod report_ci;
 mod rule_settings;
 mod suppressions;
+mod terraform_only;

@@ -12,27 +12,46 @@
 //!   diagnostic naming service, region, operation and error code, and the facts it
 //!   would have shown become [`Tri::Unknown`](crate::model::Tri::Unknown). An S3
 //!   "not found" for a setting that was never configured means absent, not a gap.
+//!
+//! The AWS SDK is most of the build, and a pull-request job never calls AWS: the
+//! sweep is the Cargo feature `aws` (on by default). Without it the options and
+//! results below still exist, so the rest of the scanner compiles unchanged, and
+//! asking for a sweep says that this build has none ([`ensure_built`]).
 
+#[cfg(feature = "aws")]
 pub mod client;
+#[cfg(feature = "aws")]
 mod cloudfront;
+#[cfg(feature = "aws")]
 mod ctx;
+#[cfg(feature = "aws")]
 mod dynamodb;
+#[cfg(feature = "aws")]
 mod ec2;
+#[cfg(feature = "aws")]
 mod elb;
+#[cfg(feature = "aws")]
 pub mod guard;
+#[cfg(feature = "aws")]
 mod iam;
+#[cfg(feature = "aws")]
 mod kms;
+#[cfg(feature = "aws")]
 mod messaging;
+#[cfg(feature = "aws")]
 mod rds;
+#[cfg(feature = "aws")]
 mod s3;
+#[cfg(feature = "aws")]
+mod sweep;
+
+#[cfg(feature = "aws")]
+pub use sweep::{sweep, sweep_blocking, sweep_tuned};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
+#[cfg(feature = "aws")]
 use aws_credential_types::provider::SharedCredentialsProvider;
-use client::ClientFactory;
-use ctx::{Ctx, Failure};
-use futures_util::future::{join_all, BoxFuture, FutureExt};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 use thiserror::Error;
 
@@ -79,6 +98,34 @@ pub enum AwsError {
     NoRegion,
     #[error("unknown service {0:?}; known services: {known}", known = SERVICES.join(", "))]
     UnknownService(String),
+    #[cfg(feature = "aws")]
+    #[error("cannot start the AWS client runtime: {0}")]
+    Runtime(std::io::Error),
+    #[cfg(not(feature = "aws"))]
+    #[error(
+        "this soc2scan was built without AWS support (Cargo feature `aws`), so --aws is not available; \
+         install the default build (cargo install soc2scan) to sweep a live account"
+    )]
+    NotBuilt,
+}
+
+/// `Ok` when this build can sweep AWS; the CLI asks before it scans anything.
+#[cfg(feature = "aws")]
+pub fn ensure_built() -> Result<(), AwsError> {
+    Ok(())
+}
+
+/// `Ok` when this build can sweep AWS; the CLI asks before it scans anything.
+#[cfg(not(feature = "aws"))]
+pub fn ensure_built() -> Result<(), AwsError> {
+    Err(AwsError::NotBuilt)
+}
+
+/// A Terraform-only build cannot sweep: the same refusal as [`ensure_built`], for
+/// callers of the library.
+#[cfg(not(feature = "aws"))]
+pub fn sweep_blocking(_opts: &AwsOptions, _tuning: &Tuning) -> Result<AwsSweep, AwsError> {
+    Err(AwsError::NotBuilt)
 }
 
 /// The services `--services` accepts. STS is always called, for the account id.
@@ -96,18 +143,6 @@ pub const SERVICES: &[&str] = &[
     "ec2",
 ];
 
-/// Error codes that mean the credentials themselves are bad: every call would fail
-/// the same way, so the sweep stops instead of recording a gap per call.
-const BAD_CREDENTIALS: &[&str] = &[
-    "InvalidClientTokenId",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "SignatureDoesNotMatch",
-    "UnrecognizedClientException",
-    "InvalidAccessKeyId",
-    "AuthFailure",
-];
-
 /// Knobs a caller other than the CLI may need: injected credentials (tests run
 /// sweeps in parallel and cannot share process environment variables), timeouts,
 /// retries and concurrency bounds.
@@ -115,6 +150,7 @@ const BAD_CREDENTIALS: &[&str] = &[
 pub struct Tuning {
     /// Credentials to use instead of the default chain (and as the source
     /// credentials of `assume_role`).
+    #[cfg(feature = "aws")]
     pub credentials: Option<SharedCredentialsProvider>,
     pub connect_timeout: Duration,
     /// One HTTP attempt.
@@ -136,6 +172,7 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
+            #[cfg(feature = "aws")]
             credentials: None,
             connect_timeout: Duration::from_secs(5),
             attempt_timeout: Duration::from_secs(30),
@@ -149,139 +186,4 @@ impl Default for Tuning {
             credential_report_wait: Duration::from_secs(60),
         }
     }
-}
-
-/// Sweeps the account the default credential chain (or `opts`) points at.
-pub async fn sweep(opts: &AwsOptions) -> Result<AwsSweep, AwsError> {
-    sweep_tuned(opts, &Tuning::default()).await
-}
-
-/// [`sweep`] with explicit [`Tuning`].
-pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep, AwsError> {
-    let services = selected_services(&opts.services)?;
-    let clients = ClientFactory::new(opts, tuning).await?;
-    let Some(home) = opts
-        .regions
-        .first()
-        .cloned()
-        .or_else(|| clients.default_region().map(str::to_owned))
-    else {
-        return Err(AwsError::NoRegion);
-    };
-
-    let sts = clients.sts(&home);
-    let mut early_gaps = Vec::new();
-    let account = match sts.get_caller_identity().send().await {
-        Ok(out) => out.account().map(str::to_owned),
-        Err(e) => {
-            let f = Failure::from_sdk(&e);
-            if f.is(BAD_CREDENTIALS) {
-                return Err(AwsError::InvalidCredentials {
-                    code: f.code,
-                    detail: f.detail,
-                });
-            }
-            early_gaps.push(Diagnostic::error(
-                "collection-gap",
-                format!(
-                    "sts:GetCallerIdentity failed in {home} with {}: {}; unknown: the account id",
-                    f.code, f.detail
-                ),
-            ));
-            None
-        }
-    };
-
-    let regions = if opts.all_regions {
-        ec2::enabled_regions(&clients, &home, &mut early_gaps).await
-    } else if opts.regions.is_empty() {
-        vec![home]
-    } else {
-        let mut r = opts.regions.clone();
-        r.dedup();
-        r
-    };
-
-    let regional: Vec<&'static str> = services
-        .iter()
-        .copied()
-        .filter(|s| !matches!(*s, "s3" | "iam" | "cloudfront"))
-        .collect();
-    let global = services.len() - regional.len();
-    let total = (global + regional.len() * regions.len()) as u64;
-    let progress = opts.progress.then(|| {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("aws sweep {bar:30} {pos}/{len} collectors, {msg}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    });
-
-    let ctx = Ctx::new(clients, account, regions, &services, tuning, progress);
-    for g in early_gaps {
-        ctx.push(g);
-    }
-
-    let mut tasks: Vec<BoxFuture<'_, Inventory>> = Vec::new();
-    for service in &services {
-        match *service {
-            "s3" => tasks.push(s3::collect(&ctx).boxed()),
-            "iam" => tasks.push(iam::collect(&ctx, tuning).boxed()),
-            "cloudfront" => tasks.push(cloudfront::collect(&ctx).boxed()),
-            _ => {}
-        }
-    }
-    for region in &ctx.regions {
-        for service in &regional {
-            let task = match *service {
-                "kms" => kms::collect(&ctx, region).boxed(),
-                "rds" => rds::collect(&ctx, region).boxed(),
-                "elbv2" => elb::collect_v2(&ctx, region).boxed(),
-                "elb" => elb::collect_classic(&ctx, region).boxed(),
-                "dynamodb" => dynamodb::collect(&ctx, region).boxed(),
-                "sqs" => messaging::collect_sqs(&ctx, region).boxed(),
-                "sns" => messaging::collect_sns(&ctx, region).boxed(),
-                "ec2" => ec2::collect(&ctx, region).boxed(),
-                _ => continue,
-            };
-            tasks.push(task);
-        }
-    }
-    let parts = join_all(tasks.into_iter().map(|t| async {
-        let inv = t.await;
-        ctx.task_done();
-        inv
-    }))
-    .await;
-
-    let mut inventory = Inventory::default();
-    for part in parts {
-        inventory.extend(part);
-    }
-    ctx.finish();
-    Ok(AwsSweep {
-        inventory,
-        gaps: ctx.take_gaps(),
-        calls: ctx.clients.calls(),
-        account: ctx.account.clone(),
-    })
-}
-
-fn selected_services(names: &[String]) -> Result<Vec<&'static str>, AwsError> {
-    if names.is_empty() {
-        return Ok(SERVICES.to_vec());
-    }
-    let mut out = Vec::new();
-    for name in names {
-        let lower = name.trim().to_ascii_lowercase();
-        let Some(known) = SERVICES.iter().find(|s| **s == lower) else {
-            return Err(AwsError::UnknownService(name.clone()));
-        };
-        if !out.contains(known) {
-            out.push(*known);
-        }
-    }
-    Ok(out)
 }
