@@ -4,8 +4,10 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const INSECURE: &str = "resource \"aws_s3_bucket\" \"old\" {\n  bucket = \"acme-old\"\n}\n";
-const NEW_INSECURE: &str = "resource \"aws_s3_bucket\" \"new\" {\n  bucket = \"acme-new\"\n}\n";
+pub(crate) const INSECURE: &str =
+    "resource \"aws_s3_bucket\" \"old\" {\n  bucket = \"acme-old\"\n}\n";
+pub(crate) const NEW_INSECURE: &str =
+    "resource \"aws_s3_bucket\" \"new\" {\n  bucket = \"acme-new\"\n}\n";
 
 fn soc2scan(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_soc2scan"))
@@ -165,7 +167,7 @@ fn baseline_gates_only_new_findings() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let o = Command::new("git")
         .args([
             "-c",

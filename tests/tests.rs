@@ -1,4 +1,5 @@
 //! The one integration test binary; each module is a test group.
+mod action;
 mod adapters;
 mod adapters_storage;
 mod bad_input;
