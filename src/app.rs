@@ -45,6 +45,8 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),
         Command::Init { dir, force } => init_command(&dir, force),
+        Command::Completions { shell } => crate::manual::completions(shell),
+        Command::Man { command } => crate::manual::man(&command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

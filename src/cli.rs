@@ -42,6 +42,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `soc2scan man > soc2scan.1`, or a command's page:
+    /// `soc2scan man scan > soc2scan-scan.1`.
+    Man {
+        /// The command to document (default: soc2scan itself).
+        command: Vec<String>,
+    },
 }
 
 /// Where the project configuration comes from.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod env;
 pub mod finding;
+pub mod manual;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -11,6 +11,7 @@ mod fixtures;
 // The live sweep exists only in builds with the `aws` feature (the default).
 #[cfg(feature = "aws")]
 mod live;
+mod manual;
 mod report;
 mod report_ci;
 mod rule_settings;
