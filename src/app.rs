@@ -208,6 +208,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         None => None,
     };
     let started = std::time::Instant::now();
+    let started_at = chrono::Utc::now();
     let mut outcome = scan::run(&req).map_err(Failure::usage)?;
     if let Some(known) = &known {
         let source = args
@@ -255,6 +256,12 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
                 .is_some_and(|e| e.name.eq_ignore_ascii_case(&wanted))
         });
     }
+    outcome.report.provenance = Some(crate::provenance::collect(
+        &req.settings,
+        catalogue()?,
+        outcome.report.scope.terraform_base.as_deref(),
+        started_at,
+    ));
     print_diagnostics(&outcome.report.diagnostics);
     let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
     let options = crate::report::RenderOptions {

@@ -56,6 +56,81 @@ pub enum Command {
     },
 }
 
+/// `soc2scan evidence ...`: the ledger that `scan --evidence` appends to.
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Append JSON reports written elsewhere (parallel CI jobs, other machines); a
+    /// report already in the ledger is skipped, and said so.
+    Import {
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// JSON reports (`scan --format json`, schema v2 or later).
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Sign each new checkpoint with this Ed25519 private key (`evidence keygen`).
+        #[arg(long, value_name = "FILE")]
+        sign_key: Option<PathBuf>,
+    },
+    /// Recompute every run, the hash chain and the checkpoints; exit 1 naming the
+    /// first run altered, removed or reordered, or whose signature fails.
+    Verify {
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// Ed25519 public key that must have signed the checkpoints.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+    },
+    /// Write an Ed25519 key pair for signed checkpoints and attestations.
+    Keygen {
+        /// Private key file (PKCS#8 PEM); the public key goes to FILE.pub.
+        #[arg(long, short = 'o', default_value = "soc2scan-evidence.key")]
+        output: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Which ledger to read or write.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// The ledger file (default: `evidence` in .soc2scan.toml).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// The window and form of an evidence report.
+#[derive(Debug, Args)]
+pub struct EvidenceReportArgs {
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+    /// First day of the window (YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the window (YYYY-MM-DD, inclusive; default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// How often each source is expected to run: daily or weekly (default: from
+    /// config, else daily).
+    #[arg(long)]
+    pub cadence: Option<String>,
+    /// Day boundaries in this UTC offset, e.g. +02:00 (default: UTC).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// html, json, csv or markdown for `report`; intoto or csv for `export`.
+    #[arg(long, short = 'f')]
+    pub format: String,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Ed25519 public key the ledger's checkpoints must be signed with.
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+}
+
 /// Where the project configuration comes from.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -204,6 +279,15 @@ pub struct ScanArgs {
     /// Do not apply suppression comments that give no reason.
     #[arg(long)]
     pub require_reason: bool,
+
+    /// Append this run to the evidence ledger FILE (created when missing); default:
+    /// `evidence` in .soc2scan.toml.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Option<PathBuf>,
+
+    /// Sign the ledger checkpoint with this Ed25519 private key (`evidence keygen`).
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
 
     /// Print the time of each phase on stderr.
     #[arg(long)]

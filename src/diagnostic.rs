@@ -22,6 +22,23 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// For a `collection-gap`: what could not be collected, so that the evidence
+    /// ledger can tell which rules, and so which controls, it touched.
+    /// Boxed: most diagnostics have none, and they travel in `Result`s.
+    pub gap: Option<Box<Gap>>,
+}
+
+/// An AWS call whose answer is missing.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Gap {
+    /// The sweep's service name (`s3`, `iam`, `sts`, ...).
+    pub service: String,
+    pub operation: String,
+    /// The region asked, or `global` for IAM and CloudFront.
+    pub region: String,
+    /// AWS's error code (`AccessDenied`, `Throttling`) or the client's failure class
+    /// (`Timeout`, `ConnectionError`, ...).
+    pub error_class: String,
 }
 
 impl Diagnostic {
@@ -33,6 +50,15 @@ impl Diagnostic {
             line: None,
             column: None,
             message: message.into(),
+            gap: None,
+        }
+    }
+
+    /// A `collection-gap` error: `message` says what is unknown because of it.
+    pub fn collection_gap(gap: Gap, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            gap: Some(Box::new(gap)),
+            ..Diagnostic::error("collection-gap", message)
         }
     }
 

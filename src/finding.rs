@@ -1,7 +1,7 @@
 //! Results of rules: one per evaluated resource, whether it failed, passed or could
 //! not be decided. Passes are evidence that a control operated.
 
-use crate::model::{Environment, Location, Origin};
+use crate::model::{Classification, Environment, Location, Origin};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -110,6 +110,8 @@ pub struct Finding {
     pub origin: Origin,
     /// The resource's environment and why, when it could be resolved.
     pub environment: Option<Environment>,
+    /// The resource's data classification, when known.
+    pub classification: Option<Classification>,
     pub suppression: Option<Suppression>,
     /// Stable identity of this result across line moves: rule, resource, file.
     pub fingerprint: String,

@@ -72,6 +72,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
         mut timings,
         unresolved,
         suppressions,
+        mut scope,
     } = terraform;
     if let Some(live) = live {
         let (sweep, elapsed) = live?;
@@ -82,6 +83,11 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
             resources,
             api_calls: sweep.calls,
             gaps: sweep.gaps.len(),
+        });
+        scope.live = Some(crate::report::LiveScope {
+            account: sweep.account.clone(),
+            regions: sweep.regions.clone(),
+            services: sweep.services.clone(),
         });
         inventory.extend(sweep.inventory);
         diagnostics.extend(sweep.gaps);
@@ -136,6 +142,8 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
             findings,
             diagnostics,
             stats,
+            scope,
+            provenance: None,
         },
         inventory,
         timings,
@@ -152,6 +160,7 @@ struct TerraformPart {
     timings: PhaseTimings,
     unresolved: std::collections::BTreeMap<String, usize>,
     suppressions: std::collections::BTreeMap<String, crate::suppress::FileDirectives>,
+    scope: crate::report::Scope,
 }
 
 fn scan_terraform(req: &ScanRequest) -> TerraformPart {
@@ -168,8 +177,9 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
         }
         let t = Instant::now();
         let (inv, diags) = terraform::adapt::adapt(&root, settings);
-        (inv, diags, root_stats, t.elapsed())
+        (inv, diags, root_stats, t.elapsed(), root.root)
     });
+    part.scope.terraform_base = Some(tf.base.clone());
     part.timings.discover = tf.timings.discover;
     part.timings.parse = tf.timings.parse;
     let stats = &mut part.stats;
@@ -178,7 +188,8 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     stats.root_modules = tf.roots.len();
     stats.module_instances = tf.module_instances;
     let mut adapt_time = Duration::ZERO;
-    for (inv, mut diags, s, t) in tf.roots {
+    for (inv, mut diags, s, t, root) in tf.roots {
+        part.scope.roots.push(root);
         stats.resources += s.resources;
         stats.attributes += s.attributes;
         stats.unknown_attributes += s.unknown_attributes;
@@ -193,6 +204,8 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     part.unresolved = tf.unresolved;
     part.diagnostics.extend(tf.diagnostics);
     part.suppressions = tf.suppressions;
+    part.scope.roots.sort();
+    part.scope.roots.dedup();
     part
 }
 

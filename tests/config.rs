@@ -715,3 +715,72 @@ fn keys_of(text: &str) -> std::collections::BTreeSet<String> {
     );
     out
 }
+
+// ---- evidence -------------------------------------------------------------------------
+
+#[test]
+fn evidence_shorthand_names_the_ledger_beside_the_file() {
+    let c = parse("evidence = \"evidence/ledger.db\"\n").expect("valid");
+    assert_eq!(
+        c.evidence.ledger.as_deref(),
+        Some(Path::new("conf/evidence/ledger.db"))
+    );
+}
+
+#[test]
+fn evidence_table_with_expected_sources() {
+    let c = parse(
+        r#"[evidence]
+ledger = "ledger.db"
+sign-key = "keys/evidence.key"
+cadence = "weekly"
+max-unknown-percent = 25
+
+[[evidence.expect]]
+source = "aws:123456789012/*"
+cadence = "daily"
+controls = ["cc6.1", "CC6.7"]
+
+[[evidence.expect]]
+source = "terraform:*//infra/prod"
+"#,
+    )
+    .expect("valid");
+    let e = &c.evidence;
+    assert_eq!(e.ledger.as_deref(), Some(Path::new("conf/ledger.db")));
+    assert_eq!(
+        e.sign_key.as_deref(),
+        Some(Path::new("conf/keys/evidence.key"))
+    );
+    assert_eq!(e.cadence.as_deref(), Some("weekly"));
+    assert_eq!(e.max_unknown_percent, Some(25));
+    assert_eq!(e.expect.len(), 2);
+    assert_eq!(e.expect[0].source, "aws:123456789012/*");
+    assert_eq!(e.expect[0].cadence.as_deref(), Some("daily"));
+    assert_eq!(e.expect[0].controls, ["CC6.1", "CC6.7"]);
+    assert!(e.expect[1].controls.is_empty() && e.expect[1].cadence.is_none());
+}
+
+#[test]
+fn evidence_bad_values_name_their_key() {
+    one_problem(
+        "[evidence]\ncadence = \"hourly\"\n",
+        2,
+        "evidence.cadence",
+        "expected daily or weekly",
+    );
+    one_problem(
+        "[evidence]\nmax-unknown-percent = 101\n",
+        2,
+        "evidence.max-unknown-percent",
+        "",
+    );
+    one_problem(
+        "[[evidence.expect]]\nsource = \"aws:*\"\ncontrols = [\"CC7.2\"]\n",
+        3,
+        "evidence.expect.controls",
+        "unknown control \"CC7.2\"",
+    );
+    let p = problems("[[evidence.expect]]\ncadence = \"daily\"\n");
+    assert!(p.iter().any(|p| p.key == "evidence.expect.source"), "{p:?}");
+}

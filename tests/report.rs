@@ -4,9 +4,13 @@
 
 use serde_json::Value;
 use soc2scan::diagnostic::Diagnostic;
+use soc2scan::evidence::record::RuleSetting;
 use soc2scan::finding::{Finding, Severity, Status, Suppression};
 use soc2scan::model::{Environment, Location, ModuleCall, Origin};
-use soc2scan::report::{render, Format, RenderOptions, ScanReport, Stats};
+use soc2scan::provenance::git::Checkout;
+use soc2scan::report::{
+    render, Format, LiveScope, Provenance, RenderOptions, ScanReport, Scope, Stats,
+};
 use soc2scan::rules::meta::{Equivalents, Remediation, RuleMeta};
 
 fn controls(ids: &[&str]) -> &'static [String] {
@@ -108,6 +112,7 @@ pub(crate) fn finding(
         message: message.into(),
         origin,
         environment: None,
+        classification: None,
         suppression: None,
         fingerprint: format!("{rule}-{}", resource.len()),
     }
@@ -224,6 +229,40 @@ pub(crate) fn report() -> ScanReport {
             unresolved_attributes: 1,
             live: None,
         },
+        scope: Scope {
+            terraform_base: Some("/work/acme/infra".into()),
+            roots: vec![".".into()],
+            live: Some(LiveScope {
+                account: Some("123456789012".into()),
+                regions: vec!["eu-west-1".into()],
+                services: vec!["s3".into()],
+            }),
+        },
+        provenance: Some(Provenance {
+            started_at: "2026-12-02T03:00:07Z".into(),
+            finished_at: "2026-12-02T03:00:08Z".into(),
+            host: Some("runner-7".into()),
+            ci: None,
+            catalogue_digest: "c".repeat(64),
+            config_digest: "d".repeat(64),
+            rules: ["TST001", "TST002", "TST003"]
+                .iter()
+                .zip(catalogue())
+                .map(|(id, m)| RuleSetting {
+                    id: id.to_string(),
+                    enabled: *id != "TST003",
+                    severity: m.severity,
+                    controls: m.controls,
+                })
+                .collect(),
+            checkout: Some(Checkout {
+                repository: "https://github.com/acme/infra".into(),
+                prefix: "infra".into(),
+                commit: Some("4e1f".repeat(10)),
+                branch: Some("main".into()),
+                changed: ["infra/main.tf".to_string()].into_iter().collect(),
+            }),
+        }),
     }
 }
 
@@ -302,7 +341,7 @@ fn json_carries_every_status_and_the_summary() {
         &RenderOptions::default(),
     ))
     .expect("JSON");
-    assert_eq!(doc["schema"], "soc2scan/report/v1");
+    assert_eq!(doc["schema"], "soc2scan/report/v2");
     assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
     let results = doc["results"].as_array().expect("results");
     assert_eq!(results.len(), 7);
@@ -684,4 +723,68 @@ fn fingerprints_survive_inserted_lines_and_reordered_blocks() {
         ("aaa.tf", "variable \"v\" {\n  default = 1\n}\n".to_string()),
     ]);
     assert_eq!(before, more);
+}
+
+/// The JSON report is what the evidence ledger records: its sources, coverage and
+/// results come through, and a run's id does not depend on formatting.
+#[test]
+fn json_report_reads_back_as_a_run_record() {
+    use soc2scan::evidence::record::{RecordError, RunRecord, SourceKind};
+    let text = out(Format::Json, &RenderOptions::default());
+    let run = RunRecord::from_report_json(text.as_bytes()).expect("v2 report records");
+    let compact = serde_json::to_vec(&serde_json::from_str::<Value>(&text).expect("json"))
+        .expect("serialise");
+    assert_eq!(
+        RunRecord::from_report_json(&compact)
+            .expect("compact")
+            .run_id,
+        run.run_id,
+        "the run id is the digest of the canonical form, not of the bytes"
+    );
+    assert_eq!(run.meta.started_at, "2026-12-02T03:00:07Z");
+    assert_eq!(run.meta.host.as_deref(), Some("runner-7"));
+    assert!(run.meta.incomplete);
+    let keys: Vec<(&str, SourceKind)> = run
+        .sources
+        .iter()
+        .map(|s| (s.key.as_str(), s.kind))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("aws:123456789012/eu-west-1", SourceKind::Aws),
+            (
+                "terraform:https://github.com/acme/infra//infra",
+                SourceKind::Terraform
+            ),
+        ]
+    );
+    assert_eq!(run.results.len(), 7);
+    assert!(run
+        .results
+        .iter()
+        .all(|r| keys.iter().any(|(k, _)| *k == r.source)));
+    let suppressed = run
+        .results
+        .iter()
+        .find(|r| r.status == Status::Suppressed)
+        .expect("a suppressed result");
+    assert!(suppressed
+        .suppression
+        .as_ref()
+        .is_some_and(|s| s.reason.is_some()));
+    let located = run
+        .results
+        .iter()
+        .find(|r| r.resource == "aws_s3_bucket.assets[\"a|b\"]")
+        .expect("terraform result");
+    assert_eq!(located.location.as_deref(), Some("envs/prod dir/main.tf:1"));
+
+    let mut v1: Value = serde_json::from_str(&text).expect("json");
+    v1["schema"] = "soc2scan/report/v1".into();
+    let err = RunRecord::from_report_json(v1.to_string().as_bytes()).expect_err("v1 refused");
+    assert!(
+        matches!(err, RecordError::Schema(ref s) if s == "soc2scan/report/v1"),
+        "{err}"
+    );
 }

@@ -108,6 +108,31 @@ pub struct FileConfig {
     pub backup_retention_min_days: Option<u32>,
     /// In file order.
     pub environments: Vec<EnvConfig>,
+    pub evidence: EvidenceConfig,
+}
+
+/// `evidence = "FILE"` or an `[evidence]` table: where runs are recorded and what the
+/// auditor's report expects of them. Paths are resolved from the file's directory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EvidenceConfig {
+    pub ledger: Option<PathBuf>,
+    pub sign_key: Option<PathBuf>,
+    /// `daily` or `weekly`.
+    pub cadence: Option<String>,
+    /// A cell whose unknown results exceed this share of its results is incomplete.
+    pub max_unknown_percent: Option<u32>,
+    /// `[[evidence.expect]]`, in file order.
+    pub expect: Vec<ExpectedSource>,
+}
+
+/// A source the auditor's report expects to run over the whole window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectedSource {
+    /// A glob over source keys (`aws:123456789012/*`, `terraform:*//infra/prod`).
+    pub source: String,
+    pub cadence: Option<String>,
+    /// Controls expected of it; empty means every control.
+    pub controls: Vec<String>,
 }
 
 impl FileConfig {
@@ -149,6 +174,7 @@ impl FileConfig {
     /// Overwrite the defaults in `s` with what the file sets.
     pub(super) fn apply_to(&self, s: &mut super::Settings) {
         s.config_file = Some(self.path.clone());
+        s.evidence = self.evidence.clone();
         if let Some(f) = self.fail_on {
             s.fail_on = f;
         }
@@ -511,7 +537,17 @@ const ROOT_KEYS: &[&str] = &[
     "accounts",
     "thresholds",
     "environments",
+    "evidence",
 ];
+const EVIDENCE_KEYS: &[&str] = &[
+    "ledger",
+    "sign-key",
+    "cadence",
+    "max-unknown-percent",
+    "expect",
+];
+const EXPECT_KEYS: &[&str] = &["source", "cadence", "controls"];
+const CADENCES: &[&str] = &["daily", "weekly"];
 const RULES_KEYS: &[&str] = &["disable", "severity"];
 const CLASSIFICATION_KEYS: &[&str] = &["tag-keys", "default", "paths"];
 const CLASSIFICATION_PATH_KEYS: &[&str] = &["glob", "level"];
@@ -787,6 +823,7 @@ impl Check<'_> {
             kms_min_deletion_window_days: None,
             backup_retention_min_days: None,
             environments: Vec::new(),
+            evidence: EvidenceConfig::default(),
         };
         for (k, v) in self.table(root, "", ROOT_KEYS) {
             match k.as_str() {
@@ -797,6 +834,7 @@ impl Check<'_> {
                 "accounts" => self.accounts(v, &mut c),
                 "thresholds" => self.thresholds(v, &mut c),
                 "environments" => self.environments(v, &mut c),
+                "evidence" => self.evidence(v, path, &mut c),
                 _ => {}
             }
         }
@@ -998,6 +1036,86 @@ impl Check<'_> {
         let (id, span) = id?;
         t.id = id;
         Some((t, span))
+    }
+
+    fn evidence(&mut self, v: &Located, path: &Path, c: &mut FileConfig) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if let Node::String(file) = &v.node {
+            c.evidence.ledger = Some(dir.join(file));
+            return;
+        }
+        for (k, v) in self.table(v, "evidence", EVIDENCE_KEYS) {
+            let key = join("evidence", k);
+            match k.as_str() {
+                "ledger" => c.evidence.ledger = self.string(v, &key).map(|f| dir.join(f)),
+                "sign-key" => c.evidence.sign_key = self.string(v, &key).map(|f| dir.join(f)),
+                "cadence" => c.evidence.cadence = self.cadence(v, &key),
+                "max-unknown-percent" => {
+                    c.evidence.max_unknown_percent = self.integer(v, &key, 0..=100)
+                }
+                "expect" => {
+                    for entry in self.array(v, &key) {
+                        let fields = self.table(entry, &key, EXPECT_KEYS);
+                        self.require(entry, fields, &key, &["source"]);
+                        let mut expected = ExpectedSource {
+                            source: String::new(),
+                            cadence: None,
+                            controls: Vec::new(),
+                        };
+                        for (k, v) in fields {
+                            let field = join(&key, k);
+                            match k.as_str() {
+                                "source" => {
+                                    if let Some(s) = self.string(v, &field) {
+                                        if self.glob(s, &v.span(), &field).is_some() {
+                                            expected.source = s.to_string();
+                                        }
+                                    }
+                                }
+                                "cadence" => expected.cadence = self.cadence(v, &field),
+                                "controls" => {
+                                    for (control, span, _) in self.strings(v, &field) {
+                                        let upper = control.to_ascii_uppercase();
+                                        if crate::rules::meta::ALLOWED_CONTROLS
+                                            .contains(&upper.as_str())
+                                        {
+                                            expected.controls.push(upper);
+                                        } else {
+                                            self.problem(
+                                                &span,
+                                                &field,
+                                                format!(
+                                                    "unknown control \"{control}\"; known controls: {}",
+                                                    crate::rules::meta::ALLOWED_CONTROLS.join(", ")
+                                                ),
+                                            );
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        if !expected.source.is_empty() {
+                            c.evidence.expect.push(expected);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn cadence(&mut self, v: &Located, key: &str) -> Option<String> {
+        let s = self.string(v, key)?;
+        if CADENCES.contains(&s) {
+            return Some(s.to_string());
+        }
+        self.problem(
+            &v.span(),
+            key,
+            format!("expected daily or weekly, found \"{s}\""),
+        );
+        None
     }
 
     fn thresholds(&mut self, v: &Located, c: &mut FileConfig) {

@@ -84,4 +84,23 @@ backup-retention-min-days = 7
 # paths = ["envs/staging/**"]
 # tags = { Environment = "staging" }
 # cidrs = ["10.1.0.0/16"]
+
+## The evidence ledger (SOC 2 Type 2): every scan appends its run to `ledger`, and
+## `soc2scan evidence report` shows, per control and day, that controls operated.
+# [evidence]
+# ledger = "evidence/ledger.db"
+## An Ed25519 key (`soc2scan evidence keygen`) that signs each checkpoint.
+# sign-key = "keys/evidence.key"
+## How often each source is expected to run: daily or weekly.
+# cadence = "daily"
+## A day is incomplete when more than this share of its results are unknown.
+# max-unknown-percent = 20
+
+## Sources expected over the whole window (default: every source seen, from its
+## first run on). `source` is a glob over aws:<account>/<region> and
+## terraform:<repository>//<root>.
+# [[evidence.expect]]
+# source = "aws:111111111111/*"
+# cadence = "daily"
+# controls = ["CC6.1", "CC6.7"]
 "##;

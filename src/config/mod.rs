@@ -12,7 +12,8 @@ pub mod init;
 
 pub use classify::{Classified, UnrecognisedClassification};
 pub use file::{
-    ConfigError, FileConfig, PathClassification, Problem, TrustedAccount, CONFIG_FILE_NAME,
+    ConfigError, EvidenceConfig, ExpectedSource, FileConfig, PathClassification, Problem,
+    TrustedAccount, CONFIG_FILE_NAME,
 };
 
 use crate::finding::Severity;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub environments: Vec<crate::env::EnvConfig>,
     /// The configuration file these settings came from, if any, for reports.
     pub config_file: Option<PathBuf>,
+    /// Where runs are recorded and what the auditor's report expects.
+    pub evidence: EvidenceConfig,
 }
 
 impl Default for Settings {
@@ -89,6 +92,7 @@ impl Default for Settings {
             min_backup_retention_days: 7,
             environments: Vec::new(),
             config_file: None,
+            evidence: EvidenceConfig::default(),
         }
     }
 }

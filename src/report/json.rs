@@ -6,19 +6,31 @@
 use super::summary::{self, Counts};
 use super::ScanReport;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::evidence::record::{CiContext, RuleSetting, SourceRecord};
 use crate::finding::{Finding, Status, Suppression};
 use crate::model::{Environment, Location, ModuleCall, Origin};
 use crate::rules::meta::RuleMeta;
 use serde::Serialize;
 
 /// Schema identifier; bump the suffix on any incompatible change.
-pub const SCHEMA: &str = "soc2scan/report/v1";
+pub const SCHEMA: &str = "soc2scan/report/v2";
 
 #[derive(Serialize)]
 struct Report<'a> {
     schema: &'static str,
     tool: Tool,
+    /// RFC 3339, UTC; null when the report was not produced by a scan (tests).
+    started_at: Option<&'a str>,
+    finished_at: Option<&'a str>,
+    invocation: Invocation<'a>,
+    /// SHA-256 of the rule catalogue and of the effective configuration, so that a
+    /// change of either during an audit window can be seen.
+    catalogue_digest: Option<&'a str>,
+    config_digest: Option<&'a str>,
+    configuration: Configuration<'a>,
     scanned_paths: &'a [String],
+    /// The Terraform roots and AWS account-regions read, with their coverage.
+    sources: Vec<SourceRecord>,
     /// Some source failed (an error diagnostic): something was not seen.
     incomplete: bool,
     summary: Summary,
@@ -26,6 +38,18 @@ struct Report<'a> {
     results: Vec<ResultJson<'a>>,
     diagnostics: Vec<DiagnosticJson<'a>>,
     stats: Stats,
+}
+
+#[derive(Serialize)]
+struct Invocation<'a> {
+    host: Option<&'a str>,
+    ci: Option<&'a CiContext>,
+}
+
+#[derive(Serialize)]
+struct Configuration<'a> {
+    /// Every catalogue rule as configured for this run: enabled or not, severity.
+    rules: &'a [RuleSetting],
 }
 
 #[derive(Serialize)]
@@ -61,6 +85,8 @@ struct ResultJson<'a> {
     fingerprint: &'a str,
     /// `terraform` or `aws`: which of `location`/`module_calls` or `origin` is present.
     source: &'static str,
+    /// The `sources[].key` of the source the resource belongs to.
+    source_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     root_module: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +97,8 @@ struct ResultJson<'a> {
     origin: Option<LiveOrigin<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<EnvironmentJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classification: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<SuppressionJson<'a>>,
 }
@@ -252,7 +280,7 @@ impl From<&super::Stats> for Stats {
     }
 }
 
-fn result(f: &Finding) -> ResultJson<'_> {
+fn result<'a>(f: &'a Finding, report: &ScanReport) -> ResultJson<'a> {
     let mut r = ResultJson {
         rule_id: f.rule_id,
         rule_name: f.rule_name,
@@ -265,11 +293,13 @@ fn result(f: &Finding) -> ResultJson<'_> {
         message: &f.message,
         fingerprint: &f.fingerprint,
         source: "terraform",
+        source_key: super::sources::key_of(f, report),
         root_module: None,
         location: None,
         module_calls: None,
         origin: None,
         environment: f.environment.as_ref().map(Into::into),
+        classification: f.classification.map(|c| c.as_str()),
         // A suppression recorded on a result that is no longer suppressed (it cannot
         // happen today) would contradict the status; only suppressed results carry it.
         suppression: match f.status {
@@ -327,6 +357,7 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
     };
     let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
     diagnostics.sort();
+    let provenance = report.provenance.as_ref();
     let doc = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -334,7 +365,19 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
             version: env!("CARGO_PKG_VERSION"),
             information_uri: super::sarif::INFORMATION_URI,
         },
+        started_at: provenance.map(|p| p.started_at.as_str()),
+        finished_at: provenance.map(|p| p.finished_at.as_str()),
+        invocation: Invocation {
+            host: provenance.and_then(|p| p.host.as_deref()),
+            ci: provenance.and_then(|p| p.ci.as_ref()),
+        },
+        catalogue_digest: provenance.map(|p| p.catalogue_digest.as_str()),
+        config_digest: provenance.map(|p| p.config_digest.as_str()),
+        configuration: Configuration {
+            rules: provenance.map_or(&[], |p| p.rules.as_slice()),
+        },
         scanned_paths: &report.scanned_paths,
+        sources: super::sources::build(report, catalogue),
         incomplete: report.incomplete(),
         summary,
         rules: summary::rules_for(catalogue, &findings)
@@ -348,7 +391,7 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
                 help_uri: super::sarif::help_uri(&m.id),
             })
             .collect(),
-        results: report.findings.iter().map(result).collect(),
+        results: report.findings.iter().map(|f| result(f, report)).collect(),
         diagnostics: diagnostics.into_iter().map(Into::into).collect(),
         stats: (&report.stats).into(),
     };

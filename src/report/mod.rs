@@ -14,6 +14,7 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
+pub mod sources;
 mod summary;
 mod table;
 
@@ -193,13 +194,53 @@ pub struct LiveStats {
 }
 
 /// Everything one scan produced.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct ScanReport {
     /// Paths as given on the command line.
     pub scanned_paths: Vec<String>,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// What was read: the report's `sources` are built from it.
+    pub scope: Scope,
+    /// When, where and under which rules the scan ran; set at the command-line edge,
+    /// which knows the clock, the configuration and the environment.
+    pub provenance: Option<Provenance>,
+}
+
+/// What a scan read.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// The absolute directory that Terraform paths in results are relative to.
+    pub terraform_base: Option<std::path::PathBuf>,
+    /// Root modules, relative to the base (`.` for the base itself), sorted.
+    pub roots: Vec<String>,
+    pub live: Option<LiveScope>,
+}
+
+/// The account, regions and services a live sweep covered.
+#[derive(Clone, Debug, Default)]
+pub struct LiveScope {
+    pub account: Option<String>,
+    pub regions: Vec<String>,
+    pub services: Vec<String>,
+}
+
+/// What makes a report attributable evidence: when it ran, on which machine and CI
+/// job, from which commit, with which rule catalogue and configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: String,
+    pub host: Option<String>,
+    pub ci: Option<crate::evidence::record::CiContext>,
+    pub catalogue_digest: String,
+    pub config_digest: String,
+    /// Every catalogue rule as configured for the run, by id.
+    pub rules: Vec<crate::evidence::record::RuleSetting>,
+    /// The git checkout holding the Terraform base, when there is one.
+    pub checkout: Option<crate::provenance::git::Checkout>,
 }
 
 impl ScanReport {

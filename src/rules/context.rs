@@ -111,6 +111,7 @@ impl<'a> Ctx<'a> {
             message,
             origin: resource.origin.clone(),
             environment: resource.environment.clone(),
+            classification: resource.classification.as_ref().map(|c| c.level),
             suppression: None,
             fingerprint,
         });

@@ -89,3 +89,18 @@ pub fn find(id_or_name: &str) -> Option<&'static RuleMeta> {
         .iter()
         .find(|m| m.id.eq_ignore_ascii_case(id_or_name) || m.name.eq_ignore_ascii_case(id_or_name))
 }
+
+/// SHA-256 (lowercase hex) of every embedded rule file, by file name: any change of
+/// a rule's text, severity or control mapping changes it, so a ledger shows when the
+/// catalogue a control was judged by changed.
+pub fn digest() -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (file, text) in RULE_TOML {
+        for part in [file.as_bytes(), text.as_bytes()] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+    }
+    crate::provenance::hex(&h.finalize())
+}

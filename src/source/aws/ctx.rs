@@ -234,7 +234,16 @@ impl Ctx {
             failure.code,
             one_line(&failure.detail),
         );
-        self.push(Diagnostic::error("collection-gap", message));
+        let gap = crate::diagnostic::Gap {
+            service: service.to_string(),
+            operation: operation.to_string(),
+            region: match service {
+                "iam" | "cloudfront" => "global".to_string(),
+                _ => region.to_string(),
+            },
+            error_class: failure.code.clone(),
+        };
+        self.push(Diagnostic::collection_gap(gap, message));
     }
 
     pub fn push(&self, d: Diagnostic) {

@@ -114,8 +114,14 @@ pub async fn enabled_regions(
         }
         Err(e) => {
             let f = Failure::from_sdk(&e);
-            gaps.push(Diagnostic::error(
-                "collection-gap",
+            let gap = crate::diagnostic::Gap {
+                service: "ec2".into(),
+                operation: "DescribeRegions".into(),
+                region: home.to_string(),
+                error_class: f.code.clone(),
+            };
+            gaps.push(Diagnostic::collection_gap(
+                gap,
                 format!(
                     "ec2:DescribeRegions failed in {home} with {}: {}; unknown: which regions are enabled, so only {home} was swept",
                     f.code, f.detail

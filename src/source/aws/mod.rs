@@ -81,6 +81,10 @@ pub struct AwsSweep {
     pub calls: u64,
     /// The account swept, from STS GetCallerIdentity.
     pub account: Option<String>,
+    /// The regions swept, the home region first.
+    pub regions: Vec<String>,
+    /// The services swept, in [`SERVICES`] order.
+    pub services: Vec<String>,
 }
 
 /// Problems that stop a sweep before it starts.

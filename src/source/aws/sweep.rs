@@ -62,8 +62,14 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
                     detail: f.detail,
                 });
             }
-            early_gaps.push(Diagnostic::error(
-                "collection-gap",
+            let gap = crate::diagnostic::Gap {
+                service: "sts".into(),
+                operation: "GetCallerIdentity".into(),
+                region: home.clone(),
+                error_class: f.code.clone(),
+            };
+            early_gaps.push(Diagnostic::collection_gap(
+                gap,
                 format!(
                     "sts:GetCallerIdentity failed in {home} with {}: {}; unknown: the account id",
                     f.code, f.detail
@@ -147,6 +153,8 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
         gaps: ctx.take_gaps(),
         calls: ctx.clients.calls(),
         account: ctx.account.clone(),
+        regions: ctx.regions.clone(),
+        services: services.iter().map(|s| s.to_string()).collect(),
     })
 }
 

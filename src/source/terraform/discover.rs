@@ -41,6 +41,8 @@ pub struct DirInfo {
 pub struct Store {
     pub dirs: BTreeMap<PathBuf, DirInfo>,
     pub bytes: u64,
+    /// The absolute directory file paths are shown relative to.
+    pub base: PathBuf,
     /// Suppression comments by file, for files that have any.
     pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
 }
@@ -187,6 +189,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time
     // Paths in results are relative to one base: the scanned directory, or the
     // common ancestor when several paths are scanned, so they never collide.
     let base = common_base(&inputs);
+    store.base = base.clone();
     for canonical in &inputs {
         for (dir, files) in walk(canonical, &base, diags) {
             pending.push((dir, base.clone(), files, true));

@@ -54,6 +54,9 @@ pub struct Timings {
 /// evaluated resources themselves for tests and debugging).
 pub struct TfScan<T> {
     pub roots: Vec<T>,
+    /// The absolute directory that file paths are relative to: the scanned
+    /// directory, or the common ancestor of several.
+    pub base: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub bytes: u64,
@@ -164,6 +167,7 @@ pub fn scan<T: Send>(
     diagnostics.dedup();
     TfScan {
         roots: roots_out,
+        base: store.base.clone(),
         diagnostics,
         files: store
             .dirs
