@@ -125,6 +125,13 @@ fn github_without_failures_prints_nothing() {
     );
 }
 
+/// The fields GitLab documents for a Code Quality report, as a JSON schema.
+fn gitlab_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(include_str!("gitlab-codequality-schema.json"))
+        .expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
 #[test]
 fn gitlab_snapshot() {
     insta::assert_snapshot!(out(Format::Gitlab, &all_options()));
@@ -132,9 +139,7 @@ fn gitlab_snapshot() {
 
 #[test]
 fn gitlab_has_exactly_the_documented_fields() {
-    let schema: Value = serde_json::from_str(include_str!("gitlab-codequality-schema.json"))
-        .expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let validator = gitlab_validator();
     for options in [RenderOptions::default(), all_options()] {
         let text = render(Format::Gitlab, &report(), &catalogue(), &options);
         let doc: Value = serde_json::from_str(&text).expect("Code Quality is JSON");
@@ -173,9 +178,7 @@ fn gitlab_has_exactly_the_documented_fields() {
 
 #[test]
 fn gitlab_schema_rejects_what_gitlab_would() {
-    let schema: Value = serde_json::from_str(include_str!("gitlab-codequality-schema.json"))
-        .expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let validator = gitlab_validator();
     let mut doc: Value = serde_json::from_str(&render(
         Format::Gitlab,
         &report(),
