@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod environments;
 mod evaluator;
+mod evidence;
 mod fixtures;
 // The live sweep exists only in builds with the `aws` feature (the default).
 #[cfg(feature = "aws")]

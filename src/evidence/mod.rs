@@ -3,4 +3,5 @@
 //! in docs/evidence.md.
 
 pub mod attest;
+pub mod audit;
 pub mod record;
