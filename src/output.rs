@@ -111,7 +111,12 @@ pub fn repo_prefix(scan_base: &Path) -> Option<String> {
 /// temporary file beside it is renamed over it, so a CI step that is killed or a
 /// full disk never leaves half a report for the next step to upload.
 pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {
-    match &spec.path {
+    write_text(spec.path.as_deref(), text)
+}
+
+/// Print `text` (`None`), or write it whole to the file.
+pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match path {
         // Nothing to say (no annotations) prints nothing, not an empty line.
         None if text.is_empty() => Ok(()),
         None => {

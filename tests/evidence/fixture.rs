@@ -160,7 +160,10 @@ impl Run {
         let mut rules = rules;
         rules.sort();
         let mut results = self.results;
-        results.sort();
+        // As a record holds them: by source, rule and fingerprint.
+        results.sort_by(|a, b| {
+            (&a.source, &a.rule_id, &a.fingerprint).cmp(&(&b.source, &b.rule_id, &b.fingerprint))
+        });
         LedgerRun {
             seq,
             recorded_at: self.started_at.clone(),

@@ -226,24 +226,7 @@ pub(crate) fn track(obs: &Observed, w: &Window) -> Tracked {
             (e, mask_of(&k.result.controls))
         })
         .collect();
-    exceptions.sort_by(|(a, _), (b, _)| {
-        (
-            a.first_seq,
-            &a.source,
-            &a.rule,
-            &a.fingerprint,
-            &a.until,
-            &a.reason,
-        )
-            .cmp(&(
-                b.first_seq,
-                &b.source,
-                &b.rule,
-                &b.fingerprint,
-                &b.until,
-                &b.reason,
-            ))
-    });
+    exceptions.sort_by(|(a, _), (b, _)| exception_order(a).cmp(&exception_order(b)));
     let (exceptions, exception_controls) = exceptions.into_iter().unzip();
     Tracked {
         report: Findings {
@@ -255,6 +238,30 @@ pub(crate) fn track(obs: &Observed, w: &Window) -> Tracked {
         occurrence_controls,
         exception_controls,
     }
+}
+
+/// Every field that tells two exceptions apart, so their order never depends on
+/// the order a hash map handed them out.
+type ExceptionKey<'a> = (
+    u64,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a Option<String>,
+    &'a Option<String>,
+);
+
+fn exception_order(e: &Exception) -> ExceptionKey<'_> {
+    (
+        e.first_seq,
+        &e.source,
+        &e.rule,
+        &e.fingerprint,
+        &e.kind,
+        &e.until,
+        &e.reason,
+    )
 }
 
 fn key<'a>(obs: &'a Observed, f: u32) -> (&'a str, &'a str, &'a str) {
