@@ -65,7 +65,7 @@ fn half_year_summaries_state_each_planted_gap() {
         summary(&r, "CC6.1"),
         "CC6.1: evaluated on 178 of 180 days (not collected 2026-03-04 and 2026-03-05); incomplete on 1 day (2026-04-15); \
          1 finding opened, resolved within 59 days; \
-         1 accepted exception (ENC001 on aws_s3_bucket.logs: \"logs hold no customer data\", until 2026-02-28, expired)."
+         1 accepted exception (ENC001 on aws_s3_bucket.logs: reason \"logs hold no customer data\", until 2026-02-28, expired)."
     );
     assert_eq!(
         summary(&r, "CC6.3"),

@@ -115,15 +115,9 @@ pub(crate) fn find(
     gaps.unmatched_expectations = expected.unmatched.clone();
     for (i, e) in tracked.exceptions.iter().enumerate() {
         let what = format!("{} on {} ({})", e.rule, e.resource, e.source);
-        let reason = e.reason.as_deref().map_or_else(
-            || "no reason given".to_string(),
-            |r| format!("reason \"{r}\""),
-        );
+        let reason = e.reason_phrase();
         if e.first_seen >= w.from {
-            let until = e
-                .until
-                .as_deref()
-                .map_or_else(|| "no expiry".to_string(), |u| format!("until {u}"));
+            let until = e.until_phrase();
             gaps.suppressions_added.push(ExceptionRef {
                 exception: i,
                 statement: format!(

@@ -264,6 +264,23 @@ pub struct Exception {
     pub state: &'static str,
 }
 
+impl Exception {
+    /// `reason "..."`, or `no reason given`: how every sentence names the reason.
+    pub fn reason_phrase(&self) -> String {
+        self.reason.as_deref().map_or_else(
+            || "no reason given".to_string(),
+            |r| format!("reason \"{r}\""),
+        )
+    }
+
+    /// `until YYYY-MM-DD`, or `no expiry`.
+    pub fn until_phrase(&self) -> String {
+        self.until
+            .as_deref()
+            .map_or_else(|| "no expiry".to_string(), |u| format!("until {u}"))
+    }
+}
+
 /// A reference into `exceptions`, with the sentence the gap list prints.
 #[derive(Clone, Debug, Serialize)]
 pub struct ExceptionRef {

@@ -225,14 +225,7 @@ fn exceptions_part(tracked: &Tracked, c: usize) -> String {
             let items: Vec<String> = mine
                 .iter()
                 .map(|e| {
-                    let reason = e
-                        .reason
-                        .as_deref()
-                        .map_or_else(|| "no reason given".to_string(), |r| format!("\"{r}\""));
-                    let until = e
-                        .until
-                        .as_deref()
-                        .map_or_else(|| "no expiry".to_string(), |u| format!("until {u}"));
+                    let (reason, until) = (e.reason_phrase(), e.until_phrase());
                     let state = match e.state {
                         "active" => String::new(),
                         s => format!(", {s}"),
