@@ -4,4 +4,5 @@
 
 pub mod attest;
 pub mod audit;
+pub mod ledger;
 pub mod record;
