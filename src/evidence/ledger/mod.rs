@@ -63,6 +63,15 @@ pub enum LedgerError {
     Damaged { path: PathBuf, detail: String },
 }
 
+impl LedgerError {
+    fn damaged(path: &Path, detail: impl Into<String>) -> LedgerError {
+        LedgerError::Damaged {
+            path: path.to_owned(),
+            detail: detail.into(),
+        }
+    }
+}
+
 /// SQLite's error, as a sentence about the file.
 fn describe(e: &rusqlite::Error) -> String {
     match e.sqlite_error_code() {
@@ -161,10 +170,7 @@ impl Ledger {
     }
 
     fn damaged(&self, detail: impl Into<String>) -> LedgerError {
-        LedgerError::Damaged {
-            path: self.path.clone(),
-            detail: detail.into(),
-        }
+        LedgerError::damaged(&self.path, detail)
     }
 
     /// This ledger's origin line (fixed at creation; every checkpoint names it).

@@ -94,7 +94,7 @@ impl Ledger {
             .unwrap_or((0, ZERO.to_vec()));
         let previous: Hash = previous
             .try_into()
-            .map_err(|_| self_damaged(&path, format!("run {last} has a malformed head")))?;
+            .map_err(|_| LedgerError::damaged(&path, format!("run {last} has a malformed head")))?;
         let seq = last + 1;
 
         let mut ids = Vec::with_capacity(rows.len());
@@ -295,12 +295,5 @@ impl Ledger {
             .enumerate()
             .map(|(rank, (id, record))| (id, (rank, record)))
             .collect())
-    }
-}
-
-fn self_damaged(path: &std::path::Path, detail: String) -> LedgerError {
-    LedgerError::Damaged {
-        path: path.to_owned(),
-        detail,
     }
 }
