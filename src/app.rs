@@ -47,6 +47,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Init { dir, force } => init_command(&dir, force),
         Command::Completions { shell } => crate::manual::completions(shell),
         Command::Man { command } => crate::manual::man(&command),
+        Command::Evidence { command } => crate::evidence::commands::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -48,6 +48,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The evidence ledger: import runs, verify it, report on a Type 2 window.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
     /// Print the man page (roff): `soc2scan man > soc2scan.1`, or a command's page:
     /// `soc2scan man scan > soc2scan-scan.1`.
     Man {

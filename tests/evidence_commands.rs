@@ -31,7 +31,15 @@ fn scan_report(dir: &Path, name: &str, buckets: usize) -> PathBuf {
     std::fs::write(tf.join("main.tf"), body).unwrap();
     let out = dir.join(format!("{name}.json"));
     let o = soc2scan(
-        &["scan", "--no-config", "--format", &format!("json={}", out.display()), "--fail-on", "none", "."],
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            &format!("json={}", out.display()),
+            "--fail-on",
+            "none",
+            ".",
+        ],
         &tf,
     );
     assert_eq!(code(&o), 0, "{}", text(&o));
@@ -69,16 +77,29 @@ fn importing_a_report_twice_is_a_no_op_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let report = scan_report(dir.path(), "a", 3);
     let ledger = dir.path().join("evidence.db");
-    let o = soc2scan(&["evidence", "import", "--ledger", arg(&ledger), arg(&report)], dir.path());
+    let o = soc2scan(
+        &["evidence", "import", "--ledger", arg(&ledger), arg(&report)],
+        dir.path(),
+    );
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(text(&o).contains("recorded as run 1"), "{}", text(&o));
-    let o = soc2scan(&["evidence", "import", "--ledger", arg(&ledger), arg(&report)], dir.path());
+    let o = soc2scan(
+        &["evidence", "import", "--ledger", arg(&ledger), arg(&report)],
+        dir.path(),
+    );
     assert_eq!(code(&o), 0, "{}", text(&o));
-    assert!(text(&o).contains("already in the ledger as run 1; nothing written"), "{}", text(&o));
+    assert!(
+        text(&o).contains("already in the ledger as run 1; nothing written"),
+        "{}",
+        text(&o)
+    );
     let runs = Ledger::open_read_only(&ledger).unwrap().runs_all().unwrap();
     assert_eq!(runs.len(), 1);
     assert!(!runs[0].record.results.is_empty());
-    let o = soc2scan(&["evidence", "verify", "--ledger", arg(&ledger)], dir.path());
+    let o = soc2scan(
+        &["evidence", "verify", "--ledger", arg(&ledger)],
+        dir.path(),
+    );
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(text(&o).contains("intact: 1 runs"), "{}", text(&o));
 }
@@ -88,9 +109,23 @@ fn import_names_a_bad_report_and_records_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let good = scan_report(dir.path(), "a", 1);
     let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, "{\"schema\": \"soc2scan/report/v1\", \"results\": []}").unwrap();
+    std::fs::write(
+        &bad,
+        "{\"schema\": \"soc2scan/report/v1\", \"results\": []}",
+    )
+    .unwrap();
     let ledger = dir.path().join("evidence.db");
-    let o = soc2scan(&["evidence", "import", "--ledger", arg(&ledger), arg(&bad), arg(&good)], dir.path());
+    let o = soc2scan(
+        &[
+            "evidence",
+            "import",
+            "--ledger",
+            arg(&ledger),
+            arg(&bad),
+            arg(&good),
+        ],
+        dir.path(),
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("bad.json"), "{}", text(&o));
     assert!(text(&o).contains("recorded as run 1"), "{}", text(&o));
@@ -107,21 +142,51 @@ fn verify_exits_1_naming_the_run_and_2_when_it_cannot_read() {
     let mut args = vec!["evidence", "import", "--ledger", arg(&ledger)];
     args.extend(reports.iter().map(|r| arg(r)));
     assert_eq!(code(&soc2scan(&args, dir.path())), 0);
-    let run_id = Ledger::open_read_only(&ledger).unwrap().runs_all().unwrap()[2].record.run_id.clone();
+    let run_id = Ledger::open_read_only(&ledger).unwrap().runs_all().unwrap()[2]
+        .record
+        .run_id
+        .clone();
     rusqlite::Connection::open(&ledger)
         .unwrap()
-        .execute("UPDATE runs SET record = replace(record, 'ci-runner-7', 'ci-runner-8') WHERE seq = 3", [])
+        .execute(
+            "UPDATE runs SET record = replace(record, 'ci-runner-7', 'ci-runner-8') WHERE seq = 3",
+            [],
+        )
         .unwrap();
-    let o = soc2scan(&["evidence", "verify", "--ledger", arg(&ledger)], dir.path());
+    let o = soc2scan(
+        &["evidence", "verify", "--ledger", arg(&ledger)],
+        dir.path(),
+    );
     assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains(&format!("run 3 ({run_id}) altered")), "{}", text(&o));
-    let o = soc2scan(&["evidence", "verify", "--ledger", "missing.db"], dir.path());
+    assert!(
+        text(&o).contains(&format!("run 3 ({run_id}) altered")),
+        "{}",
+        text(&o)
+    );
+    let o = soc2scan(
+        &["evidence", "verify", "--ledger", "missing.db"],
+        dir.path(),
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
-    assert!(text(&o).contains("missing.db: no such ledger"), "{}", text(&o));
-    rusqlite::Connection::open(&ledger).unwrap().pragma_update(None, "user_version", 7).unwrap();
-    let o = soc2scan(&["evidence", "verify", "--ledger", arg(&ledger)], dir.path());
+    assert!(
+        text(&o).contains("missing.db: no such ledger"),
+        "{}",
+        text(&o)
+    );
+    rusqlite::Connection::open(&ledger)
+        .unwrap()
+        .pragma_update(None, "user_version", 7)
+        .unwrap();
+    let o = soc2scan(
+        &["evidence", "verify", "--ledger", arg(&ledger)],
+        dir.path(),
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
-    assert!(text(&o).contains("written by a newer soc2scan (ledger schema 7"), "{}", text(&o));
+    assert!(
+        text(&o).contains("written by a newer soc2scan (ledger schema 7"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -130,38 +195,108 @@ fn keygen_signs_and_verify_checks_the_key() {
     let d = dir.path();
     let o = soc2scan(&["evidence", "keygen", "-o", "ours.key"], d);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("soc2scan-evidence+"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("soc2scan-evidence+"),
+        "{}",
+        text(&o)
+    );
     let private = std::fs::read_to_string(d.join("ours.key")).unwrap();
     assert!(private.starts_with("-----BEGIN PRIVATE KEY-----"));
-    assert!(std::fs::read_to_string(d.join("ours.key.pub")).unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
+    assert!(std::fs::read_to_string(d.join("ours.key.pub"))
+        .unwrap()
+        .starts_with("-----BEGIN PUBLIC KEY-----"));
     let o = soc2scan(&["evidence", "keygen", "-o", "ours.key"], d);
     assert_eq!(code(&o), 2, "{}", text(&o));
-    assert!(text(&o).contains("ours.key exists; pass --force"), "{}", text(&o));
-    assert_eq!(std::fs::read_to_string(d.join("ours.key")).unwrap(), private);
-    assert_eq!(code(&soc2scan(&["evidence", "keygen", "-o", "theirs.key"], d)), 0);
+    assert!(
+        text(&o).contains("ours.key exists; pass --force"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("ours.key")).unwrap(),
+        private
+    );
+    assert_eq!(
+        code(&soc2scan(&["evidence", "keygen", "-o", "theirs.key"], d)),
+        0
+    );
 
     let reports = generated_reports(d, 3, 10);
     let import = |report: &Path, key: &str| {
-        soc2scan(&["evidence", "import", "--ledger", "e.db", "--sign-key", key, arg(report)], d)
+        soc2scan(
+            &[
+                "evidence",
+                "import",
+                "--ledger",
+                "e.db",
+                "--sign-key",
+                key,
+                arg(report),
+            ],
+            d,
+        )
     };
     assert_eq!(code(&import(&reports[0], "ours.key")), 0);
     assert_eq!(code(&import(&reports[1], "ours.key")), 0);
-    let o = soc2scan(&["evidence", "verify", "--ledger", "e.db", "--public-key", "ours.key.pub"], d);
+    let o = soc2scan(
+        &[
+            "evidence",
+            "verify",
+            "--ledger",
+            "e.db",
+            "--public-key",
+            "ours.key.pub",
+        ],
+        d,
+    );
     assert_eq!(code(&o), 0, "{}", text(&o));
-    assert!(text(&o).contains("2 of 2 checkpoints signed"), "{}", text(&o));
+    assert!(
+        text(&o).contains("2 of 2 checkpoints signed"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(code(&import(&reports[2], "theirs.key")), 0);
-    let o = soc2scan(&["evidence", "verify", "--ledger", "e.db", "--public-key", "ours.key.pub"], d);
+    let o = soc2scan(
+        &[
+            "evidence",
+            "verify",
+            "--ledger",
+            "e.db",
+            "--public-key",
+            "ours.key.pub",
+        ],
+        d,
+    );
     assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("run 3") && text(&o).contains("bad signature"), "{}", text(&o));
-    let o = soc2scan(&["evidence", "verify", "--ledger", "e.db", "--public-key", "ours.key"], d);
-    assert_eq!(code(&o), 2, "a private key is not a public key: {}", text(&o));
+    assert!(
+        text(&o).contains("run 3") && text(&o).contains("bad signature"),
+        "{}",
+        text(&o)
+    );
+    let o = soc2scan(
+        &[
+            "evidence",
+            "verify",
+            "--ledger",
+            "e.db",
+            "--public-key",
+            "ours.key",
+        ],
+        d,
+    );
+    assert_eq!(
+        code(&o),
+        2,
+        "a private key is not a public key: {}",
+        text(&o)
+    );
 }
 
 #[test]
 fn a_process_killed_mid_import_leaves_each_run_fully_present_or_absent() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("evidence.db");
-    let reports = generated_reports(dir.path(), 24, 20_000);
+    let reports = generated_reports(dir.path(), 16, 10_000);
     let mut child = Command::new(env!("CARGO_BIN_EXE_soc2scan"))
         .args(["evidence", "import", "--ledger", arg(&ledger)])
         .args(&reports)
@@ -172,7 +307,10 @@ fn a_process_killed_mid_import_leaves_each_run_fully_present_or_absent() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
         std::thread::sleep(std::time::Duration::from_millis(50));
-        let recorded = Ledger::open_read_only(&ledger).and_then(|l| l.checkpoint()).ok().flatten();
+        let recorded = Ledger::open_read_only(&ledger)
+            .and_then(|l| l.checkpoint())
+            .ok()
+            .flatten();
         if recorded.is_some_and(|c| c.size >= 2) || std::time::Instant::now() > deadline {
             break;
         }
@@ -184,9 +322,18 @@ fn a_process_killed_mid_import_leaves_each_run_fully_present_or_absent() {
     let l = Ledger::open_read_only(&ledger).unwrap();
     let v = l.verify(None).unwrap();
     assert!(v.intact(), "{:?}", v.problem);
-    assert!(v.size >= 2 && v.size < 24, "killed mid-import, {} runs in", v.size);
+    assert!(
+        v.size >= 2 && v.size < 16,
+        "killed mid-import, {} runs in",
+        v.size
+    );
     for run in l.runs_all().unwrap() {
-        assert_eq!(run.record.results.len(), 20_000, "run {} is complete", run.seq);
+        assert_eq!(
+            run.record.results.len(),
+            10_000,
+            "run {} is complete",
+            run.seq
+        );
     }
     drop(l);
     // The rest goes in afterwards; what was in already is skipped.
@@ -194,8 +341,11 @@ fn a_process_killed_mid_import_leaves_each_run_fully_present_or_absent() {
     args.extend(reports.iter().map(|r| arg(r)));
     let o = soc2scan(&args, dir.path());
     assert_eq!(code(&o), 0, "{}", text(&o));
-    let v = Ledger::open_read_only(&ledger).unwrap().verify(None).unwrap();
-    assert!(v.intact() && v.size == 24, "{v:?}");
+    let v = Ledger::open_read_only(&ledger)
+        .unwrap()
+        .verify(None)
+        .unwrap();
+    assert!(v.intact() && v.size == 16, "{v:?}");
 }
 
 #[test]
@@ -219,7 +369,10 @@ fn processes_importing_at_once_all_succeed() {
         let o = child.wait_with_output().unwrap();
         assert_eq!(code(&o), 0, "{}", text(&o));
     }
-    let v = Ledger::open_read_only(&ledger).unwrap().verify(None).unwrap();
+    let v = Ledger::open_read_only(&ledger)
+        .unwrap()
+        .verify(None)
+        .unwrap();
     assert!(v.intact() && v.size == 8, "{v:?}");
 }
 
@@ -228,12 +381,20 @@ fn soc2scan_unprivileged(args: &[&str], cwd: &Path) -> Output {
     let root = effective_uid() == 0;
     let mut cmd = if root {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_soc2scan")]);
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_soc2scan"),
+        ]);
         c
     } else {
         Command::new(env!("CARGO_BIN_EXE_soc2scan"))
     };
-    cmd.args(args).current_dir(cwd).output().expect("run soc2scan")
+    cmd.args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run soc2scan")
 }
 
 fn effective_uid() -> u32 {
@@ -254,25 +415,75 @@ fn a_read_only_ledger_or_directory_is_a_clear_error_with_exit_2() {
         std::fs::set_permissions(r, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
     let ledger = d.join("evidence.db");
-    assert_eq!(code(&soc2scan(&["evidence", "import", "--ledger", arg(&ledger), arg(&reports[0])], d)), 0);
+    assert_eq!(
+        code(&soc2scan(
+            &[
+                "evidence",
+                "import",
+                "--ledger",
+                arg(&ledger),
+                arg(&reports[0])
+            ],
+            d
+        )),
+        0
+    );
 
     // The file is read-only for the user: verifying works, importing says why not.
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o444)).unwrap();
     let o = soc2scan_unprivileged(&["evidence", "verify", "--ledger", arg(&ledger)], d);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    let o = soc2scan_unprivileged(&["evidence", "import", "--ledger", arg(&ledger), arg(&reports[1])], d);
+    let o = soc2scan_unprivileged(
+        &[
+            "evidence",
+            "import",
+            "--ledger",
+            arg(&ledger),
+            arg(&reports[1]),
+        ],
+        d,
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
-    assert!(text(&o).contains(&format!("{}: cannot write", ledger.display())), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{}: cannot write", ledger.display())),
+        "{}",
+        text(&o)
+    );
 
     // The file is writable but its directory is not (no room for the journal).
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let o = soc2scan_unprivileged(&["evidence", "import", "--ledger", arg(&ledger), arg(&reports[1])], d);
+    let o = soc2scan_unprivileged(
+        &[
+            "evidence",
+            "import",
+            "--ledger",
+            arg(&ledger),
+            arg(&reports[1]),
+        ],
+        d,
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
-    assert!(text(&o).contains(&format!("{}: cannot", ledger.display())), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{}: cannot", ledger.display())),
+        "{}",
+        text(&o)
+    );
     // A new ledger in that directory cannot be created.
-    let o = soc2scan_unprivileged(&["evidence", "import", "--ledger", arg(&d.join("new.db")), arg(&reports[1])], d);
+    let o = soc2scan_unprivileged(
+        &[
+            "evidence",
+            "import",
+            "--ledger",
+            arg(&d.join("new.db")),
+            arg(&reports[1]),
+        ],
+        d,
+    );
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("new.db: cannot"), "{}", text(&o));
-    let v = Ledger::open_read_only(&ledger).unwrap().verify(None).unwrap();
+    let v = Ledger::open_read_only(&ledger)
+        .unwrap()
+        .verify(None)
+        .unwrap();
     assert!(v.intact() && v.size == 1, "{v:?}");
 }

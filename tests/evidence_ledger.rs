@@ -16,7 +16,7 @@ pub fn result(source: &str, i: usize, version: u32) -> ResultRecord {
     ResultRecord {
         source: source.into(),
         rule_id: format!("ENC{:03}", i % 7),
-        status: if version % 2 == 0 {
+        status: if version.is_multiple_of(2) {
             Status::Pass
         } else {
             Status::Fail
@@ -495,19 +495,35 @@ fn the_documented_openssl_recipe_checks_a_checkpoint_signature() {
     let key_path = dir.path().join("evidence.key");
     keys::generate(&key_path, false).unwrap();
     let key = keys::load_signing_key(&key_path).unwrap();
-    drop(ledger_with(&dir.path().join("evidence.db"), &runs(2, 3), Some(&key)));
+    drop(ledger_with(
+        &dir.path().join("evidence.db"),
+        &runs(2, 3),
+        Some(&key),
+    ));
     let recipe = "python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
   \"SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1\").fetchone()[0], end=\"\")' evidence.db > note
 head -n 3 note > body
 sed -n 5p note | cut -d ' ' -f 3 | base64 -d | tail -c 64 > signature
 openssl pkeyutl -verify -pubin -inkey evidence.key.pub -rawin -in body -sigfile signature";
-    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/evidence.md")).unwrap();
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/evidence.md"))
+            .unwrap();
     assert!(docs.contains(recipe), "docs/evidence.md gives this recipe");
     let run = |script: &str| {
-        std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir.path()).output().unwrap()
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
     };
     let o = run(recipe);
-    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = run(&recipe.replace("> body", "> body && echo 3 >> body"));
     assert!(!o.status.success());
 }

@@ -8,6 +8,7 @@ mod config;
 mod environments;
 mod evaluator;
 mod evidence;
+mod evidence_commands;
 mod evidence_ledger;
 mod fixtures;
 // The live sweep exists only in builds with the `aws` feature (the default).

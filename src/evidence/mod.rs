@@ -4,5 +4,6 @@
 
 pub mod attest;
 pub mod audit;
+pub mod commands;
 pub mod ledger;
 pub mod record;

@@ -71,7 +71,12 @@ pub fn leaf(
     header.insert("recorded_at".into(), Value::from(recorded_at));
     header.insert(
         "results".into(),
-        Value::Array(hashes.iter().map(|h| Value::String(hex(h))).collect()),
+        Value::Array(
+            hashes
+                .iter()
+                .map(|h| Value::String(crate::provenance::hex(h)))
+                .collect(),
+        ),
     );
     Ok(sha256(&canonical(&header)?))
 }
@@ -86,15 +91,6 @@ pub fn next_head(previous: &Hash, leaf: &Hash) -> Hash {
 
 /// Head 0: the empty log.
 pub const ZERO: Hash = [0; 32];
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
 
 /// The result rows a run references, as the `runs.members` column holds them: row ids
 /// sorted ascending (repeats kept), each written as the LEB128 varint of its

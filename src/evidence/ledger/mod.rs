@@ -16,7 +16,7 @@ mod store;
 mod verify;
 
 pub use checkpoint::{vkey, Checkpoint};
-pub use encoding::{hex, Hash};
+pub use encoding::Hash;
 pub use store::Appended;
 pub use verify::{Problem, ProblemKind, Verification};
 

@@ -98,7 +98,8 @@ fn classify(version: i64, app: i64, tables: i64) -> Option<State> {
 /// happens inside one immediate transaction, so two processes opening a new ledger
 /// at once create it once.
 pub fn prepare(conn: &mut Connection, writable: bool) -> rusqlite::Result<State> {
-    let (version, app, tables) = versions(conn)?;
+    // One read transaction: another process may be creating the ledger meanwhile.
+    let (version, app, tables) = versions(&*conn.transaction()?)?;
     if let Some(state) = classify(version, app, tables) {
         return Ok(state);
     }
