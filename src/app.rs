@@ -208,6 +208,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         ),
         None => None,
     };
+    let evidence = evidence_target(&args, &req.settings)?;
     let started = std::time::Instant::now();
     let started_at = chrono::Utc::now();
     let mut outcome = scan::run(&req).map_err(Failure::usage)?;
@@ -263,6 +264,11 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         outcome.report.scope.terraform_base.as_deref(),
         started_at,
     ));
+    // Recorded before `--env` narrows the results: the ledger keeps the whole run,
+    // or a resource left out would read as resolved.
+    let recorded = evidence
+        .as_ref()
+        .map(|(ledger, key)| record_run(&outcome.report, ledger, key.as_ref()));
     print_diagnostics(&outcome.report.diagnostics);
     let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
     let options = crate::report::RenderOptions {
@@ -328,6 +334,12 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         }
     }
 
+    // The other outputs are written by now; a run that could not be recorded is
+    // still a failure of the job, which asked for evidence.
+    if let Some(Err(f)) = recorded {
+        eprintln!("soc2scan: {}", f.message);
+        return Ok(f.code);
+    }
     if outcome.report.incomplete() && !args.allow_incomplete {
         eprintln!(
             "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",
@@ -344,6 +356,70 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         Some(threshold) if outcome.report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     })
+}
+
+/// The ledger a scan appends to (`--evidence`, else `evidence` in the configuration)
+/// and the key that signs its checkpoint, read before scanning so that a wrong path
+/// fails at once.
+fn evidence_target(
+    args: &ScanArgs,
+    settings: &crate::config::Settings,
+) -> Result<Option<(PathBuf, Option<ed25519_dalek::SigningKey>)>, Failure> {
+    let ledger = args
+        .evidence
+        .clone()
+        .or_else(|| settings.evidence.ledger.clone());
+    let key_path = args
+        .sign_key
+        .clone()
+        .or_else(|| settings.evidence.sign_key.clone());
+    let Some(ledger) = ledger else {
+        return match args.sign_key {
+            Some(_) => Err(Failure::usage(
+                "--sign-key signs the evidence ledger's checkpoint: give --evidence FILE too",
+            )),
+            None => Ok(None),
+        };
+    };
+    let key = key_path
+        .map(|p| crate::evidence::ledger::keys::load_signing_key(&p))
+        .transpose()
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(Some((ledger, key)))
+}
+
+/// Append the scan's run to the ledger, as `evidence import` would append its JSON
+/// report: one path into the ledger.
+fn record_run(
+    report: &crate::report::ScanReport,
+    ledger: &Path,
+    key: Option<&ed25519_dalek::SigningKey>,
+) -> Result<(), Failure> {
+    use crate::evidence::ledger::{Appended, Ledger};
+    let json = crate::report::render(
+        crate::report::Format::Json,
+        report,
+        catalogue()?,
+        &crate::report::RenderOptions::default(),
+    );
+    let run = crate::evidence::record::RunRecord::from_report_json(json.as_bytes())
+        .map_err(|e| Failure::usage(format!("cannot record the run: {e}")))?;
+    let appended = Ledger::open(ledger)
+        .and_then(|mut l| l.append(&run, key))
+        .map_err(|e| Failure::usage(format!("evidence ledger {e}")))?;
+    match appended {
+        Appended::Added { seq, checkpoint } => eprintln!(
+            "soc2scan: recorded run {seq} in {} (checkpoint {}{})",
+            ledger.display(),
+            checkpoint.size,
+            if key.is_some() { ", signed" } else { "" }
+        ),
+        Appended::AlreadyPresent { seq } => eprintln!(
+            "soc2scan: this run is already run {seq} of {}",
+            ledger.display()
+        ),
+    }
+    Ok(())
 }
 
 /// Diagnostics go to stderr; a large tree with many uninstalled modules would drown

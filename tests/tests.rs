@@ -10,6 +10,7 @@ mod evaluator;
 mod evidence;
 mod evidence_commands;
 mod evidence_ledger;
+mod evidence_scan;
 mod fixtures;
 // The live sweep exists only in builds with the `aws` feature (the default).
 #[cfg(feature = "aws")]

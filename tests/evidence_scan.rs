@@ -1,0 +1,162 @@
+//! `scan --evidence` and `evidence export` as users run them: a scan appends its run
+//! (the same run its JSON report would import), a ledger that cannot be written fails
+//! the job with exit 2 after the other outputs are written, and the attestation signs
+//! exactly the report `evidence report --format json` writes.
+
+use soc2scan::evidence::ledger::Ledger;
+use soc2scan::evidence::record::RunRecord;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn soc2scan(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_soc2scan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("run soc2scan")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+/// A root with one bucket whose policy allows everyone: fails, passes and unknowns.
+fn terraform(dir: &Path) {
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"resource "aws_s3_bucket" "data" {
+  bucket = "acme-data"
+}
+
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
+"#,
+    )
+    .expect("write main.tf");
+}
+
+#[test]
+fn a_scan_appends_the_run_its_json_report_describes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    terraform(dir.path());
+    let ledger = dir.path().join("evidence.db");
+    let report = dir.path().join("report.json");
+    let o = soc2scan(
+        &[
+            "scan",
+            ".",
+            "--no-config",
+            "--fail-on",
+            "none",
+            "--format",
+            &format!("json={}", report.display()),
+            "--evidence",
+            &ledger.display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("recorded run 1 in"), "{}", text(&o));
+
+    let runs = Ledger::open_read_only(&ledger)
+        .expect("ledger")
+        .runs_all()
+        .expect("runs");
+    assert_eq!(runs.len(), 1);
+    let recorded = &runs[0].record;
+    let from_report =
+        RunRecord::from_report_json(&std::fs::read(&report).expect("report")).expect("record");
+    assert_eq!(
+        recorded.run_id, from_report.run_id,
+        "one path into the ledger"
+    );
+    assert!(recorded
+        .results
+        .iter()
+        .any(|r| r.rule_id == "IAM012" && r.status == soc2scan::finding::Status::Fail));
+    assert_eq!(recorded.sources.len(), 1);
+    assert!(
+        recorded.sources[0].key.starts_with("terraform:"),
+        "{}",
+        recorded.sources[0].key
+    );
+    assert!(!recorded.sources[0].rules.is_empty());
+
+    // Importing the report the scan wrote beside it finds the run already there.
+    let o = soc2scan(
+        &[
+            "evidence",
+            "import",
+            "--ledger",
+            &ledger.display().to_string(),
+            &report.display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        Ledger::open_read_only(&ledger)
+            .expect("ledger")
+            .runs_all()
+            .expect("runs")
+            .len(),
+        1
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ledger_that_cannot_be_written_exits_2_after_the_other_outputs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    terraform(dir.path());
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).expect("mkdir");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // Root ignores directory permissions; the test means nothing there.
+    if std::fs::write(locked.join("probe"), b"").is_ok() {
+        eprintln!("skipped: running as root, permissions are not enforced");
+        return;
+    }
+    let ledger = locked.join("evidence.db");
+    let report = dir.path().join("report.json");
+    let o = soc2scan(
+        &[
+            "scan",
+            ".",
+            "--no-config",
+            "--fail-on",
+            "none",
+            "--format",
+            &format!("json={}", report.display()),
+            "--evidence",
+            &ledger.display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(&ledger.display().to_string()),
+        "{}",
+        text(&o)
+    );
+    assert!(report.is_file(), "the JSON report is written all the same");
+}
+
+#[test]
+fn sign_key_without_a_ledger_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    terraform(dir.path());
+    let o = soc2scan(
+        &["scan", ".", "--no-config", "--sign-key", "missing.key"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--evidence"), "{}", text(&o));
+}
