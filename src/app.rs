@@ -84,7 +84,7 @@ fn parse_var(s: &str) -> Result<(String, String), Failure> {
 
 /// The configuration that applies: `--config FILE`, else the `.soc2scan.toml` found
 /// from `start` upwards, else none. A broken file is a usage error naming its problems.
-fn load_config(args: &ConfigArgs, start: &Path) -> Result<Option<FileConfig>, Failure> {
+pub(crate) fn load_config(args: &ConfigArgs, start: &Path) -> Result<Option<FileConfig>, Failure> {
     if args.no_config {
         return Ok(None);
     }

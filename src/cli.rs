@@ -94,6 +94,9 @@ pub enum EvidenceCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The auditor's view of a window: per control, source and day, whether the
+    /// control operated, with the gaps, findings and exceptions stated plainly.
+    Report(EvidenceReportArgs),
 }
 
 /// Which ledger to read or write.

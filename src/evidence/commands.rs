@@ -17,6 +17,7 @@ pub fn run(command: EvidenceCommand) -> Result<u8, Failure> {
         } => import(&ledger, &reports, sign_key.as_deref()),
         EvidenceCommand::Verify { ledger, public_key } => verify(&ledger, public_key.as_deref()),
         EvidenceCommand::Keygen { output, force } => keygen(&output, force),
+        EvidenceCommand::Report(args) => crate::evidence::report_command::report(&args),
     }
 }
 

@@ -7,3 +7,4 @@ pub mod audit;
 pub mod commands;
 pub mod ledger;
 pub mod record;
+pub mod report_command;

@@ -1,5 +1,6 @@
 //! The evidence ledger's auditor's view.
 mod chromium;
 mod fixture;
+mod ledger;
 mod report;
 mod scenario;
