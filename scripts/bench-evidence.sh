@@ -6,8 +6,9 @@
 #   - the ledger's size after the year,
 #   - `evidence verify` over the year,
 #   - `evidence report` over the year, when this build has it.
-# Reports come from scripts/gen-evidence-report.py (deterministic). Wall time and peak
-# memory from /usr/bin/time -v. Usage: bash scripts/bench-evidence.sh [WORKDIR]
+# Reports come from scripts/gen-evidence-report.py (deterministic), kept in
+# WORKDIR/reports for reruns. Wall time and peak memory from /usr/bin/time -v.
+# Usage: bash scripts/bench-evidence.sh [WORKDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAYS=${DAYS:-365}
@@ -21,34 +22,41 @@ rm -f "$LEDGER"
 cargo build --release --no-default-features --quiet
 BIN=target/release/soc2scan
 
-gen() {
-    python3 scripts/gen-evidence-report.py --day "$1" --results "$RESULTS" --churn "$CHURN" -o "$2"
+# Day N's report, generated once into $WORK/reports (deterministic, so a rerun reuses it).
+report() {
+    local path
+    path=$(printf '%s/reports/day-%03d.json' "$WORK" "$1")
+    if [ ! -s "$path" ]; then
+        mkdir -p "$WORK/reports"
+        python3 scripts/gen-evidence-report.py --day "$1" --results "$RESULTS" --churn "$CHURN" -o "$path.tmp"
+        mv "$path.tmp" "$path"
+    fi
+    echo "$path"
 }
 
 # Wall clock (s) and peak RSS (MB) of a command, from /usr/bin/time -v.
 measure() {
     local label=$1
     shift
-    /usr/bin/time -v "$@" >"$WORK/out.txt" 2>"$WORK/time.txt" || true
-    local wall rss
+    local rc=0 wall rss
+    /usr/bin/time -v "$@" >"$WORK/out.txt" 2>"$WORK/time.txt" || rc=$?
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/time.txt")
-    printf '%-42s %8.2f s %6s MB\n' "$label" "$wall" "$rss"
+    printf '%-42s %8.2f s %6s MB%s\n' "$label" "$wall" "$rss" "$([ $rc = 0 ] || echo " (exit $rc)")"
 }
 
-gen 0 "$WORK/day.json"
-echo "report: $(du -h "$WORK/day.json" | cut -f1), $RESULTS results"
-measure "import night 1 (empty ledger)" "$BIN" evidence import --ledger "$LEDGER" "$WORK/day.json"
+first=$(report 0)
+echo "report: $(du -h "$first" | cut -f1), $RESULTS results"
+measure "import night 1 (empty ledger)" "$BIN" evidence import --ledger "$LEDGER" "$first"
 
 # The nights between, generating the next report while importing this one.
-gen 1 "$WORK/next.json"
+report 1 >/dev/null
 for day in $(seq 1 $((DAYS - 2))); do
-    mv "$WORK/next.json" "$WORK/day.json"
-    gen $((day + 1)) "$WORK/next.json" &
-    "$BIN" evidence import --ledger "$LEDGER" "$WORK/day.json" 2>/dev/null
+    report $((day + 1)) >/dev/null &
+    "$BIN" evidence import --ledger "$LEDGER" "$(report "$day")" 2>/dev/null
     wait
 done
-measure "import night $DAYS (a year in)" "$BIN" evidence import --ledger "$LEDGER" "$WORK/next.json"
+measure "import night $DAYS (a year in)" "$BIN" evidence import --ledger "$LEDGER" "$(report $((DAYS - 1)))"
 
 awk -v label="ledger after $DAYS nights" -v size="$(stat -c %s "$LEDGER")" \
     'BEGIN { printf "%-42s %8.1f MB\n", label, size / 1e6 }'

@@ -4,8 +4,6 @@ use crate::app::{Failure, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::cli::{EvidenceCommand, LedgerArgs};
 use crate::evidence::ledger::{self, keys, Appended, Ledger};
 use crate::evidence::record::RunRecord;
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
 use std::path::{Path, PathBuf};
 
 pub fn run(command: EvidenceCommand) -> Result<u8, Failure> {
@@ -83,24 +81,15 @@ fn verify(args: &LedgerArgs, public_key: Option<&Path>) -> Result<u8, Failure> {
         .map_err(failure)?;
     let ledger = Ledger::open_read_only(path).map_err(failure)?;
     let v = ledger.verify(key.as_ref()).map_err(failure)?;
-    let head = B64.encode(v.head);
-    match &v.problem {
-        Some(problem) => {
-            println!("{}: NOT intact: {problem}", path.display());
-            Ok(EXIT_FINDINGS)
-        }
-        None => {
-            println!("{}: intact: {} runs, head {head}", path.display(), v.size);
-            if let Some(cp) = &v.checkpoint {
-                println!("checkpoint {} taken {}", cp.size, cp.time);
-            }
-            match v.signed {
-                Some(n) => println!("signatures: {n} of {} checkpoints signed by the given key, the latest among them", v.size),
-                None => println!("signatures: not checked (pass --public-key FILE)"),
-            }
-            Ok(EXIT_CLEAN)
-        }
+    println!("{}: {}", path.display(), v.statement());
+    if let Some(cp) = &v.checkpoint {
+        println!("latest checkpoint: {} runs at {}", cp.size, cp.time);
     }
+    Ok(if v.intact() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 fn keygen(output: &Path, force: bool) -> Result<u8, Failure> {

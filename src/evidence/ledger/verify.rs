@@ -5,6 +5,8 @@ use super::checkpoint::{self, Checkpoint, SignatureProblem};
 use super::encoding::{self, Hash, ZERO};
 use super::store::millis;
 use super::{Ledger, LedgerError};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use ed25519_dalek::VerifyingKey;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +32,31 @@ pub struct Verification {
 impl Verification {
     pub fn intact(&self) -> bool {
         self.problem.is_none()
+    }
+
+    /// One sentence for people (`evidence verify`, the auditor's report): the first
+    /// problem, or what was recomputed.
+    pub fn statement(&self) -> String {
+        match &self.problem {
+            Some(problem) => format!("NOT intact: {problem}"),
+            None => format!(
+                "intact: {} runs, head {}; {}",
+                self.size,
+                B64.encode(self.head),
+                self.signatures()
+            ),
+        }
+    }
+
+    /// What the signature check covered.
+    pub fn signatures(&self) -> String {
+        match self.signed {
+            Some(n) => format!(
+                "{n} of {} checkpoints signed by the given key, the latest among them",
+                self.size
+            ),
+            None => "signatures not checked (no public key given)".into(),
+        }
     }
 }
 
