@@ -120,6 +120,9 @@ fn settings_for(args: &ScanArgs, start: &Path) -> Result<Settings, Failure> {
     if args.require_cmk {
         cli.require_cmk = Some(true);
     }
+    if args.download_modules {
+        cli.download_modules = Some(true);
+    }
     if let Some(f) = &args.fail_on {
         cli.fail_on = parse_fail_on(f)?;
     }
@@ -194,6 +197,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         terraform: TfOptions {
             var_files: args.var_files.clone(),
             vars,
+            download_modules: settings.download_modules,
         },
         settings,
         require_reason: args.require_reason,
@@ -458,13 +462,15 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     };
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let file = load_config(&args.config, &start)?;
+    let settings = Settings::resolve(file.as_ref(), &CliOverrides::default());
     let req = ScanRequest {
         paths,
         terraform: TfOptions {
             var_files: args.var_files.clone(),
             vars,
+            download_modules: settings.download_modules,
         },
-        settings: Settings::resolve(file.as_ref(), &CliOverrides::default()),
+        settings,
         ..ScanRequest::default()
     };
     let outcome = scan::run(&req).map_err(Failure::usage)?;

@@ -230,6 +230,12 @@ pub struct ScanArgs {
     #[arg(long = "var")]
     pub vars: Vec<String>,
 
+    /// Download registry, git and HTTP(S) modules that `terraform init` has not
+    /// installed, honouring the Terraform CLI configuration's host and credentials
+    /// blocks; cached in the user cache directory.
+    #[arg(long)]
+    pub download_modules: bool,
+
     /// Only run rules mapped to these controls (comma-separated, e.g. CC6.7,C1.1).
     #[arg(long, value_delimiter = ',')]
     pub controls: Vec<String>,

@@ -140,6 +140,46 @@ fn module_calling_itself_is_reported() {
     good_bucket_scanned(&o);
 }
 
+#[test]
+fn directories_calling_each_other_are_scanned_and_the_cycle_reported() {
+    let dir = tempdir();
+    fs::create_dir_all(dir.path().join("a")).expect("mkdir");
+    fs::create_dir_all(dir.path().join("b")).expect("mkdir");
+    fs::write(
+        dir.path().join("a/main.tf"),
+        format!("{GOOD}module \"b\" {{\n  source = \"../b\"\n}}\n"),
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("b/main.tf"),
+        "module \"a\" {\n  source = \"../a\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "module-cycle");
+    assert_eq!((d.file.as_deref(), d.line), (Some("b/main.tf"), Some(1)));
+    assert!(o
+        .report
+        .findings
+        .iter()
+        .any(|f| f.resource == "aws_s3_bucket.good"));
+}
+
+#[test]
+fn cycle_among_locals_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("locals.tf"),
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_s3_bucket\" \"named\" {\n  bucket = local.a\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = error(&o, "reference-cycle");
+    assert_eq!(d.file.as_deref(), Some("locals.tf"));
+    good_bucket_scanned(&o);
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loop_is_reported() {

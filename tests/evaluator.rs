@@ -254,6 +254,7 @@ fn tfvars_and_cli_vars_override_defaults_in_order() {
     let opts = TfOptions {
         var_files: Vec::new(),
         vars: vec![("size".into(), "3".into()), ("env".into(), "prod".into())],
+        ..TfOptions::default()
     };
     let rs = eval_with(
         &[

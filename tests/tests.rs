@@ -16,6 +16,7 @@ mod fixtures;
 #[cfg(feature = "aws")]
 mod live;
 mod manual;
+mod modules;
 mod report;
 mod report_ci;
 mod rule_settings;

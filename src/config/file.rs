@@ -92,6 +92,7 @@ pub struct FileConfig {
     pub path: PathBuf,
     pub fail_on: Option<Severity>,
     pub require_cmk: Option<bool>,
+    pub download_modules: Option<bool>,
     /// Rule ids (names in the file are resolved to ids).
     pub disabled_rules: BTreeSet<String>,
     /// By rule id.
@@ -180,6 +181,9 @@ impl FileConfig {
         }
         if let Some(c) = self.require_cmk {
             s.require_cmk = c;
+        }
+        if let Some(d) = self.download_modules {
+            s.download_modules = d;
         }
         s.disabled_rules.extend(self.disabled_rules.iter().cloned());
         s.severity_overrides
@@ -532,6 +536,7 @@ fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 const ROOT_KEYS: &[&str] = &[
     "fail-on",
     "require-cmk",
+    "download-modules",
     "rules",
     "classification",
     "accounts",
@@ -811,6 +816,7 @@ impl Check<'_> {
             path: path.to_path_buf(),
             fail_on: None,
             require_cmk: None,
+            download_modules: None,
             disabled_rules: BTreeSet::new(),
             severity_overrides: BTreeMap::new(),
             classification_tags: None,
@@ -829,6 +835,7 @@ impl Check<'_> {
             match k.as_str() {
                 "fail-on" => c.fail_on = self.severity(v, k),
                 "require-cmk" => c.require_cmk = self.boolean(v, k),
+                "download-modules" => c.download_modules = self.boolean(v, k),
                 "rules" => self.rules(v, catalogue, &mut c),
                 "classification" => self.classification(v, &mut c),
                 "accounts" => self.accounts(v, &mut c),

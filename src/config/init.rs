@@ -23,6 +23,10 @@ fail-on = "high"
 ## buckets classified confidential or restricted.
 require-cmk = false
 
+## Download registry, git and HTTP(S) modules that `terraform init` has not
+## installed (cached in the user cache directory). --download-modules turns it on.
+# download-modules = true
+
 [rules]
 ## Rules to switch off, by id or name (`soc2scan rules` lists them).
 # disable = ["ENC010", "log-group-not-kms"]

@@ -44,6 +44,8 @@ pub struct Settings {
     pub classification_default: Option<ClassificationSource>,
     /// Require a customer-managed key on every bucket (ENC002), not only classified ones.
     pub require_cmk: bool,
+    /// Download registry, git and HTTP modules that `terraform init` did not install.
+    pub download_modules: bool,
     /// The organisation's own AWS account ids.
     pub org_accounts: BTreeSet<String>,
     /// Trusted third-party accounts and the ExternalId each must present.
@@ -83,6 +85,7 @@ impl Default for Settings {
             classification_globs: GlobSet::empty(),
             classification_default: None,
             require_cmk: false,
+            download_modules: false,
             org_accounts: BTreeSet::new(),
             trusted_accounts: BTreeMap::new(),
             trusted_account_names: BTreeMap::new(),
@@ -113,6 +116,7 @@ pub struct CliOverrides {
     /// Rules to switch off in addition to those the file disables.
     pub disable: BTreeSet<String>,
     pub require_cmk: Option<bool>,
+    pub download_modules: Option<bool>,
 }
 
 impl Settings {
@@ -142,6 +146,9 @@ impl Settings {
         }
         if let Some(cmk) = cli.require_cmk {
             s.require_cmk = cmk;
+        }
+        if let Some(d) = cli.download_modules {
+            s.download_modules = d;
         }
         s.controls.extend(cli.controls.iter().cloned());
         s.disabled_rules.extend(cli.disable.iter().cloned());

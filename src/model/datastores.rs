@@ -126,6 +126,20 @@ pub struct OpenSearchDomain {
     pub kms_key: Tri<KeyRef>,
 }
 
+/// `aws_kinesis_firehose_delivery_stream`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirehoseStream {
+    pub meta: Meta,
+    /// Reads from a Kinesis data stream (`kinesis_source_configuration`): Firehose then
+    /// keeps no data at rest, the source stream does.
+    pub kinesis_source: Tri<bool>,
+    /// `server_side_encryption.enabled`; absent (no block) means disabled.
+    pub sse_enabled: Tri<bool>,
+    /// `AWS_OWNED_CMK` (absent: the provider's default) or `CUSTOMER_MANAGED_CMK`.
+    pub key_type: Tri<String>,
+    pub kms_key: Tri<KeyRef>,
+}
+
 /// `aws_kinesis_stream`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct KinesisStream {

@@ -38,6 +38,13 @@ pub struct IamRole {
     pub trust_policy: Tri<PolicyDocument>,
 }
 
+/// An IAM group: a principal whose policies reach every member, judged like a role
+/// or a user.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IamGroup {
+    pub meta: Meta,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IamUser {
     pub meta: Meta,

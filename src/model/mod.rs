@@ -43,6 +43,7 @@ pub struct Inventory {
     pub policy_attachments: Vec<iam::PolicyAttachment>,
     pub iam_roles: Vec<iam::IamRole>,
     pub iam_users: Vec<iam::IamUser>,
+    pub iam_groups: Vec<iam::IamGroup>,
     pub lb_listeners: Vec<lb::LbListener>,
     pub cloudfront_distributions: Vec<cloudfront::CloudFrontDistribution>,
     pub apigw_domains: Vec<apigw::ApiGatewayDomain>,
@@ -65,6 +66,7 @@ pub struct Inventory {
     pub redshift_clusters: Vec<datastores::RedshiftCluster>,
     pub opensearch_domains: Vec<datastores::OpenSearchDomain>,
     pub kinesis_streams: Vec<datastores::KinesisStream>,
+    pub firehose_streams: Vec<datastores::FirehoseStream>,
     pub provider_configs: Vec<envlinks::ProviderConfig>,
     pub external_refs: Vec<envlinks::ExternalRefs>,
     pub network_links: Vec<envlinks::NetworkLink>,
@@ -87,6 +89,7 @@ impl Inventory {
             policy_attachments,
             iam_roles,
             iam_users,
+            iam_groups,
             lb_listeners,
             cloudfront_distributions,
             apigw_domains,
@@ -109,6 +112,7 @@ impl Inventory {
             redshift_clusters,
             opensearch_domains,
             kinesis_streams,
+            firehose_streams,
             provider_configs,
             external_refs,
             network_links,
@@ -126,6 +130,7 @@ impl Inventory {
         out.extend(policy_attachments.iter_mut().map(|r| &mut r.meta));
         out.extend(iam_roles.iter_mut().map(|r| &mut r.meta));
         out.extend(iam_users.iter_mut().map(|r| &mut r.meta));
+        out.extend(iam_groups.iter_mut().map(|r| &mut r.meta));
         out.extend(lb_listeners.iter_mut().map(|r| &mut r.meta));
         out.extend(cloudfront_distributions.iter_mut().map(|r| &mut r.meta));
         out.extend(apigw_domains.iter_mut().map(|r| &mut r.meta));
@@ -148,6 +153,7 @@ impl Inventory {
         out.extend(redshift_clusters.iter_mut().map(|r| &mut r.meta));
         out.extend(opensearch_domains.iter_mut().map(|r| &mut r.meta));
         out.extend(kinesis_streams.iter_mut().map(|r| &mut r.meta));
+        out.extend(firehose_streams.iter_mut().map(|r| &mut r.meta));
         out.extend(provider_configs.iter_mut().map(|r| &mut r.meta));
         out.extend(external_refs.iter_mut().map(|r| &mut r.meta));
         out.extend(network_links.iter_mut().map(|r| &mut r.meta));
@@ -173,6 +179,7 @@ impl Inventory {
             policy_attachments,
             iam_roles,
             iam_users,
+            iam_groups,
             lb_listeners,
             cloudfront_distributions,
             apigw_domains,
@@ -195,6 +202,7 @@ impl Inventory {
             redshift_clusters,
             opensearch_domains,
             kinesis_streams,
+            firehose_streams,
             provider_configs,
             external_refs,
             network_links,
@@ -212,6 +220,7 @@ impl Inventory {
         out.extend(policy_attachments.iter().map(|r| &r.meta));
         out.extend(iam_roles.iter().map(|r| &r.meta));
         out.extend(iam_users.iter().map(|r| &r.meta));
+        out.extend(iam_groups.iter().map(|r| &r.meta));
         out.extend(lb_listeners.iter().map(|r| &r.meta));
         out.extend(cloudfront_distributions.iter().map(|r| &r.meta));
         out.extend(apigw_domains.iter().map(|r| &r.meta));
@@ -234,6 +243,7 @@ impl Inventory {
         out.extend(redshift_clusters.iter().map(|r| &r.meta));
         out.extend(opensearch_domains.iter().map(|r| &r.meta));
         out.extend(kinesis_streams.iter().map(|r| &r.meta));
+        out.extend(firehose_streams.iter().map(|r| &r.meta));
         out.extend(provider_configs.iter().map(|r| &r.meta));
         out.extend(external_refs.iter().map(|r| &r.meta));
         out.extend(network_links.iter().map(|r| &r.meta));
@@ -255,6 +265,7 @@ impl Inventory {
             policy_attachments,
             iam_roles,
             iam_users,
+            iam_groups,
             lb_listeners,
             cloudfront_distributions,
             apigw_domains,
@@ -277,6 +288,7 @@ impl Inventory {
             redshift_clusters,
             opensearch_domains,
             kinesis_streams,
+            firehose_streams,
             provider_configs,
             external_refs,
             network_links,
@@ -293,6 +305,7 @@ impl Inventory {
         self.policy_attachments.extend(policy_attachments);
         self.iam_roles.extend(iam_roles);
         self.iam_users.extend(iam_users);
+        self.iam_groups.extend(iam_groups);
         self.lb_listeners.extend(lb_listeners);
         self.cloudfront_distributions
             .extend(cloudfront_distributions);
@@ -323,6 +336,7 @@ impl Inventory {
         self.redshift_clusters.extend(redshift_clusters);
         self.opensearch_domains.extend(opensearch_domains);
         self.kinesis_streams.extend(kinesis_streams);
+        self.firehose_streams.extend(firehose_streams);
         self.ecr_repositories.extend(ecr_repositories);
         self.lambda_functions.extend(lambda_functions);
         self.detached_resource_policies

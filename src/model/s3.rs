@@ -127,4 +127,55 @@ pub struct S3Bucket {
     /// Why this bucket must use SSE-S3 (it receives S3 server access logs, ELB or
     /// CloudFront logs), when it does.
     pub log_destination_for: Option<String>,
+    /// Set when this entry is a split configuration resource whose bucket is not
+    /// declared in the scanned configuration; `meta` is then the split resource's.
+    pub declared_elsewhere: Option<Elsewhere>,
+}
+
+/// The settings a bucket's split resources configure (AWS provider v4+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BucketSetting {
+    Encryption,
+    Policy,
+    PublicAccessBlock,
+    Acl,
+    Versioning,
+}
+
+/// A split resource judged on its own address because its bucket is declared
+/// elsewhere (a data source, a literal name, another root): silence would hide a
+/// public policy on a shared bucket, and judging anything but the setting it
+/// configures would judge a bucket nobody here describes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Elsewhere {
+    /// How the configuration names the bucket (`bucket "acme-shared"`).
+    pub bucket: String,
+    pub configures: BucketSetting,
+}
+
+/// The entries of `buckets` that rules about `setting` judge.
+pub fn judged_for(buckets: &[S3Bucket], setting: BucketSetting) -> impl Iterator<Item = &S3Bucket> {
+    buckets.iter().filter(move |b| b.judged_for(setting))
+}
+
+impl S3Bucket {
+    /// Whether rules about `setting` judge this entry: a declared bucket always, a
+    /// split resource of a bucket declared elsewhere only for what it configures.
+    pub fn judged_for(&self, setting: BucketSetting) -> bool {
+        self.declared_elsewhere
+            .as_ref()
+            .is_none_or(|e| e.configures == setting)
+    }
+
+    /// Appended to every message about an entry whose bucket is declared elsewhere.
+    pub fn elsewhere_note(&self) -> String {
+        match &self.declared_elsewhere {
+            Some(e) => format!(
+                " (judged on this resource: {} is not declared in the scanned configuration)",
+                e.bucket
+            ),
+            None => String::new(),
+        }
+    }
 }

@@ -10,6 +10,9 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     meta: &'static RuleMeta,
     results: Vec<Finding>,
+    /// A resource address and text appended to every message about it (see
+    /// [`Ctx::set_note`]).
+    note: Option<(String, String)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -18,7 +21,14 @@ impl<'a> Ctx<'a> {
             settings,
             meta,
             results: Vec::new(),
+            note: None,
         }
+    }
+
+    /// Context that holds for every result about `resource` (its bucket is declared
+    /// elsewhere), appended to each of its messages until the next call.
+    pub fn set_note(&mut self, resource: &Meta, note: String) {
+        self.note = Some((resource.address.clone(), note));
     }
 
     pub fn fail(&mut self, resource: &Meta, message: impl Into<String>) {
@@ -77,6 +87,10 @@ impl<'a> Ctx<'a> {
         message: String,
         severity: Option<Severity>,
     ) {
+        let message = match &self.note {
+            Some((address, note)) if *address == resource.address => message + note,
+            _ => message,
+        };
         let base = severity.unwrap_or(self.meta.severity);
         let (severity, severity_reason) =
             match (&resource.classification, self.meta.raise_when_classified) {

@@ -3,11 +3,13 @@
 //! about auditable configuration, and the message says so.
 
 use crate::model::s3::SseAlgorithm;
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Encryption) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         match &b.encryption {
             Tri::Known(Some(enc)) => {
                 let what = match &enc.algorithm {

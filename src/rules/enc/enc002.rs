@@ -9,12 +9,14 @@
 //! evaluated unless `require-cmk` is set.
 
 use crate::model::kms::key_label;
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{S3Bucket, SseAlgorithm};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Encryption) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         let Some(scope) = scope(b, ctx.settings.require_cmk) else {
             continue;
         };

@@ -2,6 +2,7 @@
 //! grants access to another environment's account.
 
 use super::{allowed_aws_principals, cross_env, env_of, Crossing};
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
@@ -37,7 +38,8 @@ fn judge(ctx: &mut Ctx, meta: &Meta, docs: &[&Tri<PolicyDocument>]) {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Policy) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         match &b.policies {
             Tri::Known(list) if !list.is_empty() => {
                 let docs: Vec<&Tri<PolicyDocument>> = list.iter().map(|p| &p.document).collect();

@@ -14,8 +14,8 @@
 //! one, `lambda:CreateFunction` and `lambda:InvokeFunction` in another): each role and
 //! user in the inventory is judged on the union of its known policies too, and fails
 //! for a certain path that none of its policies completes alone. That failure is on
-//! the role or user, naming the policies. Groups are not modelled as resources, so a
-//! path split across a group's policies is not reported.
+//! the role or user, naming the policies. Groups are principals like them: a path
+//! split across a group's policies fails on the group.
 
 use super::iam001::{judge_identity_policies, unknown_because, PerResource, Verdict};
 use crate::model::iam::{IdentityPolicy, Principal};
@@ -92,7 +92,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     split_across_policies(inv, ctx);
 }
 
-/// Roles and users whose policies complete an escalation path only together.
+/// Roles, users and groups whose policies complete an escalation path only together.
 fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
     // Policies by principal, within one root module (Terraform) or account (live).
     let mut by_principal: BTreeMap<(String, String), Vec<&IdentityPolicy>> = BTreeMap::new();
@@ -101,7 +101,7 @@ fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
             let key = match who {
                 Principal::Role(n) => format!("role {n}"),
                 Principal::User(n) => format!("user {n}"),
-                Principal::Group(_) => continue,
+                Principal::Group(n) => format!("group {n}"),
             };
             by_principal
                 .entry((scope_of(&p.meta), key))
@@ -170,7 +170,8 @@ fn scope_of(meta: &Meta) -> String {
     }
 }
 
-/// The role or user resource named `who` (`role NAME`/`user NAME`) in `scope`.
+/// The role, user or group resource named `who` (`role NAME`, `user NAME`,
+/// `group NAME`) in `scope`.
 fn owner<'a>(inv: &'a Inventory, scope: &str, who: &str) -> Option<&'a Meta> {
     let named = |m: &Meta, name: &str| {
         scope_of(m) == scope && (m.name.as_deref() == Some(name) || m.address == name)
@@ -180,6 +181,13 @@ fn owner<'a>(inv: &'a Inventory, scope: &str, who: &str) -> Option<&'a Meta> {
             .iam_roles
             .iter()
             .map(|r| &r.meta)
+            .find(|m| named(m, name));
+    }
+    if let Some(name) = who.strip_prefix("group ") {
+        return inv
+            .iam_groups
+            .iter()
+            .map(|g| &g.meta)
             .find(|m| named(m, name));
     }
     let name = who.strip_prefix("user ")?;

@@ -6,10 +6,14 @@
 //! A user without direct policies is unknown when the same root (or account) holds a
 //! user policy or user policy attachment whose user cannot be resolved before apply:
 //! it may be this user's.
+//!
+//! A policy given directly to a user that is not declared in the scanned
+//! configuration (created by another stack, or by hand) fails on the policy or
+//! attachment itself: the direct grant is the finding, whoever the user is.
 
 use super::exposure::{join, same_scope};
-use crate::model::iam::IamUser;
-use crate::model::{Inventory, Meta};
+use crate::model::iam::{IamUser, Principal};
+use crate::model::{Inventory, Meta, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -29,6 +33,42 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         .collect();
     for u in &inv.iam_users {
         judge(u, &unresolved, ctx);
+    }
+    undeclared_users(inv, ctx);
+}
+
+/// Policies and attachments that name a user no `IamUser` of their scope is.
+fn undeclared_users(inv: &Inventory, ctx: &mut Ctx) {
+    let declared = |name: &str, m: &Meta| {
+        inv.iam_users.iter().any(|u| {
+            same_scope(&u.meta.origin, &m.origin)
+                && (u.meta.name.as_deref() == Some(name) || u.meta.address == name)
+        })
+    };
+    let policies = inv
+        .identity_policies
+        .iter()
+        .flat_map(|p| p.attached_to.iter().map(move |who| (&p.meta, who)));
+    let attachments = inv
+        .policy_attachments
+        .iter()
+        .filter_map(|a| match &a.attached_to {
+            Tri::Known(who) => Some((&a.meta, who)),
+            _ => None,
+        });
+    let mut seen: Vec<&str> = Vec::new();
+    for (meta, who) in policies.chain(attachments) {
+        let Principal::User(name) = who else { continue };
+        if declared(name, meta) || seen.contains(&meta.address.as_str()) {
+            continue;
+        }
+        seen.push(&meta.address);
+        ctx.fail(
+            meta,
+            format!(
+                "gives a policy directly to user {name}, which is not declared in the scanned configuration; grant permissions through a group or a role instead"
+            ),
+        );
     }
 }
 

@@ -13,7 +13,7 @@
 
 use super::exposure::{join, Exposure};
 use super::iam013::account_blocks;
-use crate::model::s3::{BucketAcl, PublicAccessBlock, S3Bucket};
+use crate::model::s3::{BucketAcl, BucketSetting, PublicAccessBlock, S3Bucket};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
@@ -24,7 +24,10 @@ const PUBLIC_CANNED: &[&str] = &["public-read", "public-read-write", "authentica
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     for b in &inv.s3_buckets {
-        judge(inv, b, ctx);
+        if b.judged_for(BucketSetting::Policy) || b.judged_for(BucketSetting::Acl) {
+            ctx.set_note(&b.meta, b.elsewhere_note());
+            judge(inv, b, ctx);
+        }
     }
 }
 

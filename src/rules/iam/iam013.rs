@@ -12,6 +12,7 @@
 //! unknown unless the other block sets all four.
 
 use super::exposure::same_scope;
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{PublicAccessBlock, S3Bucket};
 use crate::model::{Inventory, Origin, Tri};
 use crate::rules::Ctx;
@@ -126,7 +127,8 @@ pub(super) fn account_state(inv: &Inventory, b: &S3Bucket) -> BlockState {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::PublicAccessBlock) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         let bucket = bucket_state(b);
         let account = account_state(inv, b);
         match (bucket, account) {

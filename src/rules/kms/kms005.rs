@@ -26,7 +26,7 @@
 //! of KMS is not known, leaves a disabled key unknown rather than passing it.
 
 use crate::model::kms::{key_label, KmsKey};
-use crate::model::s3::{KeyRef, SseAlgorithm};
+use crate::model::s3::{judged_for, BucketSetting, KeyRef, SseAlgorithm};
 use crate::model::{Inventory, Meta, Origin, Tri};
 use crate::rules::Ctx;
 
@@ -53,7 +53,7 @@ struct KeyUse<'a> {
 /// Every key reference in the inventory, with whether it is in use.
 fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
     let mut out = Vec::new();
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Encryption) {
         if b.encryption == Tri::Unknown {
             // Default encryption not known (before apply, or GetBucketEncryption
             // failed): the bucket may encrypt with any key of its scope.

@@ -16,11 +16,13 @@
 //! not known before apply, or a failed GetBucketVersioning gives unknown. One result
 //! per bucket.
 
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::{Inventory, Origin, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Versioning) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         let Some(class) = b
             .meta
             .classification

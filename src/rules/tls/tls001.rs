@@ -26,13 +26,15 @@
 
 use crate::model::policy::any3;
 use crate::model::policy::{PStr, Statement, StatementRef};
+use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{BucketPolicy, S3Bucket};
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Origin, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for b in &inv.s3_buckets {
+    for b in judged_for(&inv.s3_buckets, BucketSetting::Policy) {
+        ctx.set_note(&b.meta, b.elsewhere_note());
         let policies: &[BucketPolicy] = match &b.policies {
             Tri::Known(p) => p,
             Tri::Absent => &[],

@@ -1,6 +1,8 @@
 //! TLS007 apigw-domain-weak-tls: an API Gateway custom domain name whose security
 //! policy accepts TLS 1.0 (`TLS_1_0`). `TLS_1_2` and the enhanced `SecurityPolicy_*`
-//! policies pass; a domain without a policy gets the service default `TLS_1_2`.
+//! policies pass. A domain without a policy fails: AWS documents `TLS_1_0` as the
+//! default of edge-optimized and Regional custom domains, so TLS 1.2 is not enforced
+//! in configuration (see the default in `rules/data/tls-policies.toml`).
 
 use super::policies::{self, Verdict};
 use crate::model::{Inventory, Tri};
@@ -23,7 +25,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Absent => (
                 table.default.as_str(),
                 format!(
-                    "no security_policy, so API Gateway applies {} to the domain",
+                    "no security_policy: TLS 1.2 is not enforced in configuration, and AWS documents {} as the default for edge-optimized and Regional custom domains",
                     table.default
                 ),
             ),

@@ -8,7 +8,7 @@
 use super::ctx::{ops, partition, Ctx, Read, GLOBAL};
 use super::Tuning;
 use crate::model::account::{CredentialReport, CredentialReportRow, IamAccessKey, ReportAccessKey};
-use crate::model::iam::{IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
+use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
 use crate::model::{Inventory, Tri};
 use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, ReportStateType, Tag};
 use aws_smithy_types::date_time::Format;
@@ -159,6 +159,16 @@ pub async fn collect(ctx: &Ctx, tuning: &Tuning) -> Inventory {
             },
         });
     }
+    for g in &d.groups {
+        let meta = ctx.meta(
+            "aws_iam_group",
+            &g.arn,
+            Some(&g.name),
+            GLOBAL,
+            ops(SVC, &[DETAILS]),
+        );
+        inv.iam_groups.push(IamGroup { meta });
+    }
     for u in &d.users {
         let mut meta = ctx.meta(
             "aws_iam_user",
@@ -194,6 +204,8 @@ pub async fn collect(ctx: &Ctx, tuning: &Tuning) -> Inventory {
     inv.iam_roles
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv.iam_users
+        .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
+    inv.iam_groups
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv.iam_access_keys
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));

@@ -325,6 +325,7 @@ async fn describe(ctx: &Ctx, client: &aws_sdk_s3::Client, b: &Listed) -> S3Bucke
         acl,
         versioning,
         log_destination_for: None,
+        declared_elsewhere: None,
     }
 }
 

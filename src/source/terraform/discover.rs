@@ -4,6 +4,7 @@
 
 use super::module::{is_local_source, Module};
 use super::parse::{parse_file, SourceFile};
+use super::remote::Fetcher;
 use crate::diagnostic::Diagnostic;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,7 +35,18 @@ pub struct DirInfo {
     pub scanned: bool,
     /// Directories this one calls through local module sources.
     pub local_calls: Vec<PathBuf>,
+    /// Directories of the remote modules this one calls that were downloaded.
+    pub remote_calls: Vec<PathBuf>,
+    /// Shown before paths relative to `base`: the package of a downloaded module.
+    pub label: Option<String>,
+    /// Installed by `terraform init` (reached through a module manifest): its remote
+    /// calls are installed too and are never downloaded.
+    pub installed: bool,
 }
+
+/// Remote module sources resolved by `--download-modules`, by source and version
+/// constraint (empty when none): the module directory, or why it could not be had.
+pub type RemoteModules = BTreeMap<(String, String), Result<PathBuf, String>>;
 
 /// Every directory read, keyed by canonical path.
 #[derive(Default)]
@@ -45,6 +57,7 @@ pub struct Store {
     pub base: PathBuf,
     /// Suppression comments by file, for files that have any.
     pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+    pub remote: RemoteModules,
 }
 
 /// The parsed files of a directory, for one component's evaluation.
@@ -72,6 +85,7 @@ impl Store {
         }
         for (dir, info) in &self.dirs {
             let mut targets: Vec<PathBuf> = info.local_calls.clone();
+            targets.extend(info.remote_calls.iter().cloned());
             if info.scanned {
                 targets.extend(read_manifest(dir).into_values());
             }
@@ -170,12 +184,25 @@ fn is_tfvars(name: &str) -> bool {
     name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
 }
 
-/// Walk the scanned paths and read everything reachable. Problems become diagnostics.
+/// A directory waiting to be read.
+struct Pending {
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+    /// Everything `DirInfo` inherits from the directory that reached this one.
+    info: DirInfo,
+}
+
+/// Walk the scanned paths and read everything reachable, downloading remote modules
+/// when a fetcher is given. Problems become diagnostics.
 /// Returns the store and the time spent walking directories (the rest is parsing).
-pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time::Duration) {
+pub fn load(
+    paths: &[PathBuf],
+    mut fetcher: Option<&mut Fetcher>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Store, std::time::Duration) {
     let started = std::time::Instant::now();
     let mut store = Store::default();
-    let mut pending: Vec<(PathBuf, PathBuf, Vec<PathBuf>, bool)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     let mut inputs = Vec::new();
     for input in paths {
         match input.canonicalize() {
@@ -192,29 +219,80 @@ pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time
     store.base = base.clone();
     for canonical in &inputs {
         for (dir, files) in walk(canonical, &base, diags) {
-            pending.push((dir, base.clone(), files, true));
+            pending.push(Pending {
+                dir,
+                files,
+                info: DirInfo {
+                    base: base.clone(),
+                    scanned: true,
+                    ..DirInfo::default()
+                },
+            });
         }
     }
     let walk_time = started.elapsed();
-    let mut queued: BTreeSet<PathBuf> = pending.iter().map(|p| p.0.clone()).collect();
+    let mut queued: BTreeSet<PathBuf> = pending.iter().map(|p| p.dir.clone()).collect();
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
-        let parsed: Vec<DirRead> = batch
-            .into_par_iter()
-            .map(|(dir, base, files, scanned)| read_dir_files(dir, base, files, scanned))
-            .collect();
+        let parsed: Vec<DirRead> = batch.into_par_iter().map(read_dir_files).collect();
         for mut read in parsed {
             diags.append(&mut read.diagnostics);
             store.bytes += read.bytes;
             store.suppressions.append(&mut read.suppressions);
-            let mut targets = read.info.local_calls.clone();
-            if read.info.scanned {
-                targets.extend(read_manifest(&read.dir).into_values());
+            let manifest = if read.info.scanned {
+                read_manifest(&read.dir)
+            } else {
+                BTreeMap::new()
+            };
+            if !manifest.is_empty() {
+                read.info.installed = true;
             }
-            for target in targets {
+            let mut targets: Vec<(PathBuf, DirInfo)> = read
+                .info
+                .local_calls
+                .iter()
+                .map(|t| (t.clone(), inherited(&read.info)))
+                .collect();
+            targets.extend(manifest.into_values().map(|t| {
+                let mut info = inherited(&read.info);
+                info.installed = true;
+                (t, info)
+            }));
+            if let Some(f) = fetcher.as_deref_mut().filter(|_| !read.info.installed) {
+                for (source, version) in std::mem::take(&mut read.remote_sources) {
+                    let key = (source, version.unwrap_or_default());
+                    let got = match store.remote.get(&key) {
+                        Some(got) => got.clone().map(|dir| (dir, None)),
+                        None => {
+                            let version = Some(key.1.as_str()).filter(|v| !v.is_empty());
+                            let got = f.resolve(&key.0, version);
+                            store.remote.insert(
+                                key.clone(),
+                                got.as_ref().map(|i| i.dir.clone()).map_err(Clone::clone),
+                            );
+                            got.map(|i| (i.dir.clone(), Some(i)))
+                        }
+                    };
+                    let Ok((dir, installed)) = got else { continue };
+                    read.info.remote_calls.push(dir.clone());
+                    if let Some(i) = installed {
+                        let info = DirInfo {
+                            base: i.package,
+                            label: Some(i.label),
+                            ..DirInfo::default()
+                        };
+                        targets.push((dir, info));
+                    }
+                }
+            }
+            for (target, info) in targets {
                 if target.is_dir() && queued.insert(target.clone()) {
-                    let tf = list_tf(&target);
-                    pending.push((target, read.info.base.clone(), tf, false));
+                    let files = list_tf(&target);
+                    pending.push(Pending {
+                        dir: target,
+                        files,
+                        info,
+                    });
                 }
             }
             store.dirs.insert(read.dir, read.info);
@@ -223,9 +301,22 @@ pub fn load(paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> (Store, std::time
     (store, walk_time)
 }
 
+/// The part of a directory's `DirInfo` that the modules it calls inherit.
+fn inherited(info: &DirInfo) -> DirInfo {
+    DirInfo {
+        base: info.base.clone(),
+        label: info.label.clone(),
+        installed: info.installed,
+        ..DirInfo::default()
+    }
+}
+
+/// A module call's source and version constraint.
+type CallSource = (String, Option<String>);
+
 /// What the first pass keeps of a parsed file: its module sources, its suppression
 /// comments and its size.
-type FirstPass = (Vec<String>, crate::suppress::FileDirectives, u64);
+type FirstPass = (Vec<CallSource>, crate::suppress::FileDirectives, u64);
 
 /// The first pass over one directory.
 struct DirRead {
@@ -234,25 +325,30 @@ struct DirRead {
     diagnostics: Vec<Diagnostic>,
     bytes: u64,
     suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+    /// Calls of non-local sources, for downloading.
+    remote_sources: Vec<CallSource>,
 }
 
-fn read_dir_files(dir: PathBuf, base: PathBuf, files: Vec<PathBuf>, scanned: bool) -> DirRead {
+fn read_dir_files(pending: Pending) -> DirRead {
+    let Pending { dir, files, info } = pending;
+    let base = info.base.clone();
+    let label = info.label.clone();
     let mut read = DirRead {
-        info: DirInfo {
-            base: base.clone(),
-            scanned,
-            ..DirInfo::default()
-        },
+        info,
         dir,
         diagnostics: Vec::new(),
         bytes: 0,
         suppressions: BTreeMap::new(),
+        remote_sources: Vec::new(),
     };
     // Parse, keep what later passes need (module sources, suppressions), drop the tree.
     let results: Vec<(bool, FileEntry, Result<FirstPass, Diagnostic>)> = files
         .par_iter()
         .map(|f| {
-            let rel = relative(f, &base);
+            let rel = match &label {
+                Some(l) => format!("{l}/{}", relative(f, &base)),
+                None => relative(f, &base),
+            };
             let name = f
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -262,11 +358,12 @@ fn read_dir_files(dir: PathBuf, base: PathBuf, files: Vec<PathBuf>, scanned: boo
                 rel: rel.clone(),
             };
             let r = parse_file(f, &rel).map(|file| {
-                let module = Module::new(PathBuf::new(), std::slice::from_ref(&file));
+                let module =
+                    Module::new(PathBuf::new(), PathBuf::new(), std::slice::from_ref(&file));
                 let sources = module
                     .calls
                     .iter()
-                    .filter_map(|c| c.source.clone())
+                    .filter_map(|c| Some((c.source.clone()?, c.version.clone())))
                     .collect();
                 let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
                 (sources, file.suppressions.clone(), size)
@@ -281,8 +378,10 @@ fn read_dir_files(dir: PathBuf, base: PathBuf, files: Vec<PathBuf>, scanned: boo
                 if !sup.directives.is_empty() || !sup.malformed.is_empty() {
                     read.suppressions.insert(entry.rel.clone(), sup);
                 }
-                for s in sources.iter().filter(|s| is_local_source(s)) {
-                    if let Ok(target) = read.dir.join(s).canonicalize() {
+                for (s, version) in sources {
+                    if !is_local_source(&s) {
+                        read.remote_sources.push((s, version));
+                    } else if let Ok(target) = read.dir.join(&s).canonicalize() {
                         read.info.local_calls.push(target);
                     }
                 }
@@ -305,6 +404,8 @@ fn read_dir_files(dir: PathBuf, base: PathBuf, files: Vec<PathBuf>, scanned: boo
     read.info.tf.sort_by(|a, b| a.rel.cmp(&b.rel));
     read.info.local_calls.sort();
     read.info.local_calls.dedup();
+    read.remote_sources.sort();
+    read.remote_sources.dedup();
     read
 }
 
@@ -413,16 +514,50 @@ fn walk_error(err: &ignore::Error, base: &Path) -> (Option<String>, String) {
 
 /// Root modules: directories found by walking that no other walked directory calls
 /// through a local source (`examples/x` calling `../../` makes the repo root a module).
+///
+/// Directories that call each other in a cycle are all called, so none of them would
+/// be a root and their resources would go unscanned without a word: the first of
+/// each such group that no root reaches becomes a root, and evaluating it reports the
+/// cycle at the call that closes it.
 pub fn roots(store: &Store) -> Vec<PathBuf> {
     let called: BTreeSet<&PathBuf> = store
         .dirs
         .iter()
         .flat_map(|(dir, info)| info.local_calls.iter().filter(move |t| *t != dir))
         .collect();
-    store
-        .dirs
-        .iter()
-        .filter(|(dir, info)| info.scanned && !info.tf.is_empty() && !called.contains(dir))
-        .map(|(dir, _)| dir.clone())
-        .collect()
+    let candidates = || {
+        store
+            .dirs
+            .iter()
+            .filter(|(_, info)| info.scanned && !info.tf.is_empty())
+            .map(|(dir, _)| dir)
+    };
+    let mut roots: Vec<PathBuf> = candidates()
+        .filter(|dir| !called.contains(dir))
+        .cloned()
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    for r in &roots {
+        reach(store, r, &mut reached);
+    }
+    for dir in candidates() {
+        if !reached.contains(dir) {
+            reach(store, dir, &mut reached);
+            roots.push(dir.clone());
+        }
+    }
+    roots.sort();
+    roots
+}
+
+/// Add every directory `from` reaches through local calls to `reached`.
+fn reach(store: &Store, from: &Path, reached: &mut BTreeSet<PathBuf>) {
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if let Some(info) = store.dirs.get(&d) {
+            if reached.insert(d) {
+                stack.extend(info.local_calls.iter().cloned());
+            }
+        }
+    }
 }

@@ -155,9 +155,10 @@ pub struct RootOutput {
 pub struct Evaluator<'a> {
     modules: &'a BTreeMap<PathBuf, Module<'a>>,
     manifest: BTreeMap<String, PathBuf>,
+    /// Downloaded remote modules by source and version constraint.
+    remote: &'a super::discover::RemoteModules,
     /// Root directory relative to the scanned path (`.` for the path itself).
     root_rel: String,
-    scan_base: &'a Path,
     diags: RefCell<Vec<Diagnostic>>,
     depth: Cell<usize>,
     instances: Cell<usize>,
@@ -171,14 +172,14 @@ impl<'a> Evaluator<'a> {
     pub fn new(
         modules: &'a BTreeMap<PathBuf, Module<'a>>,
         manifest: BTreeMap<String, PathBuf>,
+        remote: &'a super::discover::RemoteModules,
         root_rel: String,
-        scan_base: &'a Path,
     ) -> Evaluator<'a> {
         Evaluator {
             modules,
             manifest,
+            remote,
             root_rel,
-            scan_base,
             diags: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             instances: Cell::new(0),
@@ -542,16 +543,25 @@ impl<'a> Evaluator<'a> {
         {
             return Some(dir.clone());
         }
+        let version = call.version.clone().unwrap_or_default();
+        let message = match self.remote.get(&(source.to_string(), version)) {
+            Some(Ok(dir)) if self.modules.contains_key(dir) => return Some(dir.clone()),
+            Some(Err(reason)) => format!(
+                "module \"{}\": source \"{source}\" could not be downloaded: {reason}; its resources were not scanned",
+                call.name
+            ),
+            _ => format!(
+                "module \"{}\": source \"{source}\" is not installed (run `terraform init`, or scan with --download-modules); its resources were not scanned",
+                call.name
+            ),
+        };
         self.report_once(
             loc,
-            Diagnostic::error(
-                "unresolved-module",
-                format!(
-                    "module \"{}\": source \"{source}\" is not installed (run `terraform init` to fetch it, or scan its source); its resources were not scanned",
-                    call.name
-                ),
-            )
-            .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
+            Diagnostic::error("unresolved-module", message).at(
+                loc.file.clone(),
+                Some(loc.start_line),
+                Some(loc.start_column),
+            ),
         );
         None
     }
@@ -769,15 +779,28 @@ impl<'a> Evaluator<'a> {
     // ----- named items --------------------------------------------------------------
 
     fn local(&self, inst: &Rc<Inst<'a>>, name: &str) -> R {
-        if let Some(slot) = inst.locals.borrow().get(name) {
-            return Ok(match slot {
-                Slot::Done(v) => v.clone(),
-                Slot::InProgress => Value::unresolved(),
-            });
-        }
         let Some(expr) = inst.module.locals.get(name).copied() else {
             return Err(EvalError(format!("local.{name} is not declared")));
         };
+        if let Some(slot) = inst.locals.borrow().get(name) {
+            return Ok(match slot {
+                Slot::Done(v) => v.clone(),
+                Slot::InProgress => {
+                    // Terraform refuses such a configuration; the values stay unknown
+                    // and the scan says why.
+                    let loc = expr.file.location(expr.expr.span());
+                    self.report_once(
+                        &loc,
+                        Diagnostic::error(
+                            "reference-cycle",
+                            format!("local.{name} depends on itself (a cycle among locals); its value is unknown"),
+                        )
+                        .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
+                    );
+                    Value::unresolved()
+                }
+            });
+        }
         inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
@@ -1560,7 +1583,7 @@ impl<'a> Evaluator<'a> {
         }
         let ctx = FnCtx {
             module_dir: &scope.inst.module.dir,
-            scan_root: self.scan_base,
+            scan_root: &scope.inst.module.base,
         };
         match functions::call(&name, &values, &ctx) {
             Ok(v) => Ok(v),

@@ -1,7 +1,7 @@
 //! Terraform source: discover root modules, parse, evaluate, adapt to the model.
 //!
 //! Files are parsed in parallel; each root module is evaluated on its own thread.
-//! Nothing runs `terraform` or downloads anything.
+//! Nothing runs `terraform`; nothing is downloaded unless `--download-modules` asks.
 
 pub mod adapt;
 pub mod discover;
@@ -10,6 +10,7 @@ pub mod functions;
 pub mod module;
 pub mod parse;
 pub mod policy_document;
+pub mod remote;
 pub mod resource;
 
 use crate::diagnostic::Diagnostic;
@@ -31,6 +32,9 @@ pub struct TfOptions {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, applied last.
     pub vars: Vec<(String, String)>,
+    /// Download registry, git and HTTP module sources that `terraform init` has not
+    /// installed (`--download-modules`).
+    pub download_modules: bool,
 }
 
 /// The resources of one root module.
@@ -94,7 +98,8 @@ pub fn scan<T: Send>(
     ensure_thread_pool();
     let mut diagnostics = Vec::new();
     let t0 = Instant::now();
-    let (mut store, walk_time) = discover::load(paths, &mut diagnostics);
+    let mut fetcher = opts.download_modules.then(remote::Fetcher::from_env);
+    let (mut store, walk_time) = discover::load(paths, fetcher.as_mut(), &mut diagnostics);
     let parse_time = t0.elapsed().saturating_sub(walk_time);
 
     let t1 = Instant::now();
@@ -120,7 +125,10 @@ pub fn scan<T: Send>(
             let parsed = store_ref.parse_component(dirs);
             let modules: BTreeMap<PathBuf, Module> = parsed
                 .iter()
-                .map(|(dir, files)| (dir.clone(), Module::new(dir.clone(), &files.tf)))
+                .filter_map(|(dir, files)| {
+                    let base = store_ref.dirs.get(dir)?.base.clone();
+                    Some((dir.clone(), Module::new(dir.clone(), base, &files.tf)))
+                })
                 .collect();
             my_roots
                 .into_iter()
@@ -128,8 +136,12 @@ pub fn scan<T: Send>(
                     let info = store_ref.dirs.get(root)?;
                     let files = parsed.get(root)?;
                     let root_rel = relative(root, &info.base);
-                    let ev =
-                        Evaluator::new(&modules, read_manifest(root), root_rel.clone(), &info.base);
+                    let ev = Evaluator::new(
+                        &modules,
+                        read_manifest(root),
+                        &store_ref.remote,
+                        root_rel.clone(),
+                    );
                     let mut vars: BTreeMap<String, Value> = BTreeMap::new();
                     for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
                         vars.extend(ev.tfvars(f));

@@ -42,6 +42,8 @@ impl<'a> ResourceDecl<'a> {
 pub struct CallDecl<'a> {
     pub name: String,
     pub source: Option<String>,
+    /// The `version` constraint of a registry source, when written as a literal.
+    pub version: Option<String>,
     pub file: &'a SourceFile,
     pub block: &'a Block,
 }
@@ -72,6 +74,9 @@ pub fn body_attr<'a>(file: &'a SourceFile, body: &'a Body, name: &str) -> Option
 /// Everything declared in one module directory.
 pub struct Module<'a> {
     pub dir: PathBuf,
+    /// The tree file functions may read in: the scanned tree, or the downloaded
+    /// package the module comes from.
+    pub base: PathBuf,
     pub variables: BTreeMap<String, VarDecl<'a>>,
     pub locals: BTreeMap<String, Expr<'a>>,
     pub outputs: BTreeMap<String, Expr<'a>>,
@@ -81,9 +86,10 @@ pub struct Module<'a> {
 }
 
 impl<'a> Module<'a> {
-    pub fn new(dir: PathBuf, files: &'a [SourceFile]) -> Module<'a> {
+    pub fn new(dir: PathBuf, base: PathBuf, files: &'a [SourceFile]) -> Module<'a> {
         let mut m = Module {
             dir,
+            base,
             variables: BTreeMap::new(),
             locals: BTreeMap::new(),
             outputs: BTreeMap::new(),
@@ -141,11 +147,14 @@ impl<'a> Module<'a> {
                     }
                     "module" => {
                         if let Some(name) = label(0) {
-                            let source = body_attr(file, &block.body, "source")
-                                .and_then(|e| e.expr.as_str().map(str::to_string));
+                            let literal = |attr: &str| {
+                                body_attr(file, &block.body, attr)
+                                    .and_then(|e| e.expr.as_str().map(str::to_string))
+                            };
                             m.calls.push(CallDecl {
                                 name,
-                                source,
+                                source: literal("source"),
+                                version: literal("version"),
                                 file,
                                 block,
                             });

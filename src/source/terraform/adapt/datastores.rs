@@ -7,8 +7,8 @@ use super::kms::key_attr;
 use super::resource_policy::{policies_of, Splits, SECRET, SNS, SQS};
 use super::Ctx;
 use crate::model::datastores::{
-    DynamoReplica, DynamoTable, EfsFileSystem, ElastiCacheGroup, KinesisStream, LogGroup,
-    OpenSearchDomain, RedshiftCluster, Secret, SnsTopic, SqsQueue,
+    DynamoReplica, DynamoTable, EfsFileSystem, ElastiCacheGroup, FirehoseStream, KinesisStream,
+    LogGroup, OpenSearchDomain, RedshiftCluster, Secret, SnsTopic, SqsQueue,
 };
 use crate::model::{Inventory, Tri};
 
@@ -89,6 +89,29 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             meta: ctx.meta(r, Some("name")),
             encryption_type: r.body.str("encryption_type"),
             kms_key: key_attr(ctx, &r.body, "kms_key_id"),
+        });
+    }
+    for r in ctx.of_type("aws_kinesis_firehose_delivery_stream") {
+        let kinesis_source = match r.body.nested(&["kinesis_source_configuration"]) {
+            Tri::Known(Some(_)) => Tri::Known(true),
+            Tri::Unknown => Tri::Unknown,
+            Tri::Known(None) | Tri::Absent => Tri::Known(false),
+        };
+        let (sse_enabled, key_type, kms_key) = match r.body.nested(&["server_side_encryption"]) {
+            Tri::Known(Some(sse)) => (
+                sse.bool("enabled"),
+                sse.str("key_type"),
+                key_attr(ctx, sse, "key_arn"),
+            ),
+            Tri::Unknown => (Tri::Unknown, Tri::Unknown, Tri::Unknown),
+            Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent, Tri::Absent),
+        };
+        inv.firehose_streams.push(FirehoseStream {
+            meta: ctx.meta(r, Some("name")),
+            kinesis_source,
+            sse_enabled,
+            key_type,
+            kms_key,
         });
     }
 }

@@ -7,7 +7,7 @@
 //! role's `managed_policy_arns`). All of them land in the same model.
 
 use super::{Ctx, Target};
-use crate::model::iam::{IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
+use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::TfResource;
@@ -268,6 +268,12 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
         }
         let trust_policy = ctx.policy(r, "assume_role_policy");
         inv.iam_roles.push(IamRole { meta, trust_policy });
+    }
+
+    let groups: Vec<&TfResource> = ctx.of_type("aws_iam_group").collect();
+    for g in groups {
+        let meta = ctx.meta(g, Some("name"));
+        inv.iam_groups.push(IamGroup { meta });
     }
 
     // Users and the policies given to them directly.

@@ -3,154 +3,150 @@
 //!
 //! A split resource whose `bucket` cannot be resolved could belong to any bucket of
 //! the root; buckets that lack that setting then get `Unknown` for it rather than a
-//! failure the configuration may not deserve.
+//! failure the configuration may not deserve. A split resource whose bucket is
+//! certainly not declared here (a data source, a literal name of no bucket here, or
+//! any bucket of a root that declares none) is judged on its own address, for the
+//! setting it configures, with the other split resources of the same bucket.
 
 use super::kms::key_attr;
 use super::{Ctx, Target};
 use crate::model::s3::{
-    BucketAcl, BucketEncryption, BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm,
+    BucketAcl, BucketEncryption, BucketPolicy, BucketSetting, Elsewhere, KeyRef, PublicAccessBlock,
+    S3Bucket, SseAlgorithm,
 };
 use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
+use std::collections::{BTreeMap, BTreeSet};
 
 const BUCKET: &[&str] = &["aws_s3_bucket"];
 
-/// Split resources of one type, grouped by the bucket they configure.
-struct Split<'a> {
-    by_bucket: Vec<(&'a TfResource, &'a TfResource)>,
-    /// Some resource of this type points at a bucket we cannot identify.
-    unattributed: bool,
+/// The split resource types and the setting each configures.
+const SPLIT_TYPES: &[(&str, BucketSetting)] = &[
+    (
+        "aws_s3_bucket_server_side_encryption_configuration",
+        BucketSetting::Encryption,
+    ),
+    ("aws_s3_bucket_policy", BucketSetting::Policy),
+    (
+        "aws_s3_bucket_public_access_block",
+        BucketSetting::PublicAccessBlock,
+    ),
+    ("aws_s3_bucket_acl", BucketSetting::Acl),
+    ("aws_s3_bucket_versioning", BucketSetting::Versioning),
+];
+
+/// The split resources that configure one bucket, by setting.
+#[derive(Default)]
+struct Splits<'a>(BTreeMap<BucketSetting, Vec<&'a TfResource>>);
+
+impl<'a> Splits<'a> {
+    fn of(&self, setting: BucketSetting) -> &[&'a TfResource] {
+        self.0.get(&setting).map(Vec::as_slice).unwrap_or_default()
+    }
 }
 
-impl<'a> Split<'a> {
-    fn collect(ctx: &Ctx<'a>, rtype: &'a str) -> Split<'a> {
-        let mut by_bucket = Vec::new();
-        let mut unattributed = false;
-        for r in ctx.of_type(rtype) {
-            match ctx.target(r.body.get("bucket"), BUCKET, "bucket") {
-                Target::Resource(b) => by_bucket.push((b, r)),
-                Target::External(_) => {}
-                Target::Unknown => unattributed = true,
+/// Which bucket a split resource configures.
+enum BucketOf<'a> {
+    /// An `aws_s3_bucket` of this root.
+    Declared(&'a TfResource),
+    /// Certainly none of this root's buckets: a literal name no bucket here has, a
+    /// data source, or any value when this root declares no bucket at all. Keyed by
+    /// how the configuration names it.
+    Elsewhere(String),
+    /// Could be any bucket of the root.
+    Unattributed,
+}
+
+fn bucket_of<'a>(ctx: &Ctx<'a>, r: &TfResource, root_has_buckets: bool) -> BucketOf<'a> {
+    let value = r.body.get("bucket");
+    match ctx.target(value, BUCKET, "bucket") {
+        Target::Resource(b) => BucketOf::Declared(b),
+        Target::External(name) => BucketOf::Elsewhere(format!("bucket \"{name}\"")),
+        Target::Unknown => {
+            let refs = value.map(Value::refs).unwrap_or_default();
+            if !refs.is_empty()
+                && refs
+                    .iter()
+                    .all(|r| without_module_path(r).starts_with("data."))
+            {
+                BucketOf::Elsewhere(format!("the bucket of {}", refs.join(", ")))
+            } else if !root_has_buckets {
+                // Each unknown reference on its own: two may name different buckets.
+                BucketOf::Elsewhere(format!(
+                    "a bucket named by a value not known before apply ({})",
+                    r.address
+                ))
+            } else {
+                BucketOf::Unattributed
             }
         }
-        Split {
-            by_bucket,
-            unattributed,
-        }
     }
+}
 
-    fn for_bucket(&self, bucket: &TfResource) -> Vec<&'a TfResource> {
-        self.by_bucket
-            .iter()
-            .filter(|(b, _)| b.address == bucket.address)
-            .map(|(_, r)| *r)
-            .collect()
-    }
+/// Settings merged from split resources (the last one of a kind wins, as on apply)
+/// and, for a declared bucket, its legacy inline blocks.
+struct Settings {
+    encryption: Tri<Option<BucketEncryption>>,
+    policies: Tri<Vec<BucketPolicy>>,
+    public_access_block: Tri<Option<PublicAccessBlock>>,
+    acl: Tri<Option<BucketAcl>>,
+    versioning: Tri<String>,
 }
 
 pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
-    let sse = Split::collect(ctx, "aws_s3_bucket_server_side_encryption_configuration");
-    let policies = Split::collect(ctx, "aws_s3_bucket_policy");
-    let pabs = Split::collect(ctx, "aws_s3_bucket_public_access_block");
-    let acls = Split::collect(ctx, "aws_s3_bucket_acl");
-    let versionings = Split::collect(ctx, "aws_s3_bucket_versioning");
     let log_targets = log_targets(ctx);
-
     let buckets: Vec<&TfResource> = ctx.of_type("aws_s3_bucket").collect();
+    let mut declared: BTreeMap<&str, Splits> = BTreeMap::new();
+    let mut elsewhere: BTreeMap<String, Splits> = BTreeMap::new();
+    // Settings that some split resource sets on a bucket we cannot identify.
+    let mut unattributed: BTreeSet<BucketSetting> = BTreeSet::new();
+    for &(rtype, setting) in SPLIT_TYPES {
+        for r in ctx.of_type(rtype) {
+            let splits = match bucket_of(ctx, r, !buckets.is_empty()) {
+                BucketOf::Declared(b) => declared.entry(b.address.as_str()).or_default(),
+                BucketOf::Elsewhere(name) => elsewhere.entry(name).or_default(),
+                BucketOf::Unattributed => {
+                    unattributed.insert(setting);
+                    continue;
+                }
+            };
+            splits.0.entry(setting).or_default().push(r);
+        }
+    }
+
+    for (name, splits) in &elsewhere {
+        let s = settings(ctx, None, splits, &BTreeSet::new());
+        for &(_, setting) in SPLIT_TYPES {
+            for r in splits.of(setting) {
+                inv.s3_buckets.push(S3Bucket {
+                    meta: ctx.meta(r, None),
+                    bucket: Tri::Unknown,
+                    encryption: s.encryption.clone(),
+                    policies: s.policies.clone(),
+                    public_access_block: s.public_access_block.clone(),
+                    acl: s.acl.clone(),
+                    versioning: s.versioning.clone(),
+                    log_destination_for: None,
+                    declared_elsewhere: Some(Elsewhere {
+                        bucket: name.clone(),
+                        configures: setting,
+                    }),
+                });
+            }
+        }
+    }
+
     for b in buckets {
         let meta = ctx.meta(b, Some("bucket"));
-
-        let encryption = match sse.for_bucket(b).last() {
-            Some(split) => encryption_of(ctx, &split.body, &split.address),
-            None => match b.body.block("server_side_encryption_configuration") {
-                Tri::Known(Some(block)) => encryption_of(ctx, &block.body, &b.address),
-                Tri::Unknown => Tri::Unknown,
-                _ if sse.unattributed => Tri::Unknown,
-                _ => Tri::Known(None),
-            },
-        };
-
-        let mut policy_list = Vec::new();
-        if b.body.get("policy").is_some_and(|v| !v.is_null()) {
-            policy_list.push(BucketPolicy {
-                document: ctx.policy(b, "policy"),
-                configured_by: b.address.clone(),
-            });
-        }
-        for p in policies.for_bucket(b) {
-            policy_list.push(BucketPolicy {
-                document: ctx.policy(p, "policy"),
-                configured_by: p.address.clone(),
-            });
-        }
-        let policies_tri = if policy_list.is_empty() && policies.unattributed {
-            Tri::Unknown
-        } else {
-            Tri::Known(policy_list)
-        };
-
-        let public_access_block = match pabs.for_bucket(b).last() {
-            Some(p) => Tri::Known(Some(PublicAccessBlock {
-                block_public_acls: p.body.bool("block_public_acls"),
-                block_public_policy: p.body.bool("block_public_policy"),
-                ignore_public_acls: p.body.bool("ignore_public_acls"),
-                restrict_public_buckets: p.body.bool("restrict_public_buckets"),
-                configured_by: p.address.clone(),
-            })),
-            None if pabs.unattributed => Tri::Unknown,
-            None => Tri::Known(None),
-        };
-
-        let acl = match acls.for_bucket(b).last() {
-            Some(a) => Tri::Known(Some(acl_of_split(a))),
-            None => {
-                let canned = b.body.str("acl");
-                let grants: Vec<_> = b.body.blocks("grant").collect();
-                if canned.is_absent() && grants.is_empty() {
-                    if acls.unattributed || b.body.unknown_blocks.contains("grant") {
-                        Tri::Unknown
-                    } else {
-                        Tri::Known(None)
-                    }
-                } else {
-                    let mut uris = Vec::new();
-                    let mut unknown = b.body.unknown_blocks.contains("grant");
-                    for g in grants {
-                        match g.body.str("uri") {
-                            Tri::Known(u) => uris.push(u),
-                            Tri::Unknown => unknown = true,
-                            Tri::Absent => {}
-                        }
-                    }
-                    Tri::Known(Some(BucketAcl {
-                        canned,
-                        grantee_uris: uris,
-                        grants_unknown: unknown,
-                        configured_by: b.address.clone(),
-                    }))
-                }
-            }
-        };
-
-        let versioning = match versionings.for_bucket(b).last() {
-            Some(v) => match v.body.nested(&["versioning_configuration"]) {
-                Tri::Known(Some(cfg)) => cfg.str("status"),
-                Tri::Known(None) | Tri::Absent => Tri::Absent,
-                Tri::Unknown => Tri::Unknown,
-            },
-            None => match b.body.nested(&["versioning"]) {
-                Tri::Known(Some(cfg)) => match cfg.bool("enabled") {
-                    Tri::Known(true) => Tri::Known("Enabled".to_string()),
-                    Tri::Known(false) => Tri::Known("Suspended".to_string()),
-                    Tri::Unknown => Tri::Unknown,
-                    Tri::Absent => Tri::Absent,
-                },
-                Tri::Unknown => Tri::Unknown,
-                _ if versionings.unattributed => Tri::Unknown,
-                _ => Tri::Absent,
-            },
-        };
-
+        let none = Splits::default();
+        let splits = declared.get(b.address.as_str()).unwrap_or(&none);
+        let Settings {
+            encryption,
+            policies,
+            public_access_block,
+            acl,
+            versioning,
+        } = settings(ctx, Some(b), splits, &unattributed);
         let log_destination_for = log_targets
             .iter()
             .find(|(addr, _)| addr == &b.address)
@@ -164,13 +160,127 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             meta,
             bucket: b.body.str("bucket"),
             encryption,
-            policies: policies_tri,
+            policies,
             public_access_block,
             acl,
             versioning,
             log_destination_for,
+            declared_elsewhere: None,
         });
     }
+}
+
+/// The settings of one bucket: its split resources, else its legacy inline blocks
+/// (`bucket`, when declared here), else none, or unknown when a split resource of
+/// that kind configures a bucket that cannot be identified.
+fn settings(
+    ctx: &mut Ctx,
+    bucket: Option<&TfResource>,
+    splits: &Splits,
+    unattributed: &BTreeSet<BucketSetting>,
+) -> Settings {
+    let open = |s: BucketSetting| unattributed.contains(&s);
+    let encryption = match splits.of(BucketSetting::Encryption).last() {
+        Some(split) => encryption_of(ctx, &split.body, &split.address),
+        None => match bucket.map(|b| (b, b.body.block("server_side_encryption_configuration"))) {
+            Some((b, Tri::Known(Some(block)))) => encryption_of(ctx, &block.body, &b.address),
+            Some((_, Tri::Unknown)) => Tri::Unknown,
+            _ if open(BucketSetting::Encryption) => Tri::Unknown,
+            _ => Tri::Known(None),
+        },
+    };
+
+    let mut policy_list = Vec::new();
+    if let Some(b) = bucket.filter(|b| b.body.get("policy").is_some_and(|v| !v.is_null())) {
+        policy_list.push(BucketPolicy {
+            document: ctx.policy(b, "policy"),
+            configured_by: b.address.clone(),
+        });
+    }
+    for p in splits.of(BucketSetting::Policy) {
+        policy_list.push(BucketPolicy {
+            document: ctx.policy(p, "policy"),
+            configured_by: p.address.clone(),
+        });
+    }
+    let policies = if policy_list.is_empty() && open(BucketSetting::Policy) {
+        Tri::Unknown
+    } else {
+        Tri::Known(policy_list)
+    };
+
+    let public_access_block = match splits.of(BucketSetting::PublicAccessBlock).last() {
+        Some(p) => Tri::Known(Some(PublicAccessBlock {
+            block_public_acls: p.body.bool("block_public_acls"),
+            block_public_policy: p.body.bool("block_public_policy"),
+            ignore_public_acls: p.body.bool("ignore_public_acls"),
+            restrict_public_buckets: p.body.bool("restrict_public_buckets"),
+            configured_by: p.address.clone(),
+        })),
+        None if open(BucketSetting::PublicAccessBlock) => Tri::Unknown,
+        None => Tri::Known(None),
+    };
+
+    let acl = match (splits.of(BucketSetting::Acl).last(), bucket) {
+        (Some(a), _) => Tri::Known(Some(acl_of_split(a))),
+        (None, Some(b)) => inline_acl(b, open(BucketSetting::Acl)),
+        (None, None) if open(BucketSetting::Acl) => Tri::Unknown,
+        (None, None) => Tri::Known(None),
+    };
+
+    let versioning = match splits.of(BucketSetting::Versioning).last() {
+        Some(v) => match v.body.nested(&["versioning_configuration"]) {
+            Tri::Known(Some(cfg)) => cfg.str("status"),
+            Tri::Known(None) | Tri::Absent => Tri::Absent,
+            Tri::Unknown => Tri::Unknown,
+        },
+        None => match bucket.map(|b| b.body.nested(&["versioning"])) {
+            Some(Tri::Known(Some(cfg))) => match cfg.bool("enabled") {
+                Tri::Known(true) => Tri::Known("Enabled".to_string()),
+                Tri::Known(false) => Tri::Known("Suspended".to_string()),
+                Tri::Unknown => Tri::Unknown,
+                Tri::Absent => Tri::Absent,
+            },
+            Some(Tri::Unknown) => Tri::Unknown,
+            _ if open(BucketSetting::Versioning) => Tri::Unknown,
+            _ => Tri::Absent,
+        },
+    };
+    Settings {
+        encryption,
+        policies,
+        public_access_block,
+        acl,
+        versioning,
+    }
+}
+
+/// The legacy `acl` argument and `grant` blocks of a bucket.
+fn inline_acl(b: &TfResource, open: bool) -> Tri<Option<BucketAcl>> {
+    let canned = b.body.str("acl");
+    let grants: Vec<_> = b.body.blocks("grant").collect();
+    if canned.is_absent() && grants.is_empty() {
+        return if open || b.body.unknown_blocks.contains("grant") {
+            Tri::Unknown
+        } else {
+            Tri::Known(None)
+        };
+    }
+    let mut uris = Vec::new();
+    let mut unknown = b.body.unknown_blocks.contains("grant");
+    for g in grants {
+        match g.body.str("uri") {
+            Tri::Known(u) => uris.push(u),
+            Tri::Unknown => unknown = true,
+            Tri::Absent => {}
+        }
+    }
+    Tri::Known(Some(BucketAcl {
+        canned,
+        grantee_uris: uris,
+        grants_unknown: unknown,
+        configured_by: b.address.clone(),
+    }))
 }
 
 /// Read `rule { apply_server_side_encryption_by_default { ... } }` from a split
