@@ -9,7 +9,7 @@ pub(crate) const INSECURE: &str =
 pub(crate) const NEW_INSECURE: &str =
     "resource \"aws_s3_bucket\" \"new\" {\n  bucket = \"acme-new\"\n}\n";
 
-fn soc2scan(args: &[&str], cwd: &Path) -> Output {
+pub(crate) fn soc2scan(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_soc2scan"))
         .args(args)
         .current_dir(cwd)
@@ -17,7 +17,7 @@ fn soc2scan(args: &[&str], cwd: &Path) -> Output {
         .expect("run soc2scan")
 }
 
-fn code(o: &Output) -> i32 {
+pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 

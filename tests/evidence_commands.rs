@@ -1,21 +1,10 @@
 //! `soc2scan evidence import | verify | keygen` as users run them: exit codes and
 //! messages, a process killed mid-import, processes appending at once, read-only files.
 
+use crate::cli::{code, soc2scan};
 use soc2scan::evidence::ledger::Ledger;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn soc2scan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2scan"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run soc2scan")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
@@ -236,19 +225,22 @@ fn keygen_signs_and_verify_checks_the_key() {
             d,
         )
     };
+    let verify_with = |public_key: &str| {
+        soc2scan(
+            &[
+                "evidence",
+                "verify",
+                "--ledger",
+                "e.db",
+                "--public-key",
+                public_key,
+            ],
+            d,
+        )
+    };
     assert_eq!(code(&import(&reports[0], "ours.key")), 0);
     assert_eq!(code(&import(&reports[1], "ours.key")), 0);
-    let o = soc2scan(
-        &[
-            "evidence",
-            "verify",
-            "--ledger",
-            "e.db",
-            "--public-key",
-            "ours.key.pub",
-        ],
-        d,
-    );
+    let o = verify_with("ours.key.pub");
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(
         text(&o).contains("2 of 2 checkpoints signed"),
@@ -256,34 +248,14 @@ fn keygen_signs_and_verify_checks_the_key() {
         text(&o)
     );
     assert_eq!(code(&import(&reports[2], "theirs.key")), 0);
-    let o = soc2scan(
-        &[
-            "evidence",
-            "verify",
-            "--ledger",
-            "e.db",
-            "--public-key",
-            "ours.key.pub",
-        ],
-        d,
-    );
+    let o = verify_with("ours.key.pub");
     assert_eq!(code(&o), 1, "{}", text(&o));
     assert!(
         text(&o).contains("run 3") && text(&o).contains("bad signature"),
         "{}",
         text(&o)
     );
-    let o = soc2scan(
-        &[
-            "evidence",
-            "verify",
-            "--ledger",
-            "e.db",
-            "--public-key",
-            "ours.key",
-        ],
-        d,
-    );
+    let o = verify_with("ours.key");
     assert_eq!(
         code(&o),
         2,
@@ -429,20 +401,24 @@ fn a_read_only_ledger_or_directory_is_a_clear_error_with_exit_2() {
         0
     );
 
+    let import_as_user = |ledger: &Path| {
+        soc2scan_unprivileged(
+            &[
+                "evidence",
+                "import",
+                "--ledger",
+                arg(ledger),
+                arg(&reports[1]),
+            ],
+            d,
+        )
+    };
+
     // The file is read-only for the user: verifying works, importing says why not.
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o444)).unwrap();
     let o = soc2scan_unprivileged(&["evidence", "verify", "--ledger", arg(&ledger)], d);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    let o = soc2scan_unprivileged(
-        &[
-            "evidence",
-            "import",
-            "--ledger",
-            arg(&ledger),
-            arg(&reports[1]),
-        ],
-        d,
-    );
+    let o = import_as_user(&ledger);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(
         text(&o).contains(&format!("{}: cannot write", ledger.display())),
@@ -452,16 +428,7 @@ fn a_read_only_ledger_or_directory_is_a_clear_error_with_exit_2() {
 
     // The file is writable but its directory is not (no room for the journal).
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let o = soc2scan_unprivileged(
-        &[
-            "evidence",
-            "import",
-            "--ledger",
-            arg(&ledger),
-            arg(&reports[1]),
-        ],
-        d,
-    );
+    let o = import_as_user(&ledger);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(
         text(&o).contains(&format!("{}: cannot", ledger.display())),
@@ -469,16 +436,7 @@ fn a_read_only_ledger_or_directory_is_a_clear_error_with_exit_2() {
         text(&o)
     );
     // A new ledger in that directory cannot be created.
-    let o = soc2scan_unprivileged(
-        &[
-            "evidence",
-            "import",
-            "--ledger",
-            arg(&d.join("new.db")),
-            arg(&reports[1]),
-        ],
-        d,
-    );
+    let o = import_as_user(&d.join("new.db"));
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("new.db: cannot"), "{}", text(&o));
     let v = Ledger::open_read_only(&ledger)
