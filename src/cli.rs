@@ -97,6 +97,16 @@ pub enum EvidenceCommand {
     /// The auditor's view of a window: per control, source and day, whether the
     /// control operated, with the gaps, findings and exceptions stated plainly.
     Report(EvidenceReportArgs),
+    /// The auditor's view as a signed in-toto attestation (`--format intoto`: a DSSE
+    /// envelope whose subject is the JSON report's digest) or as CSV (one row per
+    /// control, day and source).
+    Export {
+        #[command(flatten)]
+        report: EvidenceReportArgs,
+        /// Ed25519 private key that signs the attestation (`evidence keygen`).
+        #[arg(long, value_name = "FILE")]
+        sign_key: Option<PathBuf>,
+    },
 }
 
 /// Which ledger to read or write.

@@ -3,7 +3,9 @@
 //! the job with exit 2 after the other outputs are written, and the attestation signs
 //! exactly the report `evidence report --format json` writes.
 
-use soc2scan::evidence::ledger::Ledger;
+use sha2::{Digest, Sha256};
+use soc2scan::evidence::attest;
+use soc2scan::evidence::ledger::{keys, Ledger};
 use soc2scan::evidence::record::RunRecord;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -159,4 +161,86 @@ fn sign_key_without_a_ledger_is_a_usage_error() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("--evidence"), "{}", text(&o));
+}
+#[test]
+fn the_attestation_signs_the_json_report_of_the_same_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    terraform(dir.path());
+    let ledger = dir.path().join("evidence.db").display().to_string();
+    let key = dir.path().join("evidence.key");
+    let o = soc2scan(
+        &["evidence", "keygen", "-o", &key.display().to_string()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let key_arg = key.display().to_string();
+    let o = soc2scan(
+        &[
+            "scan",
+            ".",
+            "--no-config",
+            "--fail-on",
+            "none",
+            "--evidence",
+            &ledger,
+            "--sign-key",
+            &key_arg,
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let window = ["--ledger", &ledger, "--from", &today, "--to", &today];
+    let public = keys::public_path(&key).display().to_string();
+
+    let mut args = vec!["evidence", "export"];
+    args.extend(window);
+    args.extend([
+        "--format",
+        "intoto",
+        "--sign-key",
+        &key_arg,
+        "--public-key",
+        &public,
+    ]);
+    let o = soc2scan(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let envelope = String::from_utf8_lossy(&o.stdout).into_owned();
+    let vk = keys::load_verifying_key(Path::new(&public)).expect("public key");
+    let statement = attest::verify(&envelope, &vk).expect("signature verifies");
+    assert_eq!(statement["_type"], attest::STATEMENT_TYPE);
+
+    let mut args = vec!["evidence", "report"];
+    args.extend(window);
+    args.extend(["--format", "json", "--public-key", &public]);
+    let o = soc2scan(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    let digest = soc2scan::provenance::hex(&Sha256::digest(
+        serde_jcs::to_vec(&report).expect("canonical"),
+    ));
+    assert_eq!(statement["subject"][0]["digest"]["sha256"], digest);
+    assert_eq!(statement["predicate"]["report"], report);
+
+    // Signed by another key: the signature check fails.
+    let other = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+    assert!(attest::verify(&envelope, &other).is_err());
+
+    // CSV: one row per control, day and source.
+    let mut args = vec!["evidence", "export"];
+    args.extend(window);
+    args.extend(["--format", "csv"]);
+    let o = soc2scan(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let csv = String::from_utf8_lossy(&o.stdout);
+    assert!(csv.lines().count() > 1, "{csv}");
+    assert!(csv.contains(&today), "{csv}");
+
+    // intoto without a key says how to get one.
+    let mut args = vec!["evidence", "export"];
+    args.extend(window);
+    args.extend(["--format", "intoto"]);
+    let o = soc2scan(&args, dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--sign-key"), "{}", text(&o));
 }

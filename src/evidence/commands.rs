@@ -2,6 +2,7 @@
 
 use crate::app::{Failure, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::cli::{EvidenceCommand, LedgerArgs};
+use crate::config::EvidenceConfig;
 use crate::evidence::ledger::{self, keys, Appended, Ledger};
 use crate::evidence::record::RunRecord;
 use std::path::{Path, PathBuf};
@@ -16,14 +17,28 @@ pub fn run(command: EvidenceCommand) -> Result<u8, Failure> {
         EvidenceCommand::Verify { ledger, public_key } => verify(&ledger, public_key.as_deref()),
         EvidenceCommand::Keygen { output, force } => keygen(&output, force),
         EvidenceCommand::Report(args) => crate::evidence::report_command::report(&args),
+        EvidenceCommand::Export { report, sign_key } => {
+            crate::evidence::export_command::export(&report, sign_key.as_deref())
+        }
     }
 }
 
-/// The ledger file the command names.
-fn ledger_path(args: &LedgerArgs) -> Result<&Path, Failure> {
-    args.ledger.as_deref().ok_or_else(|| {
-        Failure::usage("no ledger given: pass --ledger FILE (for example --ledger evidence.db)")
-    })
+/// The ledger file the command names: `--ledger`, else `evidence` in the
+/// configuration, which is returned too (the report reads its other settings).
+pub fn ledger_file(args: &LedgerArgs) -> Result<(PathBuf, EvidenceConfig), Failure> {
+    let config = crate::app::load_config(&args.config, Path::new("."))?
+        .map(|c| c.evidence)
+        .unwrap_or_default();
+    let path = args
+        .ledger
+        .clone()
+        .or_else(|| config.ledger.clone())
+        .ok_or_else(|| {
+            Failure::usage(
+                "no ledger given: pass --ledger FILE, or set evidence = \"FILE\" in .soc2scan.toml",
+            )
+        })?;
+    Ok((path, config))
 }
 
 fn failure(e: impl std::fmt::Display) -> Failure {
@@ -33,7 +48,8 @@ fn failure(e: impl std::fmt::Display) -> Failure {
 /// Append each report; one that cannot be read is named and the others still go
 /// in. Exit 2 when any could not be recorded.
 fn import(args: &LedgerArgs, reports: &[PathBuf], sign_key: Option<&Path>) -> Result<u8, Failure> {
-    let path = ledger_path(args)?;
+    let (path, _) = ledger_file(args)?;
+    let path = path.as_path();
     let key = sign_key
         .map(keys::load_signing_key)
         .transpose()
@@ -74,7 +90,8 @@ fn import(args: &LedgerArgs, reports: &[PathBuf], sign_key: Option<&Path>) -> Re
 
 /// Exit 0 when everything recomputes, 1 naming the first run that does not.
 fn verify(args: &LedgerArgs, public_key: Option<&Path>) -> Result<u8, Failure> {
-    let path = ledger_path(args)?;
+    let (path, _) = ledger_file(args)?;
+    let path = path.as_path();
     let key = public_key
         .map(keys::load_verifying_key)
         .transpose()

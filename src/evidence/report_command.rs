@@ -32,19 +32,7 @@ pub fn report(args: &EvidenceReportArgs) -> Result<u8, Failure> {
 
 /// The auditor's view the arguments ask for, from the ledger as it is now.
 pub fn audit(args: &EvidenceReportArgs) -> Result<AuditReport, Failure> {
-    let config = crate::app::load_config(&args.ledger.config, Path::new("."))?
-        .map(|c| c.evidence)
-        .unwrap_or_default();
-    let path = args
-        .ledger
-        .ledger
-        .clone()
-        .or_else(|| config.ledger.clone())
-        .ok_or_else(|| {
-            Failure::usage(
-                "no ledger given: pass --ledger FILE, or set evidence = \"FILE\" in .soc2scan.toml",
-            )
-        })?;
+    let (path, config) = crate::evidence::commands::ledger_file(&args.ledger)?;
     let params = params(args, &config)?;
     let key = args
         .public_key
