@@ -349,7 +349,7 @@ fn processes_importing_at_once_all_succeed() {
 }
 
 /// Run soc2scan as an unprivileged user: as root, file permissions do not apply.
-fn soc2scan_unprivileged(args: &[&str], cwd: &Path) -> Output {
+pub(crate) fn soc2scan_unprivileged(args: &[&str], cwd: &Path) -> Output {
     let root = effective_uid() == 0;
     let mut cmd = if root {
         let mut c = Command::new("setpriv");

@@ -43,24 +43,27 @@ resource "aws_s3_bucket_policy" "data" {
     .expect("write main.tf");
 }
 
+/// `scan . --format json=REPORT --evidence LEDGER`.
+fn scan_args(report: &Path, ledger: &Path) -> Vec<String> {
+    let mut args: Vec<String> = ["scan", ".", "--no-config", "--fail-on", "none", "--format"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(format!("json={}", report.display()));
+    args.push("--evidence".into());
+    args.push(ledger.display().to_string());
+    args
+}
+
 #[test]
 fn a_scan_appends_the_run_its_json_report_describes() {
     let dir = tempfile::tempdir().expect("tempdir");
     terraform(dir.path());
     let ledger = dir.path().join("evidence.db");
     let report = dir.path().join("report.json");
+    let args = scan_args(&report, &ledger);
     let o = soc2scan(
-        &[
-            "scan",
-            ".",
-            "--no-config",
-            "--fail-on",
-            "none",
-            "--format",
-            &format!("json={}", report.display()),
-            "--evidence",
-            &ledger.display().to_string(),
-        ],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
         dir.path(),
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -117,29 +120,25 @@ fn a_scan_appends_the_run_its_json_report_describes() {
 fn a_ledger_that_cannot_be_written_exits_2_after_the_other_outputs() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
+    let mode = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // Run as an unprivileged user (root ignores permissions): it reads the tree,
+    // writes the report, and cannot create a file in `locked`.
+    mode(dir.path(), 0o755);
     terraform(dir.path());
+    mode(&dir.path().join("main.tf"), 0o644);
+    let out = dir.path().join("out");
     let locked = dir.path().join("locked");
-    std::fs::create_dir(&locked).expect("mkdir");
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    // Root ignores directory permissions; the test means nothing there.
-    if std::fs::write(locked.join("probe"), b"").is_ok() {
-        eprintln!("skipped: running as root, permissions are not enforced");
-        return;
+    for (d, m) in [(&out, 0o777), (&locked, 0o555)] {
+        std::fs::create_dir(d).expect("mkdir");
+        mode(d, m);
     }
     let ledger = locked.join("evidence.db");
-    let report = dir.path().join("report.json");
-    let o = soc2scan(
-        &[
-            "scan",
-            ".",
-            "--no-config",
-            "--fail-on",
-            "none",
-            "--format",
-            &format!("json={}", report.display()),
-            "--evidence",
-            &ledger.display().to_string(),
-        ],
+    let report = out.join("report.json");
+    let args = scan_args(&report, &ledger);
+    let o = crate::evidence_commands::soc2scan_unprivileged(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
         dir.path(),
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
