@@ -132,7 +132,8 @@ pub struct ExpectedSource {
     /// A glob over source keys (`aws:123456789012/*`, `terraform:*//infra/prod`).
     pub source: String,
     pub cadence: Option<String>,
-    /// Controls expected of it; empty means every control.
+    /// Controls expected of it; empty means the controls the source covered in the
+    /// ledger (a Terraform root cannot cover live-only controls).
     pub controls: Vec<String>,
 }
 
