@@ -180,6 +180,52 @@ fn cycle_among_locals_is_reported() {
     good_bucket_scanned(&o);
 }
 
+/// A file function that would read outside the scanned tree is refused, and the
+/// refusal is reported where the call is written, even inside `try()` and even when
+/// the call sits in a local declared in another file than the resource using it.
+#[test]
+fn file_read_outside_the_scan_is_reported_where_it_is_written() {
+    let outer = tempdir();
+    fs::write(outer.path().join("policy.json"), "{}").expect("write");
+    let dir = outer.path().join("root");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(dir.join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.join("locals.tf"),
+        "locals {\n  policy = try(templatefile(\"../policy.json\", {}), \"{}\")\n}\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.join("policy.tf"),
+        "resource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = aws_s3_bucket.good.id\n  policy = local.policy\n}\n\nresource \"aws_iam_policy\" \"q\" {\n  policy = file(\"../policy.json\")\n}\n",
+    )
+    .expect("write");
+    let o = scan(&dir);
+    let mut refused: Vec<(Option<&str>, Option<usize>, Level)> = o
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "file-outside-scan")
+        .map(|d| (d.file.as_deref(), d.line, d.level))
+        .collect();
+    refused.sort_by_key(|r| (r.0, r.1));
+    assert_eq!(
+        refused,
+        vec![
+            (Some("locals.tf"), Some(2), Level::Warning),
+            (Some("policy.tf"), Some(7), Level::Warning),
+        ],
+        "{:?}",
+        o.report.diagnostics
+    );
+    assert!(o
+        .report
+        .diagnostics
+        .iter()
+        .all(|d| d.code != "file-outside-scan" || d.message.contains("../policy.json")));
+    good_bucket_scanned(&o);
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loop_is_reported() {

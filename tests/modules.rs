@@ -347,7 +347,9 @@ fn corpus_module_under_its_registry_address_is_judged_inside() {
     assert_eq!(s.diagnostics(), "[]");
     let got: Vec<(String, String, String)> = s.results();
     let want: Vec<(String, String, String)> = [
-        ("ENC001", "module.data.aws_s3_bucket.this[0]", "pass"),
+        // The module creates its SSE configuration only when the caller passes
+        // `server_side_encryption_configuration` (count = length(keys(...)) > 0).
+        ("ENC001", "module.data.aws_s3_bucket.this[0]", "fail"),
         ("IAM013", "module.data.aws_s3_bucket.this[0]", "fail"),
         ("TLS001", "module.data.aws_s3_bucket.this[0]", "fail"),
     ]

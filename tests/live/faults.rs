@@ -31,7 +31,6 @@ fn baseline_gaps() -> Vec<String> {
     vec![
         "s3:GetBucketVersioning bucket data-bucket MalformedResponse".to_string(),
         "s3:GetBucketVersioning bucket plain-bucket MalformedResponse".to_string(),
-        "s3control:GetPublicAccessBlock account 123456789012 UnsupportedEndpoint".to_string(),
     ]
 }
 

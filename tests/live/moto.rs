@@ -72,6 +72,17 @@ impl Moto {
             .build();
         aws_sdk_s3::Client::from_conf(conf)
     }
+
+    /// S3 Control addressed as the sweep addresses an emulator (no account-id host
+    /// prefix).
+    pub async fn s3control(&self) -> aws_sdk_s3control::Client {
+        let conf = aws_sdk_s3control::config::Builder::from(&self.config().await)
+            .endpoint_resolver(soc2scan::source::aws::client::FixedS3ControlEndpoint(
+                self.url(),
+            ))
+            .build();
+        aws_sdk_s3control::Client::from_conf(conf)
+    }
 }
 
 impl Drop for Moto {

@@ -2,7 +2,7 @@
 //! way they see Terraform ones. Cases moto cannot produce (a root access key: its
 //! credential report has no root row) are unit tests next to the rules.
 
-use super::moto::{options, tuning, Moto};
+use super::moto::{options, tuning, Moto, ACCOUNT};
 use soc2scan::config::Settings;
 use soc2scan::finding::Status;
 use soc2scan::source::aws::sweep_tuned;
@@ -200,18 +200,16 @@ async fn iam_rules_judge_a_swept_account() {
     assert_eq!(status_of(&all, "IAM011", "console-mfa"), Status::Pass);
     assert_eq!(status_of(&all, "IAM011", "api"), Status::Pass);
 
-    // IAM012: an organisation-only policy (with a Deny to everyone) passes. A public
-    // policy or ACL is unknown here: the account's public access block, which could
-    // neutralise it (restrict_public_buckets, ignore_public_acls), is not readable on
-    // a loopback emulator (see the account block below for the failure).
-    assert_eq!(status_of(&all, "IAM012", "public-bucket"), Status::Unknown);
-    assert_eq!(status_of(&all, "IAM012", "acl-bucket"), Status::Unknown);
+    // IAM012: an organisation-only policy (with a Deny to everyone) passes; a public
+    // policy or ACL fails: the account has no public access block (S3 Control answers
+    // NoSuchPublicAccessBlockConfiguration) that could neutralise it.
+    assert_eq!(status_of(&all, "IAM012", "public-bucket"), Status::Fail);
+    assert_eq!(status_of(&all, "IAM012", "acl-bucket"), Status::Fail);
     assert_eq!(status_of(&all, "IAM012", "org-bucket"), Status::Pass);
 
-    // IAM013: the bucket's full block passes; without one, the account's block (S3
-    // Control, which an emulator on loopback cannot serve) decides: unknown.
+    // IAM013: the bucket's full block passes; without one, the account's block decides.
     assert_eq!(status_of(&all, "IAM013", "org-bucket"), Status::Pass);
-    assert_eq!(status_of(&all, "IAM013", "public-bucket"), Status::Unknown);
+    assert_eq!(status_of(&all, "IAM013", "public-bucket"), Status::Fail);
 
     // IAM014: SQS policies from GetQueueAttributes, SNS's default policy (pinned by
     // AWS:SourceOwner) from GetTopicAttributes.
@@ -220,28 +218,44 @@ async fn iam_rules_judge_a_swept_account() {
     assert_eq!(status_of(&all, "IAM014", "plain-queue"), Status::Pass);
     assert_eq!(status_of(&all, "IAM014", "events"), Status::Pass);
 
-    // What real S3 Control answers for an account without a block
-    // (NoSuchPublicAccessBlockConfiguration): absent. Then the public grants fail.
-    let mut inventory = swept.inventory.clone();
-    assert_eq!(inventory.s3_account_public_access_blocks.len(), 1);
-    inventory.s3_account_public_access_blocks[0].block = soc2scan::model::Tri::Known(None);
-    let without_block = results(&soc2scan::rules::run(&inventory, &settings).expect("rules"));
-    assert_eq!(
-        status_of(&without_block, "IAM012", "public-bucket"),
-        Status::Fail
+    // With an account-wide block (read through S3 Control on the emulator, without
+    // the account-id host prefix), the public grants are neutralised.
+    moto.s3control()
+        .await
+        .put_public_access_block()
+        .account_id(ACCOUNT)
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .block_public_policy(true)
+                .ignore_public_acls(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("account public access block");
+    let blocked = sweep_tuned(&options(&moto.url(), &["s3"]), &tuning())
+        .await
+        .expect("sweep");
+    assert!(
+        !blocked.gaps.iter().any(|g| g.message.contains("s3control")),
+        "{:#?}",
+        blocked.gaps
     );
-    assert_eq!(
-        status_of(&without_block, "IAM012", "acl-bucket"),
-        Status::Fail
-    );
-    assert_eq!(
-        status_of(&without_block, "IAM013", "public-bucket"),
-        Status::Fail
-    );
-    assert_eq!(
-        status_of(&without_block, "IAM013", "org-bucket"),
-        Status::Pass
-    );
+    let with_block = results(&soc2scan::rules::run(&blocked.inventory, &settings).expect("rules"));
+    for bucket in ["public-bucket", "acl-bucket", "org-bucket"] {
+        assert_eq!(
+            status_of(&with_block, "IAM012", bucket),
+            Status::Pass,
+            "{bucket}"
+        );
+        assert_eq!(
+            status_of(&with_block, "IAM013", bucket),
+            Status::Pass,
+            "{bucket}"
+        );
+    }
 
     // The same key judged 200 days later is stale.
     settings.today = today.checked_add_days(chrono::Days::new(200));

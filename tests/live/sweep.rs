@@ -42,8 +42,6 @@ async fn s3_kms_iam_inventory_is_exact() {
             // rejects it, and versioning is unknown rather than guessed.
             "s3:GetBucketVersioning bucket data-bucket MalformedResponse".to_string(),
             "s3:GetBucketVersioning bucket plain-bucket MalformedResponse".to_string(),
-            // S3 Control's host-prefixed endpoint cannot be served on loopback.
-            format!("s3control:GetPublicAccessBlock account {ACCOUNT} UnsupportedEndpoint"),
         ],
         "{:#?}",
         swept.gaps

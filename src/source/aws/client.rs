@@ -29,7 +29,7 @@ pub struct ClientFactory {
 }
 
 macro_rules! client {
-    ($(#[$doc:meta])* $fn:ident, $krate:ident) => {
+    ($(#[$doc:meta])* $fn:ident, $krate:ident $(, $tweak:path)?) => {
         $(#[$doc])*
         pub fn $fn(&self, region: &str) -> $krate::Client {
             let conf = $krate::config::Builder::from(&self.base)
@@ -39,11 +39,33 @@ macro_rules! client {
                     "{}-{}",
                     self.partition,
                     stringify!($fn)
-                )))
-                .build();
-            $krate::Client::from_conf(conf)
+                )));
+            $(let conf = $tweak(self, conf);)?
+            $krate::Client::from_conf(conf.build())
         }
     };
+}
+
+/// Sends every S3 Control request to the endpoint URL exactly as given. S3 Control's
+/// generated resolver puts the account id in front of the host (`{account}.host`),
+/// which an emulator serving every service on one host (moto, LocalStack) cannot
+/// answer; the account still travels in the `x-amz-account-id` header, which is what
+/// such emulators route on. Public so that tests seeding an emulator address it the
+/// same way.
+#[derive(Debug)]
+pub struct FixedS3ControlEndpoint(pub String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedS3ControlEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
 }
 
 impl ClientFactory {
@@ -121,36 +143,40 @@ impl ClientFactory {
         self.base.region().map(Region::as_ref)
     }
 
-    /// Whether an endpoint URL replaces AWS's endpoints (an emulator).
-    pub fn custom_endpoint(&self) -> bool {
-        self.path_style
-    }
-
     /// Operations sent so far by every client of this factory.
     pub fn calls(&self) -> u64 {
         self.guard.calls()
     }
 
-    /// S3, with path-style addressing when an endpoint URL is given: emulators on
-    /// one host cannot serve `bucket.host` virtual-host names.
-    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .interceptor(self.guard.clone())
-            .retry_partition(aws_sdk_s3::config::retry::RetryPartition::new(format!(
-                "{}-s3",
-                self.partition
-            )))
-            .force_path_style(self.path_style)
-            .build();
-        aws_sdk_s3::Client::from_conf(conf)
+    /// S3 with path-style addressing when an endpoint URL is given: emulators on one
+    /// host cannot serve `bucket.host` virtual-host names.
+    fn s3_addressing(&self, conf: aws_sdk_s3::config::Builder) -> aws_sdk_s3::config::Builder {
+        conf.force_path_style(self.path_style)
     }
 
+    /// S3 Control without the account-id host prefix when an endpoint URL is given.
+    fn s3control_addressing(
+        &self,
+        conf: aws_sdk_s3control::config::Builder,
+    ) -> aws_sdk_s3control::config::Builder {
+        match self.base.endpoint_url() {
+            Some(url) => conf.endpoint_resolver(FixedS3ControlEndpoint(url.to_string())),
+            None => conf,
+        }
+    }
+
+    client!(
+        /// S3, path-style against an endpoint URL.
+        s3,
+        aws_sdk_s3,
+        Self::s3_addressing
+    );
     client!(sts, aws_sdk_sts);
     client!(
         /// S3 Control, for the account-level public access block.
         s3control,
-        aws_sdk_s3control
+        aws_sdk_s3control,
+        Self::s3control_addressing
     );
     client!(kms, aws_sdk_kms);
     client!(iam, aws_sdk_iam);

@@ -20,10 +20,6 @@ use tokio::sync::Semaphore;
 /// `Origin::Aws` region of account-global resources (IAM, CloudFront).
 pub const GLOBAL: &str = "global";
 
-/// Error code of a call the sweep did not make because the configured endpoint
-/// cannot serve it.
-pub const UNSUPPORTED_ENDPOINT: &str = "UnsupportedEndpoint";
-
 /// A call that failed, reduced to what a gap records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {

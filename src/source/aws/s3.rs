@@ -5,7 +5,7 @@
 //! only buckets in the swept regions are kept, so the scope a sweep records is the
 //! scope it saw.
 
-use super::ctx::{ops, partition, Ctx, Failure, Read, UNSUPPORTED_ENDPOINT};
+use super::ctx::{ops, partition, Ctx, Read};
 use crate::diagnostic::Diagnostic;
 use crate::model::account::S3AccountPublicAccessBlock;
 use crate::model::s3::{
@@ -365,11 +365,9 @@ pub(super) fn parse_policy(
     }
 }
 
-/// The account-wide block (S3 Control). S3 Control addresses the account as a host
-/// prefix (`<account>.<endpoint host>`), which a custom `--endpoint-url` (an
-/// emulator on one host) cannot serve and which would send a DNS query for a name
-/// that does not exist: with a custom endpoint the call is not made and the block is
-/// recorded as unknown.
+/// The account-wide block (S3 Control). Against AWS the account id is a host prefix;
+/// with `--endpoint-url` the request goes to that endpoint as given (see
+/// `ClientFactory::s3control`), so emulators decide IAM012/IAM013 too.
 async fn account_public_access_block(ctx: &Ctx, home: &str, inv: &mut Inventory) {
     let Some(account) = ctx.account.clone() else {
         return;
@@ -377,20 +375,7 @@ async fn account_public_access_block(ctx: &Ctx, home: &str, inv: &mut Inventory)
     let arn = format!("arn:{}:s3::{account}:account", partition(home));
     let operation = "GetPublicAccessBlock";
     let what = "the account-level S3 public access block";
-    let block = if ctx.clients.custom_endpoint() {
-        ctx.gap(
-            "s3control",
-            home,
-            operation,
-            &format!("account {account}"),
-            &Failure::new(
-                UNSUPPORTED_ENDPOINT,
-                "S3 Control needs the account id as a host prefix, which a custom endpoint URL cannot serve",
-            ),
-            what,
-        );
-        Tri::Unknown
-    } else {
+    let block = {
         let client = ctx.clients.s3control(home);
         let req = client.get_public_access_block().account_id(&account);
         match ctx

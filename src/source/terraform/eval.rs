@@ -166,6 +166,9 @@ pub struct Evaluator<'a> {
     unresolved: RefCell<BTreeMap<String, usize>>,
     /// Unresolved-module diagnostics already emitted, by call location.
     reported: RefCell<BTreeSet<(String, usize)>>,
+    /// The file of the expression being evaluated, so that a diagnostic raised deep
+    /// inside it (a refused `file()`) can name its file and line.
+    file: Cell<Option<&'a SourceFile>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -185,6 +188,7 @@ impl<'a> Evaluator<'a> {
             instances: Cell::new(0),
             unresolved: RefCell::new(BTreeMap::new()),
             reported: RefCell::new(BTreeSet::new()),
+            file: Cell::new(None),
         }
     }
 
@@ -376,7 +380,7 @@ impl<'a> Evaluator<'a> {
         );
         self.instances.set(self.instances.get().saturating_sub(1));
         let scope = Scope::new(&inst);
-        self.value(e.expr, &scope)
+        self.value_of(e, &scope)
     }
 
     // ----- walking instances -------------------------------------------------------
@@ -454,7 +458,7 @@ impl<'a> Evaluator<'a> {
             let scope = Scope::with_instance(inst, key, each_value, expansion.counted);
             let mut vars = BTreeMap::new();
             for (name, decl) in &module.variables {
-                let given = call.attr(name).map(|e| self.value(e.expr, &scope));
+                let given = call.attr(name).map(|e| self.value_of(e, &scope));
                 let v = match given {
                     Some(Value::Null) if decl.non_nullable => decl
                         .default
@@ -566,6 +570,24 @@ impl<'a> Evaluator<'a> {
         None
     }
 
+    /// A file function refused a path outside the tree it may read. Reported even
+    /// under `try()`/`can()`: the fallback they take is a value the configuration
+    /// would not have, so the results that depend on it must be explained.
+    fn report_refused(&self, call: &hcl_edit::expr::FuncCall, name: &str, msg: &str) {
+        let Some(file) = self.file.get() else {
+            return;
+        };
+        let loc = file.location(call.span());
+        self.report_once(
+            &loc,
+            Diagnostic::warning(
+                "file-outside-scan",
+                format!("{name}(): {msg}; values that depend on it are unknown (scan a directory that contains the file)"),
+            )
+            .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
+        );
+    }
+
     fn report_once(&self, loc: &crate::model::Location, d: Diagnostic) {
         if self
             .reported
@@ -606,7 +628,7 @@ impl<'a> Evaluator<'a> {
     ) -> Expansion {
         let scope = Scope::new(inst);
         if let Some(c) = count {
-            return match self.value(c.expr, &scope).to_tf_number() {
+            return match self.value_of(c, &scope).to_tf_number() {
                 Some(n) if n >= 0.0 => Expansion {
                     instances: (0..(n as usize).min(MAX_INSTANCES))
                         .map(|i| (Some(InstKey::Index(i)), Value::Null))
@@ -622,7 +644,7 @@ impl<'a> Evaluator<'a> {
             };
         }
         if let Some(f) = for_each {
-            let v = self.value(f.expr, &scope);
+            let v = self.value_of(f, &scope);
             let instances: Option<Vec<(Option<InstKey>, Value)>> = match &v {
                 Value::Map(map) => Some(
                     map.iter()
@@ -679,7 +701,7 @@ impl<'a> Evaluator<'a> {
             if meta && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                 continue;
             }
-            let value = self.value(&attr.value, scope);
+            let value = self.in_file(file, || self.value(&attr.value, scope));
             out.attrs.insert(
                 key.to_string(),
                 Attr {
@@ -731,7 +753,7 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let collection = body_attr(file, &block.body, "for_each")
-            .map(|e| self.value(e.expr, scope))
+            .map(|e| self.value_of(e, scope))
             .unwrap_or(Value::Null);
         let items: Vec<(Value, Value)> = match collection {
             Value::List(items) => items
@@ -761,7 +783,7 @@ impl<'a> Evaluator<'a> {
             obj.insert("value".to_string(), value);
             inner.locals.push((iterator.clone(), Value::Map(obj)));
             let labels = body_attr(file, &block.body, "labels")
-                .map(|e| self.value(e.expr, &inner))
+                .map(|e| self.value_of(e, &inner))
                 .and_then(|v| {
                     v.as_list()
                         .map(|l| l.iter().filter_map(Value::to_tf_string).collect())
@@ -804,7 +826,7 @@ impl<'a> Evaluator<'a> {
         inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
-        let v = self.value(expr.expr, &Scope::new(inst));
+        let v = self.value_of(expr, &Scope::new(inst));
         inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone()));
@@ -824,7 +846,7 @@ impl<'a> Evaluator<'a> {
         inst.outputs
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
-        let v = self.value(expr.expr, &Scope::new(inst));
+        let v = self.value_of(expr, &Scope::new(inst));
         inst.outputs
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone()));
@@ -1094,7 +1116,7 @@ impl<'a> Evaluator<'a> {
             .map(|(_, v)| v.clone())
             .unwrap_or(Value::Null);
         let scope = Scope::with_instance(inst, key, &each_value, exp.counted);
-        let v = self.value(expr.expr, &scope);
+        let v = self.value_of(expr, &scope);
         inst.attrs
             .borrow_mut()
             .insert(memo_key, Slot::Done(v.clone()));
@@ -1127,6 +1149,20 @@ impl<'a> Evaluator<'a> {
     }
 
     // ----- expressions --------------------------------------------------------------
+
+    /// [`Self::value`] of an expression declared in `e.file`.
+    fn value_of(&self, e: Expr<'a>, scope: &Scope<'_, 'a>) -> Value {
+        self.in_file(e.file, || self.value(e.expr, scope))
+    }
+
+    /// Run `f` with `file` as the file being evaluated, restoring the outer one after:
+    /// a reference may lead into a local or output declared in another file.
+    fn in_file<T>(&self, file: &'a SourceFile, f: impl FnOnce() -> T) -> T {
+        let outer = self.file.replace(Some(file));
+        let out = f();
+        self.file.set(outer);
+        out
+    }
 
     /// Evaluate for an attribute: errors become unresolved unknowns.
     fn value(&self, expr: &'a Expression, scope: &Scope<'_, 'a>) -> Value {
@@ -1589,6 +1625,10 @@ impl<'a> Evaluator<'a> {
             Ok(v) => Ok(v),
             Err(FnError::Unsupported(_)) => Ok(Value::unresolved()),
             Err(FnError::Invalid(msg)) => Err(EvalError(format!("{name}(): {msg}"))),
+            Err(FnError::Refused(msg)) => {
+                self.report_refused(call, &name, &msg);
+                Err(EvalError(format!("{name}(): {msg}")))
+            }
         }
     }
 

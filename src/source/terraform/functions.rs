@@ -57,6 +57,11 @@ pub enum FnError {
     /// A Terraform evaluation error (wrong type, bad index...): `try`/`can` catch it.
     #[error("{0}")]
     Invalid(String),
+    /// A file function refused a path outside the tree it may read. Terraform would
+    /// have read it, so this is the scanner's limit, not the configuration's error:
+    /// the evaluator reports it with its location, even under `try`/`can`.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Most elements a function may produce (`range`, `setproduct`, `flatten`, ...), so

@@ -6,7 +6,8 @@
 
 use super::encoding::{digest, Digest};
 use super::{
-    all_known, arity, check_size, fail, partial_map, string, template, unknown_of, FnCtx, Out, Stop,
+    all_known, arity, check_size, fail, partial_map, string, template, unknown_of, FnCtx, FnError,
+    Out, Stop,
 };
 use crate::model::value::Value;
 use base64::Engine as _;
@@ -52,9 +53,9 @@ fn root(ctx: &FnCtx) -> Result<PathBuf, Stop> {
 }
 
 fn outside(path: &str) -> Stop {
-    fail(format!(
+    Stop::Fail(FnError::Refused(format!(
         "refusing to read {path:?}: it is outside the scanned directory"
-    ))
+    )))
 }
 
 /// Resolve an existing path inside the scan root (after following links).
@@ -397,6 +398,7 @@ mod tests {
         let t = tree();
         for p in ["../../../secret", "/etc/passwd"] {
             let e = run(&t, "file", &[s(p)]).expect_err("must refuse");
+            assert!(matches!(e, super::super::FnError::Refused(_)), "{e:?}");
             assert!(
                 e.to_string().contains("outside the scanned directory"),
                 "{e}"

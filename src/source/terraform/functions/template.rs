@@ -501,6 +501,7 @@ impl<'a> Env<'a> {
             Ok(v) => Ok(v),
             Err(FnError::Unsupported(_)) => Ok(Value::unresolved()),
             Err(FnError::Invalid(m)) => Err(fail(format!("{name}(): {m}"))),
+            Err(FnError::Refused(m)) => Err(Stop::Fail(FnError::Refused(format!("{name}(): {m}")))),
         }
     }
 
