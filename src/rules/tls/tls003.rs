@@ -2,8 +2,9 @@
 //! HTTPS/SSL listener) whose security policy accepts protocols older than TLS 1.2.
 //!
 //! Policies are judged against the reviewed table in `rules/data/tls-policies.toml`;
-//! a name not in the table is unknown. No `ssl_policy` means the API default,
-//! `ELBSecurityPolicy-2016-08` (TLS 1.0), which fails. A classic ELB takes its policy
+//! a name not in the table is unknown. No `ssl_policy` fails as not enforced in
+//! configuration: the API (and so Terraform) applies `ELBSecurityPolicy-2016-08`
+//! (TLS 1.0), while the console has preselected TLS 1.2+ policies since 2023. A classic ELB takes its policy
 //! from an SSL negotiation policy attached to the listener's port; with none attached
 //! AWS applies the same default; a custom negotiation policy is judged by the
 //! `Protocol-*` attributes it enables.
@@ -120,7 +121,10 @@ fn judge(l: &LbListener, what: &str, table: &PolicyTable, ctx: &mut Ctx) {
         }
     };
     let named = if defaulted {
-        format!("sets no TLS security policy, so AWS applies {name}")
+        format!(
+            "sets no TLS security policy, so TLS 1.2 is not enforced in configuration: the API \
+             default is {name} (the console's differs)"
+        )
     } else {
         format!("uses {name}")
     };

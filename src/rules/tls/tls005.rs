@@ -68,7 +68,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Absent => (
                 table.default.as_str(),
                 format!(
-                    "minimum_protocol_version is not set, so the provider default {} applies",
+                    "minimum_protocol_version is not set, so TLS 1.2 is not enforced in \
+                     configuration: the provider default is {}",
                     table.default
                 ),
             ),

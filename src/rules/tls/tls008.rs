@@ -4,9 +4,12 @@
 //! The engine decides the parameter: `rds.force_ssl` for PostgreSQL and SQL Server,
 //! `require_secure_transport` for MySQL and MariaDB (Aurora alike). When the group does
 //! not set it (or no custom group is used), the engine default applies: on only for RDS
-//! for PostgreSQL 15 and later and RDS for MariaDB 11.8 and later. The version comes
-//! from `engine_version`, else from the custom group's family; without either the
-//! default cannot be known.
+//! for PostgreSQL 15 and later, RDS for MariaDB 11.8 and later and RDS for MySQL 9.7
+//! and later (documented defaults; sources in `rules/TLS008.toml`). The version comes
+//! from `engine_version`, else from the custom group's family. Without either, RDS
+//! picks the engine's default version at creation, which changes over time, so the
+//! default is not a control: the result is a failure (not enforced in
+//! configuration); a version not known before apply gives unknown.
 
 use crate::model::db_tls::{DbTransit, ParameterGroup};
 use crate::model::{Inventory, Tri};
@@ -125,11 +128,20 @@ fn judge_default(
             &db.meta,
             format!("{source} leaves {param} at its {engine} default, off, so clients may connect without TLS; {fix}"),
         ),
-        None => ctx.unknown(
+        None if db.engine_version.is_unknown() => ctx.unknown(
             &db.meta,
             format!(
                 "{source} leaves {param} at its default, which for {engine} depends on the \
-                 engine version, not known here; set engine_version, or {fix}"
+                 engine version, not known before apply; {fix}"
+            ),
+        ),
+        None => ctx.fail(
+            &db.meta,
+            format!(
+                "{source} leaves {param} at its default, which for {engine} depends on the \
+                 engine version, and neither engine_version nor a parameter group family \
+                 names one (RDS picks its current default version), so TLS is not enforced \
+                 in configuration; {fix}"
             ),
         ),
     }
@@ -173,15 +185,14 @@ impl Family {
     }
 
     /// The first version whose default parameter group requires TLS, if any: RDS for
-    /// PostgreSQL 15 (`rds.force_ssl` defaults to 1) and RDS for MariaDB 11.8
-    /// (`require_secure_transport` defaults to ON).
+    /// PostgreSQL 15 (`rds.force_ssl` defaults to 1), RDS for MariaDB 11.8 and RDS for
+    /// MySQL 9.7 (`require_secure_transport` defaults to ON).
     fn default_on_from(self) -> Option<(u32, u32)> {
         match self {
             Family::Postgres => Some((15, 0)),
             Family::MariaDb => Some((11, 8)),
-            Family::AuroraPostgres | Family::SqlServer | Family::MySql | Family::AuroraMySql => {
-                None
-            }
+            Family::MySql => Some((9, 7)),
+            Family::AuroraPostgres | Family::SqlServer | Family::AuroraMySql => None,
         }
     }
 }

@@ -2,9 +2,11 @@
 //! accepts TLS older than 1.2 on its HTTPS endpoint, or sends data between nodes
 //! unencrypted. One result per domain naming every gap.
 //!
-//! Without a `domain_endpoint_options` block the service defaults apply: HTTP accepted
-//! and `Policy-Min-TLS-1-0-2019-07`; a written block without `enforce_https` sends
-//! `true` (provider default).
+//! Without a `domain_endpoint_options` block HTTPS and the TLS policy are not enforced
+//! in configuration (the service accepts HTTP; its default policy,
+//! `Policy-Min-TLS-1-0-2019-07`, accepts TLS 1.0), which fails. A written block
+//! without `enforce_https` passes that part: the provider documents `true` as its
+//! default and sends it (source in `rules/TLS010.toml`).
 
 use super::policies::{self, Verdict};
 use crate::model::{Inventory, Tri};
@@ -20,7 +22,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 gaps.push("enforce_https = false lets clients use plain HTTP".to_string())
             }
             Tri::Absent => gaps.push(
-                "without domain_endpoint_options the endpoint accepts plain HTTP (service default)"
+                "no domain_endpoint_options, so HTTPS is not enforced in configuration (the \
+                 endpoint accepts plain HTTP)"
                     .to_string(),
             ),
             Tri::Unknown => undecided.push("enforce_https"),
@@ -39,7 +42,11 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     Tri::Known(p) => (Some(p.as_str()), format!("tls_security_policy {p}")),
                     Tri::Absent => (
                         Some(table.default.as_str()),
-                        format!("no tls_security_policy (service default {})", table.default),
+                        format!(
+                            "no tls_security_policy, so TLS 1.2 is not enforced in \
+                             configuration: the service default {}",
+                            table.default
+                        ),
                     ),
                     Tri::Unknown => (None, String::new()),
                 };

@@ -1,6 +1,11 @@
 //! TLS011 msk-plaintext: an MSK cluster whose brokers accept plaintext clients
 //! (`client_broker` `PLAINTEXT` or `TLS_PLAINTEXT`) or replicate between themselves in
-//! cleartext (`in_cluster = false`). Unset values take the defaults, `TLS` and `true`.
+//! cleartext (`in_cluster = false`).
+//!
+//! An unset `in_cluster` passes: the MSK API, CloudFormation and the provider all
+//! document `true`. An unset `client_broker` fails as not enforced in configuration:
+//! the MSK API reference documents `TLS_PLAINTEXT` as its default while CloudFormation
+//! and the provider document `TLS`, so the sources disagree (see `rules/TLS011.toml`).
 
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
@@ -11,7 +16,12 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let mut undecided = Vec::new();
         match &c.client_broker {
             Tri::Known(v) if v == "TLS" => {}
-            Tri::Absent => {}
+            Tri::Absent => gaps.push(
+                "client_broker is not set, so TLS-only client connections are not enforced in \
+                 configuration (the MSK API reference documents TLS_PLAINTEXT as the default, \
+                 CloudFormation and the provider TLS)"
+                    .to_string(),
+            ),
             Tri::Known(v) if v == "TLS_PLAINTEXT" => gaps
                 .push("client_broker = TLS_PLAINTEXT also accepts plaintext clients".to_string()),
             Tri::Known(v) if v == "PLAINTEXT" => {

@@ -4,8 +4,10 @@
 //! AWS default groups differ by family: `default.redshift-1.0` has `require_ssl =
 //! false`; `default.redshift-2.0`, the default for clusters created or restored since
 //! 10 January 2025, has `true`, and so do custom groups of the `redshift-2.0` family
-//! that leave it unset. A cluster that names no group uses one or the other depending
-//! on when it was created, which the configuration does not show: unknown.
+//! that leave it unset (documented defaults; sources in `rules/TLS012.toml`). A
+//! cluster that names no group gets one or the other depending on when it was
+//! created: a default that changed over time is not a control, so it fails as not
+//! enforced in configuration.
 
 use crate::model::db_tls::ParameterGroup;
 use crate::model::{Inventory, Tri};
@@ -27,12 +29,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             }
         };
         match group {
-            ParameterGroup::Default(None) => ctx.unknown(
+            ParameterGroup::Default(None) => ctx.fail(
                 &c.meta,
                 format!(
-                    "names no parameter group: clusters created since 10 January 2025 use \
-                     default.redshift-2.0 (require_ssl = true), older ones default.redshift-1.0 \
-                     (require_ssl = false); {FIX} to make it explicit"
+                    "names no parameter group, so TLS is not enforced in configuration: AWS \
+                     changed the default group on 10 January 2025 (default.redshift-2.0, \
+                     require_ssl = true, for clusters created since; default.redshift-1.0, \
+                     require_ssl = false, before); {FIX}"
                 ),
             ),
             ParameterGroup::Default(Some(name)) => match default_require_ssl(name) {
