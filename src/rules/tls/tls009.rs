@@ -2,11 +2,6 @@
 //! cluster that accepts unencrypted connections: transit encryption off (the provider
 //! default), or on in `preferred` mode, which still accepts plaintext while clients
 //! migrate. Serverless caches always require TLS and pass.
-//!
-//! A replication group that turns transit encryption on without naming
-//! `transit_encryption_mode` fails: neither the CreateReplicationGroup API nor the
-//! provider documents which mode applies then, so `required` is not enforced in
-//! configuration. Standalone clusters have no mode to set.
 
 use crate::model::elasticache_tls::CacheKind;
 use crate::model::{Inventory, Tri};
@@ -30,13 +25,6 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                      plaintext connections; set transit_encryption_mode = \"required\" once \
                      clients use TLS"
                 ),
-            ),
-            (Tri::Known(true), Tri::Absent) if c.kind == CacheKind::ReplicationGroup => ctx.fail(
-                &c.meta,
-                "the replication group sets transit_encryption_enabled = true but no \
-                 transit_encryption_mode, whose default AWS does not document, so refusing \
-                 plaintext connections is not enforced in configuration; set \
-                 transit_encryption_mode = \"required\"",
             ),
             (Tri::Known(true), Tri::Unknown) => ctx.unknown(
                 &c.meta,
