@@ -40,6 +40,11 @@ pub struct KmsKey {
     pub policy: Tri<PolicyDocument>,
     /// Live key state (`Enabled`, `Disabled`, `PendingDeletion`, ...).
     pub key_state: Tri<String>,
+    /// Set when this entry is an `aws_kms_key_policy` whose key is not declared in the
+    /// scanned configuration (how the configuration names the key); `meta` is then the
+    /// policy resource's. Only the key policy rules judge it: silence would hide a
+    /// public policy on a shared key, and the key's other settings are nobody's here.
+    pub declared_elsewhere: Option<String>,
 }
 
 impl KmsKey {
@@ -56,6 +61,22 @@ impl KmsKey {
             Tri::Unknown => return None,
         };
         Some(spec && usage)
+    }
+
+    /// Whether this entry is a key declared in the scanned configuration (or swept),
+    /// as opposed to the policy of a key declared elsewhere.
+    pub fn is_declared_here(&self) -> bool {
+        self.declared_elsewhere.is_none()
+    }
+
+    /// Appended to every message about the policy of a key declared elsewhere.
+    pub fn elsewhere_note(&self) -> String {
+        match &self.declared_elsewhere {
+            Some(key) => format!(
+                " (judged on this resource: {key} is not declared in the scanned configuration)"
+            ),
+            None => String::new(),
+        }
     }
 
     /// Whether `reference` (a Terraform address or an ARN) names this key.

@@ -25,8 +25,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Context that holds for every result about `resource` (its bucket is declared
-    /// elsewhere), appended to each of its messages until the next call.
+    /// Context that holds for every result about `resource` (its bucket or key is
+    /// declared elsewhere), appended to each of its messages until the next call.
     pub fn set_note(&mut self, resource: &Meta, note: String) {
         self.note = Some((resource.address.clone(), note));
     }

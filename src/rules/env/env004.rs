@@ -51,6 +51,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     }
     for k in &inv.kms_keys {
         if !k.policy.is_absent() {
+            ctx.set_note(&k.meta, k.elsewhere_note());
             judge(ctx, &k.meta, &[&k.policy]);
         }
     }

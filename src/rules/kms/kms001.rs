@@ -17,7 +17,8 @@ use crate::rules::Ctx;
 const MAX_PERIOD_DAYS: f64 = 365.0;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for k in &inv.kms_keys {
+    // The policy of a key declared elsewhere says nothing of its rotation.
+    for k in inv.kms_keys.iter().filter(|k| k.is_declared_here()) {
         if k.customer_managed == Tri::Known(false) {
             continue;
         }

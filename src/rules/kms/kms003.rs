@@ -30,6 +30,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         if k.customer_managed == Tri::Known(false) {
             continue;
         }
+        ctx.set_note(&k.meta, k.elsewhere_note());
         judge(k, ctx);
     }
 }

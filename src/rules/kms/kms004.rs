@@ -12,7 +12,8 @@ const DEFAULT_WINDOW_DAYS: f64 = 30.0;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     let min = f64::from(ctx.settings.kms_min_deletion_window_days);
-    for k in &inv.kms_keys {
+    // The policy of a key declared elsewhere says nothing of its deletion window.
+    for k in inv.kms_keys.iter().filter(|k| k.is_declared_here()) {
         if k.customer_managed == Tri::Known(false) {
             continue;
         }

@@ -248,6 +248,7 @@ async fn describe(
         deletion_window_days,
         policy,
         key_state,
+        declared_elsewhere: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! shares.
 
 use super::s3::key_ref;
-use super::{Ctx, Target};
+use super::{Ctx, Parent, Target};
 use crate::model::kms::{KeySource, KmsKey};
 use crate::model::s3::KeyRef;
 use crate::model::value::HOLE;
@@ -12,16 +12,42 @@ use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 
 pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
-    // `aws_kms_key_policy` sets the policy of a key declared elsewhere; one whose key
-    // cannot be resolved may be any key's.
+    // `aws_kms_key_policy` sets the policy of a key: one declared here, one declared
+    // elsewhere (judged on the policy's own address), or, when its key cannot be
+    // resolved, possibly any key of this root.
+    let declares_keys = ctx.of_type("aws_kms_key").next().is_some();
     let mut split_policies: Vec<(String, &TfResource)> = Vec::new();
+    let mut elsewhere: Vec<(String, &TfResource)> = Vec::new();
     let mut unattributed_policy = false;
     for p in ctx.of_type("aws_kms_key_policy") {
-        match ctx.target(p.body.get("key_id"), &["aws_kms_key"], "key_id") {
-            Target::Resource(k) => split_policies.push((k.address.clone(), p)),
-            Target::External(_) => {}
-            Target::Unknown => unattributed_policy = true,
+        match ctx.parent(
+            p,
+            "key_id",
+            &["aws_kms_key"],
+            "key_id",
+            "key",
+            declares_keys,
+        ) {
+            Parent::Declared(k) => split_policies.push((k.address.clone(), p)),
+            Parent::Elsewhere(key) => elsewhere.push((key, p)),
+            Parent::Unattributed => unattributed_policy = true,
         }
+    }
+    for (key, p) in elsewhere {
+        inv.kms_keys.push(KmsKey {
+            meta: ctx.meta(p, None),
+            source: Tri::Unknown,
+            key_spec: Tri::Unknown,
+            key_usage: Tri::Unknown,
+            // Only customer managed keys take a policy from their owner.
+            customer_managed: Tri::Known(true),
+            rotation_enabled: Tri::Unknown,
+            rotation_period_days: Tri::Unknown,
+            deletion_window_days: Tri::Unknown,
+            policy: ctx.policy(p, "policy"),
+            key_state: Tri::Unknown,
+            declared_elsewhere: Some(key),
+        });
     }
     let keys: Vec<&TfResource> = ctx.of_type("aws_kms_key").collect();
     for r in keys {
@@ -59,6 +85,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             deletion_window_days: r.body.number("deletion_window_in_days"),
             policy,
             key_state: key_state(&r.body),
+            declared_elsewhere: None,
         };
         inv.kms_keys.push(key);
     }
@@ -81,6 +108,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             deletion_window_days: r.body.number("deletion_window_in_days"),
             policy: ctx.policy(r, "policy"),
             key_state: key_state(&r.body),
+            declared_elsewhere: None,
         };
         inv.kms_keys.push(key);
     }
@@ -98,6 +126,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             deletion_window_days: r.body.number("deletion_window_in_days"),
             policy: ctx.policy(r, "policy"),
             key_state: key_state(&r.body),
+            declared_elsewhere: None,
         };
         inv.kms_keys.push(key);
     }

@@ -51,6 +51,46 @@ pub enum Target<'a> {
     Unknown,
 }
 
+/// What a configuration resource of another (a bucket's policy, a key's policy)
+/// belongs to.
+pub enum Parent<'a> {
+    /// A resource of the parent's type in this root.
+    Declared(&'a TfResource),
+    /// Certainly none of this root's: a literal name none here has, a data source, or
+    /// any value when this root declares no resource of the parent's type. Keyed by how
+    /// the configuration names it.
+    Elsewhere(String),
+    /// Could be any of this root's.
+    Unattributed,
+}
+
+/// A reference without its module path (`module.a["x"].module.b.`), so that
+/// `module.kms.data.aws_kms_alias.s3.arn` reads as the data source it is and a
+/// resource that happens to be named `data` (`aws_kms_key.data.arn`) as a resource.
+pub(super) fn without_module_path(reference: &str) -> &str {
+    let mut rest = reference;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The module name, then an optional `[key]` that may hold dots in quotes.
+        let mut depth = 0usize;
+        let mut quoted = false;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                '[' if !quoted => depth += 1,
+                ']' if !quoted => depth = depth.saturating_sub(1),
+                '.' if !quoted && depth == 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    rest
+}
+
 impl<'a> Ctx<'a> {
     pub fn of_type(&self, rtype: &'a str) -> impl Iterator<Item = &'a TfResource> + 'a {
         self.resources
@@ -93,6 +133,43 @@ impl<'a> Ctx<'a> {
                 }
             }
             None => Target::Unknown,
+        }
+    }
+
+    /// The parent `r` configures through `attr`, among resources of `types` named by
+    /// `name_attr`; `noun` names the parent kind in messages ("bucket", "key"), and
+    /// `declares_any` says whether this root declares any resource of those types.
+    pub fn parent(
+        &self,
+        r: &TfResource,
+        attr: &str,
+        types: &[&str],
+        name_attr: &str,
+        noun: &str,
+        declares_any: bool,
+    ) -> Parent<'a> {
+        let value = r.body.get(attr);
+        match self.target(value, types, name_attr) {
+            Target::Resource(p) => Parent::Declared(p),
+            Target::External(name) => Parent::Elsewhere(format!("{noun} \"{name}\"")),
+            Target::Unknown => {
+                let refs = value.map(Value::refs).unwrap_or_default();
+                if !refs.is_empty()
+                    && refs
+                        .iter()
+                        .all(|r| without_module_path(r).starts_with("data."))
+                {
+                    Parent::Elsewhere(format!("the {noun} of {}", refs.join(", ")))
+                } else if !declares_any {
+                    // Each unknown reference on its own: two may name different parents.
+                    Parent::Elsewhere(format!(
+                        "a {noun} named by a value not known before apply ({})",
+                        r.address
+                    ))
+                } else {
+                    Parent::Unattributed
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@
 //! setting it configures, with the other split resources of the same bucket.
 
 use super::kms::key_attr;
-use super::{Ctx, Target};
+use super::{without_module_path, Ctx, Parent, Target};
 use crate::model::s3::{
     BucketAcl, BucketEncryption, BucketPolicy, BucketSetting, Elsewhere, KeyRef, PublicAccessBlock,
     S3Bucket, SseAlgorithm,
@@ -45,44 +45,6 @@ impl<'a> Splits<'a> {
     }
 }
 
-/// Which bucket a split resource configures.
-enum BucketOf<'a> {
-    /// An `aws_s3_bucket` of this root.
-    Declared(&'a TfResource),
-    /// Certainly none of this root's buckets: a literal name no bucket here has, a
-    /// data source, or any value when this root declares no bucket at all. Keyed by
-    /// how the configuration names it.
-    Elsewhere(String),
-    /// Could be any bucket of the root.
-    Unattributed,
-}
-
-fn bucket_of<'a>(ctx: &Ctx<'a>, r: &TfResource, root_has_buckets: bool) -> BucketOf<'a> {
-    let value = r.body.get("bucket");
-    match ctx.target(value, BUCKET, "bucket") {
-        Target::Resource(b) => BucketOf::Declared(b),
-        Target::External(name) => BucketOf::Elsewhere(format!("bucket \"{name}\"")),
-        Target::Unknown => {
-            let refs = value.map(Value::refs).unwrap_or_default();
-            if !refs.is_empty()
-                && refs
-                    .iter()
-                    .all(|r| without_module_path(r).starts_with("data."))
-            {
-                BucketOf::Elsewhere(format!("the bucket of {}", refs.join(", ")))
-            } else if !root_has_buckets {
-                // Each unknown reference on its own: two may name different buckets.
-                BucketOf::Elsewhere(format!(
-                    "a bucket named by a value not known before apply ({})",
-                    r.address
-                ))
-            } else {
-                BucketOf::Unattributed
-            }
-        }
-    }
-}
-
 /// Settings merged from split resources (the last one of a kind wins, as on apply)
 /// and, for a declared bucket, its legacy inline blocks.
 struct Settings {
@@ -102,14 +64,15 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
     let mut unattributed: BTreeSet<BucketSetting> = BTreeSet::new();
     for &(rtype, setting) in SPLIT_TYPES {
         for r in ctx.of_type(rtype) {
-            let splits = match bucket_of(ctx, r, !buckets.is_empty()) {
-                BucketOf::Declared(b) => declared.entry(b.address.as_str()).or_default(),
-                BucketOf::Elsewhere(name) => elsewhere.entry(name).or_default(),
-                BucketOf::Unattributed => {
-                    unattributed.insert(setting);
-                    continue;
-                }
-            };
+            let splits =
+                match ctx.parent(r, "bucket", BUCKET, "bucket", "bucket", !buckets.is_empty()) {
+                    Parent::Declared(b) => declared.entry(b.address.as_str()).or_default(),
+                    Parent::Elsewhere(name) => elsewhere.entry(name).or_default(),
+                    Parent::Unattributed => {
+                        unattributed.insert(setting);
+                        continue;
+                    }
+                };
             splits.0.entry(setting).or_default().push(r);
         }
     }
@@ -332,33 +295,6 @@ pub fn key_ref(v: &Value) -> Tri<KeyRef> {
         Some(r) => Tri::Known(KeyRef::Managed((*r).to_string())),
         None => Tri::Unknown,
     }
-}
-
-/// A reference without its module path (`module.a["x"].module.b.`), so that
-/// `module.kms.data.aws_kms_alias.s3.arn` reads as the data source it is and a
-/// resource that happens to be named `data` (`aws_kms_key.data.arn`) as a resource.
-fn without_module_path(reference: &str) -> &str {
-    let mut rest = reference;
-    while let Some(after) = rest.strip_prefix("module.") {
-        // The module name, then an optional `[key]` that may hold dots in quotes.
-        let mut depth = 0usize;
-        let mut quoted = false;
-        let mut end = after.len();
-        for (i, c) in after.char_indices() {
-            match c {
-                '"' => quoted = !quoted,
-                '[' if !quoted => depth += 1,
-                ']' if !quoted => depth = depth.saturating_sub(1),
-                '.' if !quoted && depth == 0 => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        rest = after.get(end + 1..).unwrap_or("");
-    }
-    rest
 }
 
 fn acl_of_split(a: &TfResource) -> BucketAcl {
