@@ -194,11 +194,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let settings = settings_for(&args, &start)?;
     let req = ScanRequest {
         paths,
-        terraform: TfOptions {
-            var_files: args.var_files.clone(),
-            vars,
-            download_modules: settings.download_modules,
-        },
+        terraform: terraform_options(&args.var_files, vars, &settings),
         settings,
         require_reason: args.require_reason,
         aws: aws_options(&args.aws)?,
@@ -448,6 +444,21 @@ fn print_diagnostics(diags: &[crate::diagnostic::Diagnostic]) {
     }
 }
 
+/// How Terraform is read: the command line's variables with the settings' module
+/// downloads and evaluation budgets.
+fn terraform_options(
+    var_files: &[PathBuf],
+    vars: Vec<(String, String)>,
+    settings: &Settings,
+) -> TfOptions {
+    TfOptions {
+        var_files: var_files.to_vec(),
+        vars,
+        download_modules: settings.download_modules,
+        budgets: settings.evaluation,
+    }
+}
+
 fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     catalogue()?;
     let vars = args
@@ -465,11 +476,7 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     let settings = Settings::resolve(file.as_ref(), &CliOverrides::default());
     let req = ScanRequest {
         paths,
-        terraform: TfOptions {
-            var_files: args.var_files.clone(),
-            vars,
-            download_modules: settings.download_modules,
-        },
+        terraform: terraform_options(&args.var_files, vars, &settings),
         settings,
         ..ScanRequest::default()
     };

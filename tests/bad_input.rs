@@ -226,6 +226,64 @@ fn file_read_outside_the_scan_is_reported_where_it_is_written() {
     good_bucket_scanned(&o);
 }
 
+fn warning<'a>(o: &'a ScanOutcome, code: &str) -> &'a Diagnostic {
+    o.report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code && d.level == Level::Warning)
+        .unwrap_or_else(|| panic!("no {code} warning in {:?}", o.report.diagnostics))
+}
+
+/// Nested `for` expressions that ask for a million strings stop at the root's step
+/// budget: one warning where it ran out, the values unknown, the rest scanned.
+#[test]
+fn nested_for_expressions_stop_at_the_step_budget() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("bomb.tf"),
+        "locals {\n  a = [for i in range(10) : [for j in range(10) : [for k in range(10) : [for l in range(10) : [for m in range(10) : [for n in range(10) : \"${i}${j}${k}${l}${m}${n}\"]]]]]]\n}\nresource \"aws_s3_bucket\" \"named\" {\n  bucket = join(\"\", flatten(local.a))\n}\n",
+    )
+    .expect("write");
+    let mut req = ScanRequest {
+        paths: vec![dir.path().to_path_buf()],
+        ..ScanRequest::default()
+    };
+    req.settings.only_rules.insert("ENC001".into());
+    req.terraform.budgets.steps = 20_000;
+    let o = run(&req).expect("catalogue loads");
+    let d = warning(&o, "evaluation-budget");
+    assert_eq!(d.file.as_deref(), Some("bomb.tf"));
+    assert_eq!(d.line, Some(2));
+    assert!(d.message.contains("max-steps = 20000"), "{}", d.message);
+    good_bucket_scanned(&o);
+}
+
+/// A `count` beyond the per-collection budget is not silently cut to its first
+/// elements: the expansion is unknown and the scan says so at the `count`.
+#[test]
+fn count_beyond_the_element_budget_is_reported() {
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.path().join("many.tf"),
+        "resource \"aws_s3_bucket\" \"many\" {\n  count  = 20000\n  bucket = \"acme-${count.index}\"\n}\n",
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    let d = warning(&o, "evaluation-budget");
+    assert_eq!((d.file.as_deref(), d.line), (Some("many.tf"), Some(2)));
+    assert!(d.message.contains("20000 elements"), "{}", d.message);
+    let many = o
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.resource.contains("aws_s3_bucket.many"))
+        .count();
+    assert!(many <= 1, "{many} results for an unknown expansion");
+    good_bucket_scanned(&o);
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loop_is_reported() {

@@ -269,6 +269,28 @@ fn threshold_out_of_range() {
 }
 
 #[test]
+fn evaluation_budget_below_its_minimum() {
+    one_problem(
+        "[evaluation]\nmax-steps = 10\n",
+        2,
+        "evaluation.max-steps",
+        "expected 1000 to",
+    );
+}
+
+#[test]
+fn evaluation_budgets_are_read() {
+    let c = parse("[evaluation]\nmax-steps = 5000\nmax-elements = 20000\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = c.evaluation;
+    assert_eq!((b.steps, b.elements), (5000, 20000));
+    assert_eq!(
+        b.string_bytes,
+        soc2scan::source::terraform::budget::Budgets::default().string_bytes
+    );
+}
+
+#[test]
 fn overlapping_environment_accounts() {
     one_problem(
         "[environments.prod]\naccounts = [\"111111111111\"]\n\n[environments.staging]\naccounts = [\"222222222222\",\n  \"111111111111\"]\n",
@@ -328,6 +350,10 @@ fn load_names_the_file_on_read_errors() {
 fn docs_example_validates_and_reads_every_key() {
     let c = parse(&docs_example()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.fail_on, Some(Severity::High));
+    assert_eq!(
+        c.evaluation,
+        soc2scan::source::terraform::budget::Budgets::default()
+    );
     assert_eq!(c.require_cmk, Some(false));
     assert!(c.disabled_rules.contains("ENC010"));
     assert_eq!(c.severity_overrides.get("ENC001"), Some(&Severity::Medium));

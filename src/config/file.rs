@@ -8,6 +8,7 @@ use crate::env::EnvConfig;
 use crate::finding::Severity;
 use crate::model::{Classification, ClassificationSource};
 use crate::rules::meta::RuleMeta;
+use crate::source::terraform::budget::Budgets;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,6 +111,8 @@ pub struct FileConfig {
     /// In file order.
     pub environments: Vec<EnvConfig>,
     pub evidence: EvidenceConfig,
+    /// `[evaluation]`: the defaults with what the file sets.
+    pub evaluation: Budgets,
 }
 
 /// `evidence = "FILE"` or an `[evidence]` table: where runs are recorded and what the
@@ -177,6 +180,7 @@ impl FileConfig {
     pub(super) fn apply_to(&self, s: &mut super::Settings) {
         s.config_file = Some(self.path.clone());
         s.evidence = self.evidence.clone();
+        s.evaluation = self.evaluation;
         if let Some(f) = self.fail_on {
             s.fail_on = f;
         }
@@ -544,6 +548,7 @@ const ROOT_KEYS: &[&str] = &[
     "thresholds",
     "environments",
     "evidence",
+    "evaluation",
 ];
 const EVIDENCE_KEYS: &[&str] = &[
     "ledger",
@@ -564,6 +569,7 @@ const THRESHOLD_KEYS: &[&str] = &[
     "kms-min-deletion-window-days",
     "backup-retention-min-days",
 ];
+const EVALUATION_KEYS: &[&str] = &["max-steps", "max-elements", "max-string-bytes"];
 const ENVIRONMENT_KEYS: &[&str] = &["accounts", "paths", "tags", "cidrs", "production"];
 
 const LEVELS: &str = "public, internal, confidential or restricted";
@@ -831,6 +837,7 @@ impl Check<'_> {
             backup_retention_min_days: None,
             environments: Vec::new(),
             evidence: EvidenceConfig::default(),
+            evaluation: Budgets::default(),
         };
         for (k, v) in self.table(root, "", ROOT_KEYS) {
             match k.as_str() {
@@ -843,6 +850,7 @@ impl Check<'_> {
                 "thresholds" => self.thresholds(v, &mut c),
                 "environments" => self.environments(v, &mut c),
                 "evidence" => self.evidence(v, path, &mut c),
+                "evaluation" => self.evaluation(v, &mut c),
                 _ => {}
             }
         }
@@ -1142,6 +1150,22 @@ impl Check<'_> {
                     c.backup_retention_min_days = self.integer(v, &key, 1..=35)
                 }
                 _ => {}
+            }
+        }
+    }
+
+    fn evaluation(&mut self, v: &Located, c: &mut FileConfig) {
+        for (k, v) in self.table(v, "evaluation", EVALUATION_KEYS) {
+            let key = join("evaluation", k);
+            let b = &mut c.evaluation;
+            let (slot, min) = match k.as_str() {
+                "max-steps" => (&mut b.steps, 1_000),
+                "max-elements" => (&mut b.elements, 1),
+                "max-string-bytes" => (&mut b.string_bytes, 1_024),
+                _ => continue,
+            };
+            if let Some(n) = self.integer(v, &key, min..=u32::MAX) {
+                *slot = n;
             }
         }
     }

@@ -71,6 +71,14 @@ kms-min-deletion-window-days = 30
 ## RDS automated backups kept for fewer days are a finding (1 to 35).
 backup-retention-min-days = 7
 
+## What evaluating one Terraform root may cost: a pull request can ask for millions
+## of values in a few lines. Past a budget the value is unknown and the scan says
+## where. Raise them for a trusted configuration that needs more.
+# [evaluation]
+# max-steps = 1000000
+# max-elements = 10000
+# max-string-bytes = 33554432
+
 ## Environments, for the environment-separation rules (ENV001-ENV007). Without
 ## them, soc2scan reads Environment/env/stage tags and prod/staging/dev path
 ## segments. A resource matches an environment by path, then tag, then account;

@@ -19,6 +19,7 @@ pub use file::{
 use crate::finding::Severity;
 use crate::model::ClassificationSource;
 use crate::rules::meta::RuleMeta;
+use crate::source::terraform::budget::Budgets;
 use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// Where runs are recorded and what the auditor's report expects.
     pub evidence: EvidenceConfig,
+    /// What evaluating one Terraform root may cost (`[evaluation]`).
+    pub evaluation: Budgets,
 }
 
 impl Default for Settings {
@@ -96,6 +99,7 @@ impl Default for Settings {
             environments: Vec::new(),
             config_file: None,
             evidence: EvidenceConfig::default(),
+            evaluation: Budgets::default(),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! cannot be known becomes [`Value::Unknown`], never an error that drops a resource and
 //! never a default that makes a rule pass.
 
+use super::budget::{Budgets, Meter, Spent};
 use super::functions::{self, FnCtx, FnError};
 use super::module::{body_attr, CallDecl, Expr, Module, ResourceDecl};
 use super::parse::{SourceFile, DUPLICATE_KEY_PREFIX};
@@ -28,8 +29,6 @@ use std::rc::Rc;
 const MAX_DEPTH: usize = 200;
 /// Deepest module nesting followed.
 const MAX_MODULE_DEPTH: usize = 24;
-/// Most instances a single `count`/`for_each` expands to.
-const MAX_INSTANCES: usize = 10_000;
 
 /// A Terraform evaluation error (bad type, missing attribute); `try`/`can` catch it.
 #[derive(Debug)]
@@ -167,8 +166,12 @@ pub struct Evaluator<'a> {
     /// Unresolved-module diagnostics already emitted, by call location.
     reported: RefCell<BTreeSet<(String, usize)>>,
     /// The file of the expression being evaluated, so that a diagnostic raised deep
-    /// inside it (a refused `file()`) can name its file and line.
+    /// inside it (a refused `file()`, a spent budget) can name its file and line.
     file: Cell<Option<&'a SourceFile>>,
+    /// What this root's evaluation has spent of its budgets.
+    meter: Meter,
+    /// Whether the root-wide budget diagnostic was emitted.
+    budget_reported: Cell<bool>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -177,6 +180,7 @@ impl<'a> Evaluator<'a> {
         manifest: BTreeMap<String, PathBuf>,
         remote: &'a super::discover::RemoteModules,
         root_rel: String,
+        budgets: Budgets,
     ) -> Evaluator<'a> {
         Evaluator {
             modules,
@@ -189,6 +193,8 @@ impl<'a> Evaluator<'a> {
             unresolved: RefCell::new(BTreeMap::new()),
             reported: RefCell::new(BTreeSet::new()),
             file: Cell::new(None),
+            meter: Meter::new(budgets),
+            budget_reported: Cell::new(false),
         }
     }
 
@@ -629,13 +635,15 @@ impl<'a> Evaluator<'a> {
         let scope = Scope::new(inst);
         if let Some(c) = count {
             return match self.value_of(c, &scope).to_tf_number() {
-                Some(n) if n >= 0.0 => Expansion {
-                    instances: (0..(n as usize).min(MAX_INSTANCES))
-                        .map(|i| (Some(InstKey::Index(i)), Value::Null))
-                        .collect(),
-                    counted: true,
-                    unknown: false,
-                },
+                Some(n) if n >= 0.0 && self.fits(n as usize, c.expr.span(), Some(c.file)) => {
+                    Expansion {
+                        instances: (0..n as usize)
+                            .map(|i| (Some(InstKey::Index(i)), Value::Null))
+                            .collect(),
+                        counted: true,
+                        unknown: false,
+                    }
+                }
                 _ => Expansion {
                     instances: vec![(None, Value::Null)],
                     counted: true,
@@ -663,15 +671,12 @@ impl<'a> Evaluator<'a> {
                 _ => None,
             };
             return match instances {
-                Some(mut list) => {
-                    list.truncate(MAX_INSTANCES);
-                    Expansion {
-                        instances: list,
-                        counted: false,
-                        unknown: false,
-                    }
-                }
-                None => Expansion {
+                Some(list) if self.fits(list.len(), f.expr.span(), Some(f.file)) => Expansion {
+                    instances: list,
+                    counted: false,
+                    unknown: false,
+                },
+                _ => Expansion {
                     instances: vec![(None, Value::unknown_from([&v]))],
                     counted: false,
                     unknown: true,
@@ -771,7 +776,11 @@ impl<'a> Evaluator<'a> {
                 return;
             }
         };
-        for (key, value) in items.into_iter().take(MAX_INSTANCES) {
+        if !self.fits(items.len(), block.span(), Some(file)) {
+            out.unknown_blocks.insert(kind);
+            return;
+        }
+        for (key, value) in items {
             let mut inner = Scope {
                 inst: scope.inst,
                 count: scope.count.clone(),
@@ -1177,6 +1186,9 @@ impl<'a> Evaluator<'a> {
         if depth >= MAX_DEPTH {
             return Ok(Value::unresolved());
         }
+        if !self.meter.step() {
+            return Ok(self.over_budget(expr.span()));
+        }
         self.depth.set(depth + 1);
         let r = self.eval_inner(expr, scope);
         self.depth.set(depth);
@@ -1442,7 +1454,64 @@ impl<'a> Evaluator<'a> {
         }
         let mut parts = Parts::default();
         self.render(t, scope, &mut parts)?;
-        Ok(parts.finish())
+        Ok(self.counted(parts.finish(), t.span()))
+    }
+
+    /// `v`, or an unknown once the strings it adds spend the root's string budget.
+    fn counted(&self, v: Value, span: Option<std::ops::Range<usize>>) -> Value {
+        match &v {
+            Value::String(s) if !self.meter.string(s.len()) => self.over_budget(span),
+            _ => v,
+        }
+    }
+
+    /// The value of an expression evaluated past a root-wide budget: unknown, and the
+    /// first time, a diagnostic at the expression that ran out.
+    fn over_budget(&self, span: Option<std::ops::Range<usize>>) -> Value {
+        if let (Some(spent), Some(file)) = (self.meter.spent(), self.file.get()) {
+            if !self.budget_reported.replace(true) {
+                let loc = file.location(span);
+                self.diags.borrow_mut().push(
+                    Diagnostic::warning(
+                        "evaluation-budget",
+                        format!(
+                            "evaluation of this root stopped here: it used up its budget ({}); values evaluated from here on are unknown (raise it in [evaluation] of .soc2scan.toml for a trusted configuration)",
+                            spent.describe(self.meter.budgets())
+                        ),
+                    )
+                    .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
+                );
+            }
+        }
+        Value::unresolved()
+    }
+
+    /// Whether a collection of `len` elements fits the per-collection budget; when it
+    /// does not, the caller's value is unknown and the scan says where.
+    fn fits(
+        &self,
+        len: usize,
+        span: Option<std::ops::Range<usize>>,
+        file: Option<&'a SourceFile>,
+    ) -> bool {
+        if self.meter.elements(len) {
+            return true;
+        }
+        if let Some(file) = file.or(self.file.get()) {
+            let loc = file.location(span);
+            self.report_once(
+                &loc,
+                Diagnostic::warning(
+                    "evaluation-budget",
+                    format!(
+                        "{len} elements exceed the budget of one collection ({}); the value is unknown (raise it in [evaluation] of .soc2scan.toml for a trusted configuration)",
+                        Spent::Elements.describe(self.meter.budgets())
+                    ),
+                )
+                .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
+            );
+        }
+        false
     }
 
     fn render(
@@ -1525,6 +1594,9 @@ impl<'a> Evaluator<'a> {
         let Some(items) = iterate(&coll) else {
             return Ok(Value::unknown_from([&coll]));
         };
+        if !self.fits(items.len(), f.span(), None) {
+            return Ok(Value::unresolved());
+        }
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -1622,7 +1694,7 @@ impl<'a> Evaluator<'a> {
             scan_root: &scope.inst.module.base,
         };
         match functions::call(&name, &values, &ctx) {
-            Ok(v) => Ok(v),
+            Ok(v) => Ok(self.counted(v, call.span())),
             Err(FnError::Unsupported(_)) => Ok(Value::unresolved()),
             Err(FnError::Invalid(msg)) => Err(EvalError(format!("{name}(): {msg}"))),
             Err(FnError::Refused(msg)) => {

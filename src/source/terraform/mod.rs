@@ -4,6 +4,7 @@
 //! Nothing runs `terraform`; nothing is downloaded unless `--download-modules` asks.
 
 pub mod adapt;
+pub mod budget;
 pub mod discover;
 pub mod eval;
 pub mod functions;
@@ -35,6 +36,8 @@ pub struct TfOptions {
     /// Download registry, git and HTTP module sources that `terraform init` has not
     /// installed (`--download-modules`).
     pub download_modules: bool,
+    /// What evaluating one root may cost (`[evaluation]`).
+    pub budgets: budget::Budgets,
 }
 
 /// The resources of one root module.
@@ -141,6 +144,7 @@ pub fn scan<T: Send>(
                         read_manifest(root),
                         &store_ref.remote,
                         root_rel.clone(),
+                        opts.budgets,
                     );
                     let mut vars: BTreeMap<String, Value> = BTreeMap::new();
                     for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
