@@ -297,6 +297,61 @@ fn symlink_loop_is_reported() {
     good_bucket_scanned(&o);
 }
 
+/// A link that leaves the scanned directory (`up -> ..`) is not followed: the sibling
+/// beside the scanned tree is not scanned, and the scan says which link it refused.
+/// Inside the tree, a linked file is read and a linked directory is scanned once,
+/// under its own path.
+#[cfg(unix)]
+#[test]
+fn symlinks_stay_inside_the_scanned_tree() {
+    let outer = tempdir();
+    let sibling = outer.path().join("sibling");
+    fs::create_dir_all(&sibling).expect("mkdir");
+    fs::write(
+        sibling.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"sibling\" {\n  bucket = \"x\"\n}\n",
+    )
+    .expect("write");
+    let dir = outer.path().join("repo");
+    fs::create_dir_all(dir.join("common")).expect("mkdir");
+    fs::create_dir_all(dir.join("app")).expect("mkdir");
+    fs::write(dir.join("good.tf"), GOOD).expect("write");
+    fs::write(
+        dir.join("common/shared.tf"),
+        "resource \"aws_s3_bucket\" \"shared\" {\n  bucket = \"y\"\n}\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(outer.path(), dir.join("up")).expect("symlink");
+    std::os::unix::fs::symlink(dir.join("common/shared.tf"), dir.join("app/shared.tf"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(dir.join("common"), dir.join("common-again")).expect("symlink");
+    let o = scan(&dir);
+    let outside: Vec<&Diagnostic> = o
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "symlink-outside-scan")
+        .collect();
+    assert_eq!(outside.len(), 1, "{:?}", o.report.diagnostics);
+    assert_eq!(outside[0].file.as_deref(), Some("up"));
+    assert_eq!(outside[0].level, Level::Warning);
+    let mut scanned: Vec<(&str, Option<&str>)> = o
+        .report
+        .findings
+        .iter()
+        .map(|f| (f.resource.as_str(), f.location().map(|l| l.file.as_str())))
+        .collect();
+    scanned.sort();
+    assert_eq!(
+        scanned,
+        vec![
+            ("aws_s3_bucket.good", Some("good.tf")),
+            ("aws_s3_bucket.shared", Some("app/shared.tf")),
+            ("aws_s3_bucket.shared", Some("common/shared.tf")),
+        ]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_is_reported() {

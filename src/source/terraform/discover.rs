@@ -459,12 +459,19 @@ fn is_config_file(p: &Path) -> bool {
     name.ends_with(".tf") || is_tfvars(&name)
 }
 
-/// Walk a scanned path: directories to their config files.
+/// Walk a scanned path (canonical): directories to their config files.
+///
+/// Symbolic links are not followed by the walk itself. A link to a file inside the
+/// tree is read (shared `providers.tf` links are common); a link to a directory inside
+/// the tree is skipped, its target being walked under its own path, so every file is
+/// scanned once; a link back to its own ancestor is a loop, and a link that leaves the
+/// tree is refused as `file()` is: both are reported.
 fn walk(path: &Path, base: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<PathBuf, Vec<PathBuf>> {
     let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let walker = ignore::WalkBuilder::new(path)
         .standard_filters(false)
-        .follow_links(true)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| {
             !(e.file_type().is_some_and(|t| t.is_dir())
                 && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
@@ -474,7 +481,18 @@ fn walk(path: &Path, base: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<PathB
         match entry {
             Ok(e) => {
                 let p = e.path();
-                if e.file_type().is_some_and(|t| t.is_file()) && is_config_file(p) {
+                let is_file = if e.path_is_symlink() {
+                    match followed(p, path, base) {
+                        Ok(is_file) => is_file,
+                        Err(d) => {
+                            diags.push(d);
+                            false
+                        }
+                    }
+                } else {
+                    e.file_type().is_some_and(|t| t.is_file())
+                };
+                if is_file && is_config_file(p) {
                     let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
                     dirs.entry(dir).or_default().push(p.to_path_buf());
                 }
@@ -495,16 +513,46 @@ fn walk(path: &Path, base: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<PathB
     dirs
 }
 
+/// Whether the symbolic link `link` inside the walked `root` leads to a file to read
+/// (`false` for a directory inside the tree), or a diagnostic when it loops, leaves
+/// the tree, or is a dangling `.tf`/tfvars link.
+fn followed(link: &Path, root: &Path, base: &Path) -> Result<bool, Diagnostic> {
+    let at = relative(link, base);
+    let target = match link.canonicalize() {
+        Ok(t) => t,
+        Err(e) if is_config_file(link) => {
+            return Err(
+                Diagnostic::error("io-error", format!("cannot read {at}: {e}")).at(at, None, None),
+            )
+        }
+        Err(_) => return Ok(false),
+    };
+    if !target.starts_with(root) {
+        return Err(Diagnostic::warning(
+            "symlink-outside-scan",
+            format!(
+                "symbolic link {at} leads out of the scanned directory (to {}); not followed",
+                target.display()
+            ),
+        )
+        .at(at, None, None));
+    }
+    if target.is_dir() && link.starts_with(&target) {
+        return Err(Diagnostic::error(
+            "io-error",
+            format!(
+                "symbolic link loop back to {}; not followed",
+                relative(&target, base)
+            ),
+        )
+        .at(at, None, None));
+    }
+    Ok(target.is_file())
+}
+
 fn walk_error(err: &ignore::Error, base: &Path) -> (Option<String>, String) {
     match err {
         ignore::Error::WithPath { path, err } => (Some(relative(path, base)), err.to_string()),
-        ignore::Error::Loop { child, ancestor } => (
-            Some(relative(child, base)),
-            format!(
-                "symbolic link loop back to {}; not followed",
-                relative(ancestor, base)
-            ),
-        ),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error(err, base)
         }
