@@ -17,6 +17,7 @@ mod fixtures;
 mod live;
 mod manual;
 mod modules;
+mod properties;
 mod report;
 mod report_ci;
 mod rule_settings;

@@ -88,36 +88,86 @@ pub(crate) fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     p[pi.min(p.len())..].iter().all(|&c| c == '*')
 }
 
-/// The pattern positions reachable after reading `prefix` (an NFA simulation; `*`
-/// stays in place while consuming, and lets the next position be reached for free).
-/// Sets are bitmaps over positions `0..=len`: `O(pattern × prefix)` on any input.
-fn states_after(pattern: &[char], prefix: &[char]) -> Vec<usize> {
-    let len = pattern.len();
-    // Positions are visited in increasing order, so one forward pass closes the set
-    // (`*` at `s` adds `s + 1`, which is visited next).
-    let close = |set: &mut Vec<bool>| {
-        for s in 0..len {
-            if set[s] && pattern[s] == '*' {
-                set[s + 1] = true;
-            }
+/// A set of pattern positions `0..=len` as a bitmap; position `len` is the end.
+type States = Vec<bool>;
+
+/// Close a set under `*`: a star at `s` may match nothing, so `s + 1` is reachable
+/// too. Positions are visited in increasing order, so one forward pass closes it.
+fn close(pattern: &[char], set: &mut States) {
+    for s in 0..pattern.len() {
+        if set[s] && pattern[s] == '*' {
+            set[s + 1] = true;
         }
-    };
-    let mut states = vec![false; len + 1];
-    states[0] = true;
-    close(&mut states);
-    for &c in prefix {
-        let mut next = vec![false; len + 1];
-        for s in (0..len).filter(|&s| states[s]) {
-            match pattern[s] {
-                '*' => next[s] = true,
-                pc if pc == '?' || pc == c => next[s + 1] = true,
-                _ => {}
-            }
-        }
-        close(&mut next);
-        states = next;
     }
-    (0..=len).filter(|&s| states[s]).collect()
+}
+
+/// The positions reachable from `states` by reading one character; `None` stands for
+/// a character the pattern never names literally.
+fn step(pattern: &[char], states: &States, c: Option<char>) -> States {
+    let mut next = vec![false; pattern.len() + 1];
+    for s in (0..pattern.len()).filter(|&s| states[s]) {
+        match pattern[s] {
+            '*' => next[s] = true,
+            pc if pc == '?' || Some(pc) == c => next[s + 1] = true,
+            _ => {}
+        }
+    }
+    close(pattern, &mut next);
+    next
+}
+
+/// The pattern positions reachable after reading `prefix` (an NFA simulation):
+/// `O(pattern × prefix)` on any input.
+fn states_after(pattern: &[char], prefix: &[char]) -> States {
+    let mut states = vec![false; pattern.len() + 1];
+    states[0] = true;
+    close(pattern, &mut states);
+    for &c in prefix {
+        states = step(pattern, &states, Some(c));
+    }
+    states
+}
+
+/// Reachable sets explored by [`accepts_every_continuation`] before it settles for
+/// the certain case only. Real action patterns stay far below it; the bound exists
+/// because a pattern such as `*a??????????` has exponentially many.
+const MAX_STATE_SETS: usize = 4096;
+
+/// From `start`, does the pattern accept every continuation, including none? The
+/// sets reachable over the pattern's own characters and one character it never names
+/// (every other character behaves like that one) must all contain the end. A tail
+/// of only `*` settles it at once; past [`MAX_STATE_SETS`] the answer is `false`,
+/// since "every action" must never be claimed without proof.
+fn accepts_every_continuation(pattern: &[char], start: States) -> bool {
+    let len = pattern.len();
+    if (0..len).any(|s| start[s] && pattern[s..].iter().all(|&c| c == '*')) {
+        return true;
+    }
+    let mut alphabet: Vec<Option<char>> = pattern
+        .iter()
+        .filter(|c| !matches!(c, '*' | '?'))
+        .map(|&c| Some(c))
+        .collect();
+    alphabet.sort_unstable();
+    alphabet.dedup();
+    alphabet.push(None);
+    let mut seen = std::collections::HashSet::from([start.clone()]);
+    let mut pending = vec![start];
+    while let Some(states) = pending.pop() {
+        if !states[len] {
+            return false;
+        }
+        for &c in &alphabet {
+            let next = step(pattern, &states, c);
+            if seen.len() >= MAX_STATE_SETS {
+                return false;
+            }
+            if seen.insert(next.clone()) {
+                pending.push(next);
+            }
+        }
+    }
+    true
 }
 
 fn lower_chars(s: &str) -> Vec<char> {
@@ -127,17 +177,18 @@ fn lower_chars(s: &str) -> Vec<char> {
 /// Can `pattern` match some text that starts with `prefix` (case-insensitive)?
 /// `ec2:*Delete*` can start with `ec2:delete`; `s3:Get*` cannot start with `s3:put`.
 pub(crate) fn can_start_with(pattern: &str, prefix: &str) -> bool {
-    !states_after(&lower_chars(pattern), &lower_chars(prefix)).is_empty()
+    states_after(&lower_chars(pattern), &lower_chars(prefix))
+        .iter()
+        .any(|&s| s)
 }
 
 /// Does `pattern` match *every* text that starts with `prefix` (case-insensitive)?
-/// True when, after reading the prefix, the rest of the pattern is only `*`:
-/// `s3:*` and `*` cover `s3:`; `s3:Put*` does not.
+/// `s3:*` and `*` cover `s3:`, and so does `*?` (the prefix itself fills the `?`);
+/// `s3:Put*` does not.
 pub(crate) fn covers_prefix(pattern: &str, prefix: &str) -> bool {
     let p = lower_chars(pattern);
-    states_after(&p, &lower_chars(prefix))
-        .into_iter()
-        .any(|s| s < p.len() && p[s..].iter().all(|&c| c == '*'))
+    let start = states_after(&p, &lower_chars(prefix));
+    accepts_every_continuation(&p, start)
 }
 
 /// Is this action pattern one that matches every action: `*` (or `**`), and the
@@ -281,6 +332,71 @@ mod tests {
         assert!(glob("a*b*c", "axxbyyc", true));
         assert!(!glob("a*b*c", "axxbyy", true));
         assert!(glob("**", "anything", true));
+    }
+
+    /// An independent oracle for IAM wildcards: the pattern as an anchored regex.
+    fn oracle(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+        let body: String = pattern
+            .chars()
+            .map(|c| match c {
+                '*' => ".*".to_string(),
+                '?' => ".".to_string(),
+                c => regex::escape(&c.to_string()),
+            })
+            .collect();
+        let flags = if case_insensitive { "(?si)" } else { "(?s)" };
+        regex::Regex::new(&format!("{flags}^{body}$"))
+            .map(|re| re.is_match(text))
+            .unwrap_or(false)
+    }
+
+    /// Every text over {a, b, c} of at most `max` characters. Patterns are drawn from
+    /// {a, b, *, ?}, so `c` is a character no literal of theirs names.
+    fn extensions(max: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..max {
+            last = last
+                .iter()
+                .flat_map(|s| ['a', 'b', 'c'].map(|c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Matching agrees with the regex oracle, on ARNs and actions alike, in both
+        /// case modes.
+        #[test]
+        fn glob_agrees_with_a_regex_oracle(
+            pattern in "[aAb:/*?]{0,8}",
+            text in "[aAb:/]{0,10}",
+            case_insensitive: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                glob(&pattern, &text, case_insensitive),
+                oracle(&pattern, &text, case_insensitive)
+            );
+        }
+
+        /// `can_start_with` says whether some text beginning with the prefix matches;
+        /// `covers_prefix` whether every one does. Both agree with brute force over
+        /// every short extension (long enough for the pattern's fixed characters).
+        #[test]
+        fn prefix_checks_agree_with_brute_force(
+            pattern in "[ab*?]{0,5}",
+            prefix in "[ab]{0,3}",
+        ) {
+            let matched: Vec<bool> = extensions(pattern.len() + 1)
+                .iter()
+                .map(|rest| glob(&pattern, &format!("{prefix}{rest}"), true))
+                .collect();
+            proptest::prop_assert_eq!(can_start_with(&pattern, &prefix), matched.iter().any(|&m| m));
+            proptest::prop_assert_eq!(covers_prefix(&pattern, &prefix), matched.iter().all(|&m| m));
+        }
     }
 
     #[test]
