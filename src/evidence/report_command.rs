@@ -40,10 +40,6 @@ pub fn audit(args: &EvidenceReportArgs) -> Result<AuditReport, Failure> {
         .map(keys::load_verifying_key)
         .transpose()
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let ledger = Ledger::open_read_only(&path).map_err(|e| Failure::usage(e.to_string()))?;
-    let verification = ledger
-        .verify(key.as_ref())
-        .map_err(|e| Failure::usage(e.to_string()))?;
     // Runs before the window are read too: findings already open and exceptions
     // already carried when it starts.
     let w = &params.window;
@@ -53,9 +49,24 @@ pub fn audit(args: &EvidenceReportArgs) -> Result<AuditReport, Failure> {
             .unwrap_or_default(),
     );
     let end = end.single().map(|t| t.with_timezone(&Utc));
-    let runs = ledger
-        .runs(None, end)
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    let open = || Ledger::open_read_only(&path).map_err(|e| Failure::usage(e.to_string()));
+    let (verifier, reader) = (open()?, open()?);
+    // Verifying and reading are independent passes over the same file, each on its
+    // own connection (a connection is not shared between threads), so they overlap.
+    let key = key.as_ref();
+    let (verification, runs) = std::thread::scope(|s| {
+        let verifying = s.spawn(move || verifier.verify(key));
+        let runs = reader.runs(None, end);
+        let verification = verifying
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (verification, runs)
+    });
+    let verification = verification.map_err(|e| Failure::usage(e.to_string()))?;
+    let mut runs = runs.map_err(|e| Failure::usage(e.to_string()))?;
+    // A run appended between the two reads was not verified: the report covers what
+    // the verification covered.
+    runs.retain(|r| r.seq <= verification.last_seq);
     let status = status(&path, &verification, key.is_some());
     Ok(analyse(&runs, &params, status))
 }

@@ -61,24 +61,64 @@ impl RunHeader {
 /// run references, sorted, one entry per reference).
 ///
 /// `header` is the parsed `runs.record` column, so appending and verifying hash the
-/// same thing the same way. `hashes` must be sorted.
-pub fn leaf(
+/// same thing the same way. `sorted` must yield the hashes in ascending order.
+///
+/// The top-level object is written member by member straight into the hash, in the
+/// key order [`canonical`] uses (code points, as Python's `sort_keys` too), each
+/// member's value canonical; `results` is
+/// written directly, since lowercase hex needs no escaping. The bytes are exactly
+/// the canonical JSON of the whole object, without building a year of hex strings
+/// as JSON values (it was most of `evidence verify`'s time).
+pub fn leaf<'a>(
     mut header: Map<String, Value>,
     recorded_at: &str,
-    hashes: &[Hash],
+    sorted: impl IntoIterator<Item = &'a Hash>,
 ) -> Result<Hash, serde_json::Error> {
     header.insert("format".into(), Value::from(LEAF_FORMAT));
     header.insert("recorded_at".into(), Value::from(recorded_at));
-    header.insert(
-        "results".into(),
-        Value::Array(
-            hashes
-                .iter()
-                .map(|h| Value::String(crate::provenance::hex(h)))
-                .collect(),
-        ),
-    );
-    Ok(sha256(&canonical(&header)?))
+    // A placeholder that gives `results` its place among the keys.
+    header.insert("results".into(), Value::Null);
+    let mut members: Vec<(&String, &Value)> = header.iter().collect();
+    members.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Sha256::new();
+    out.update(b"{");
+    let mut sorted = Some(sorted);
+    for (i, (key, value)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.update(b",");
+        }
+        out.update(canonical(key)?);
+        out.update(b":");
+        match (key.as_str(), sorted.take()) {
+            ("results", Some(hashes)) => hex_array(&mut out, hashes),
+            (_, rest) => {
+                sorted = rest;
+                out.update(canonical(value)?);
+            }
+        }
+    }
+    out.update(b"}");
+    Ok(out.finalize().into())
+}
+
+/// `["<hex>","<hex>",...]` into the hash, through one reused buffer.
+fn hex_array<'a>(out: &mut Sha256, hashes: impl IntoIterator<Item = &'a Hash>) {
+    let mut buf = String::with_capacity(64 * 1024);
+    buf.push('[');
+    for (i, hash) in hashes.into_iter().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        buf.push('"');
+        crate::provenance::hex_into(hash, &mut buf);
+        buf.push('"');
+        if buf.len() > 60 * 1024 {
+            out.update(buf.as_bytes());
+            buf.clear();
+        }
+    }
+    buf.push(']');
+    out.update(buf.as_bytes());
 }
 
 /// Head *n* = SHA-256(head *n-1* ‖ leaf *n*); head 0 is [`ZERO`].
@@ -171,6 +211,34 @@ mod tests {
         let mut both = ZERO.to_vec();
         both.extend_from_slice(&leaf);
         assert_eq!(next_head(&ZERO, &leaf), sha256(&both));
+    }
+
+    /// The streamed leaf is the SHA-256 of the whole object's canonical JSON,
+    /// including header keys that sort before, between and after the added ones.
+    #[test]
+    fn leaf_is_the_hash_of_the_canonical_object() {
+        let header = serde_json::json!({
+            "run_id": "r", "meta": {"é": 1, "b": [true]}, "sources": [],
+            "a": "first", "rf": "between results and run_id", "\u{e000}": "x", "😀": "y"
+        });
+        let Value::Object(header) = header else {
+            unreachable!()
+        };
+        let hashes = [sha256(b"1"), sha256(b"2")];
+        let mut whole = header.clone();
+        whole.insert("format".into(), Value::from(LEAF_FORMAT));
+        whole.insert(
+            "recorded_at".into(),
+            Value::from("2026-01-01T00:00:00.000Z"),
+        );
+        whole.insert(
+            "results".into(),
+            hashes.iter().map(|h| crate::provenance::hex(h)).collect(),
+        );
+        assert_eq!(
+            leaf(header, "2026-01-01T00:00:00.000Z", &hashes).unwrap(),
+            sha256(&canonical(&whole).unwrap())
+        );
     }
 
     #[test]

@@ -6,9 +6,12 @@ use super::{Ledger, LedgerError};
 use crate::evidence::record::{LedgerRun, ResultRecord, RunRecord};
 use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::SigningKey;
+use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::collections::HashMap;
 use std::sync::Arc;
+
+/// A stored result by row id: its rank in the order runs list results, and the record.
+type RankedRow = (i64, (usize, Arc<ResultRecord>));
 
 /// What an append did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -230,15 +233,20 @@ impl Ledger {
             runs.push((seq, recorded_at, header, ids));
         }
         let rows = self.result_rows(runs.iter().flat_map(|r| r.3.iter().copied()))?;
-        runs.into_iter()
+        let row = |id: i64| {
+            let i = rows.binary_search_by_key(&id, |(row_id, _)| *row_id).ok()?;
+            rows.get(i).map(|(_, ranked)| ranked)
+        };
+        // Each run's results are picked and ordered on their own, in parallel; the
+        // first damaged run in log order is the one reported.
+        let picked: Vec<Result<LedgerRun, String>> = runs
+            .into_par_iter()
             .map(|(seq, recorded_at, header, ids)| {
                 let mut picked = ids
                     .iter()
-                    .map(|id| {
-                        rows.get(id).cloned().ok_or_else(|| {
-                            self.damaged(format!(
-                                "run {seq} references result row {id}, which is missing"
-                            ))
+                    .map(|&id| {
+                        row(id).cloned().ok_or_else(|| {
+                            format!("run {seq} references result row {id}, which is missing")
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
@@ -254,46 +262,60 @@ impl Ledger {
                     },
                 })
             })
+            .collect();
+        picked
+            .into_iter()
+            .map(|run| run.map_err(|problem| self.damaged(problem)))
             .collect()
     }
 
-    /// The result rows with these ids, parsed once each, with their rank in the
-    /// order runs list results: (source, rule, fingerprint), then the whole record.
-    fn result_rows(
-        &self,
-        ids: impl Iterator<Item = i64>,
-    ) -> Result<HashMap<i64, (usize, Arc<ResultRecord>)>, LedgerError> {
+    /// The result rows with these ids, parsed once each (in parallel), with their
+    /// rank in the order runs list results: (source, rule, fingerprint), then the
+    /// whole record. Sorted by id.
+    fn result_rows(&self, ids: impl Iterator<Item = i64>) -> Result<Vec<RankedRow>, LedgerError> {
         let mut wanted: Vec<i64> = ids.collect();
         wanted.sort_unstable();
         wanted.dedup();
         let (Some(&low), Some(&high)) = (wanted.first(), wanted.last()) else {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         };
         let mut stmt = self
             .conn
             .prepare("SELECT id, body FROM results WHERE id BETWEEN ?1 AND ?2")
             .map_err(|e| self.sqlite(e))?;
         let mut query = stmt.query([low, high]).map_err(|e| self.sqlite(e))?;
-        let mut found = Vec::with_capacity(wanted.len());
+        let mut bodies = Vec::with_capacity(wanted.len());
         while let Some(row) = query.next().map_err(|e| self.sqlite(e))? {
             let id: i64 = row.get(0).map_err(|e| self.sqlite(e))?;
             if wanted.binary_search(&id).is_err() {
                 continue;
             }
             let body: String = row.get(1).map_err(|e| self.sqlite(e))?;
-            let record: ResultRecord = serde_json::from_str(&body)
-                .map_err(|e| self.damaged(format!("result row {id}: {e}")))?;
-            found.push((id, Arc::new(record)));
+            bodies.push((id, body));
         }
-        found.sort_by(|(_, a), (_, b)| {
+        let parsed: Vec<Result<(i64, Arc<ResultRecord>), String>> = bodies
+            .into_par_iter()
+            .map(|(id, body)| {
+                serde_json::from_str(&body)
+                    .map(|record| (id, Arc::new(record)))
+                    .map_err(|e| format!("result row {id}: {e}"))
+            })
+            .collect();
+        let mut found = parsed
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|problem| self.damaged(problem))?;
+        found.par_sort_by(|(_, a), (_, b)| {
             (&a.source, &a.rule_id, &a.fingerprint)
                 .cmp(&(&b.source, &b.rule_id, &b.fingerprint))
                 .then_with(|| a.cmp(b))
         });
-        Ok(found
+        let mut ranked: Vec<RankedRow> = found
             .into_iter()
             .enumerate()
             .map(|(rank, (id, record))| (id, (rank, record)))
-            .collect())
+            .collect();
+        ranked.sort_unstable_by_key(|(id, _)| *id);
+        Ok(ranked)
     }
 }

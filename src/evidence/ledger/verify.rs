@@ -8,8 +8,9 @@ use super::{Ledger, LedgerError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ed25519_dalek::VerifyingKey;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The outcome of verifying a ledger.
@@ -17,6 +18,9 @@ use std::fmt;
 pub struct Verification {
     /// Runs in the log.
     pub size: u64,
+    /// The log position of the last run read (equal to `size` unless runs were
+    /// removed): a reader of the same file that saw more runs saw later appends.
+    pub last_seq: u64,
     /// The head recomputed from the runs as stored.
     pub head: Hash,
     /// The latest stored checkpoint.
@@ -107,10 +111,35 @@ impl fmt::Display for Problem {
 
 /// A stored result row, rehashed.
 struct Row {
-    hash: Hash,
+    id: i64,
     /// Its content no longer matches the hash it was stored under.
     changed: bool,
+    /// The position of its recomputed hash among all rows' hashes, so that a run's
+    /// hashes sort as small integers.
+    rank: u32,
     body: String,
+}
+
+/// Every stored result row, rehashed, in id order.
+struct Rows {
+    rows: Vec<Row>,
+    /// The recomputed hashes in ascending order; `rank` indexes it.
+    sorted: Vec<Hash>,
+}
+
+impl Rows {
+    fn get(&self, id: i64) -> Option<&Row> {
+        let i = self.rows.binary_search_by_key(&id, |r| r.id).ok()?;
+        self.rows.get(i)
+    }
+}
+
+/// What a run's own content says, recomputed once per run (in parallel) before the
+/// chain is walked in order.
+struct Recomputed {
+    leaf: Result<Hash, String>,
+    started_ms: Option<i64>,
+    run_id: Option<String>,
 }
 
 /// A stored run as read for verification.
@@ -140,12 +169,13 @@ impl Ledger {
             key,
             runs: runs.len() as u64,
         };
+        let recomputed: Vec<Recomputed> = runs.par_iter().map(|r| check.recompute(r)).collect();
         let mut head = ZERO;
         let mut signed = 0u64;
         let mut expected = 1i64;
         let mut problem = None;
-        for run in &runs {
-            match check.run(run, expected, &head) {
+        for (run, own) in runs.iter().zip(&recomputed) {
+            match check.run(run, own, expected, &head) {
                 Ok((next, was_signed)) => {
                     head = next;
                     signed += u64::from(was_signed);
@@ -162,6 +192,7 @@ impl Ledger {
         }
         Ok(Verification {
             size: runs.len() as u64,
+            last_seq: runs.last().map_or(0, |r| r.seq.max(0) as u64),
             head,
             checkpoint: self.checkpoint()?,
             signed: key.map(|_| signed),
@@ -169,29 +200,45 @@ impl Ledger {
         })
     }
 
-    fn rehash_rows(&self) -> Result<HashMap<i64, Row>, LedgerError> {
+    /// Every result row, its body hashed again (in parallel) and compared with the
+    /// hash it was stored under.
+    fn rehash_rows(&self) -> Result<Rows, LedgerError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, hash, body FROM results")
+            .prepare("SELECT id, hash, body FROM results ORDER BY id")
             .map_err(|e| self.sqlite(e))?;
-        let rows = stmt
+        let stored = stmt
             .query_map([], |r| {
-                let body: String = r.get(2)?;
-                let hash = encoding::sha256(body.as_bytes());
-                let stored: Vec<u8> = r.get(1)?;
                 Ok((
                     r.get::<_, i64>(0)?,
-                    Row {
-                        hash,
-                        changed: stored != hash,
-                        body,
-                    },
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
                 ))
             })
             .map_err(|e| self.sqlite(e))?
-            .collect::<Result<HashMap<_, _>, _>>()
-            .map_err(|e| self.sqlite(e));
-        rows
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sqlite(e))?;
+        let hashed: Vec<(Row, Hash)> = stored
+            .into_par_iter()
+            .map(|(id, stored, body)| {
+                let hash = encoding::sha256(body.as_bytes());
+                let row = Row {
+                    id,
+                    changed: stored != hash,
+                    rank: 0,
+                    body,
+                };
+                (row, hash)
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..hashed.len()).collect();
+        order.par_sort_unstable_by_key(|&i| hashed[i].1);
+        let sorted = order.iter().map(|&i| hashed[i].1).collect();
+        let mut rows: Vec<Row> = hashed.into_iter().map(|(row, _)| row).collect();
+        for (rank, &i) in order.iter().enumerate() {
+            rows[i].rank = rank as u32;
+        }
+        Ok(Rows { rows, sorted })
     }
 
     fn stored_checkpoints(&self) -> Result<BTreeMap<i64, Checkpoint>, LedgerError> {
@@ -250,7 +297,7 @@ impl Ledger {
 
 /// What one run is checked against.
 struct Check<'a> {
-    rows: &'a HashMap<i64, Row>,
+    rows: &'a Rows,
     checkpoints: &'a BTreeMap<i64, Checkpoint>,
     origin: &'a str,
     key: Option<&'a VerifyingKey>,
@@ -264,6 +311,7 @@ impl Check<'_> {
     fn run(
         &self,
         run: &StoredRun,
+        own: &Recomputed,
         expected: i64,
         previous: &Hash,
     ) -> Result<(Hash, bool), Problem> {
@@ -289,7 +337,7 @@ impl Check<'_> {
             ));
         }
         let altered = |detail: String| problem(run.seq, ProblemKind::Altered, detail);
-        let leaf = self.leaf(run).map_err(altered)?;
+        let leaf = own.leaf.clone().map_err(altered)?;
         let head = encoding::next_head(previous, &leaf);
         let Some(cp) = self.checkpoints.get(&run.seq) else {
             return Err(problem(
@@ -306,11 +354,11 @@ impl Check<'_> {
             (run.head.as_slice() == head.as_slice(), "its stored head"),
             (cp.time == run.recorded_at, "its checkpoint's time"),
             (
-                self.started_ms(run) == Some(run.started_ms),
+                own.started_ms == Some(run.started_ms),
                 "its start-time index",
             ),
             (
-                self.record_run_id(run).as_deref() == Some(run.run_id.as_str()),
+                own.run_id.as_deref() == Some(run.run_id.as_str()),
                 "its run id column",
             ),
         ];
@@ -367,25 +415,46 @@ impl Check<'_> {
         })
     }
 
-    fn started_ms(&self, run: &StoredRun) -> Option<i64> {
-        let header: Value = serde_json::from_str(&run.record).ok()?;
-        millis(header.pointer("/meta/started_at")?.as_str()?)
+    /// The run's leaf, recomputed from its record and the rows it references, and
+    /// the values its indexed columns must hold.
+    fn recompute(&self, run: &StoredRun) -> Recomputed {
+        let header: Result<Map<String, Value>, String> = serde_json::from_str(&run.record)
+            .map_err(|e| format!("its record is not a JSON object: {e}"));
+        let field = |name: &str| {
+            let header = header.as_ref().ok()?;
+            let value = match name {
+                "started_at" => header.get("meta")?.get("started_at")?,
+                _ => header.get(name)?,
+            };
+            Some(value.as_str()?.to_owned())
+        };
+        let started_ms = field("started_at").as_deref().and_then(millis);
+        let run_id = field("run_id");
+        let leaf = header.and_then(|header| {
+            let ranks = self.ranks(run)?;
+            encoding::leaf(
+                header,
+                &run.recorded_at,
+                ranks.iter().map(|&r| &self.rows.sorted[r as usize]),
+            )
+            .map_err(|e| format!("its record cannot be encoded: {e}"))
+        });
+        Recomputed {
+            leaf,
+            started_ms,
+            run_id,
+        }
     }
 
-    fn record_run_id(&self, run: &StoredRun) -> Option<String> {
-        let header: Value = serde_json::from_str(&run.record).ok()?;
-        Some(header.get("run_id")?.as_str()?.to_owned())
-    }
-
-    /// The run's leaf, recomputed from its record and the rows it references.
-    fn leaf(&self, run: &StoredRun) -> Result<Hash, String> {
+    /// The ranks of the hashes of the rows the run references, ascending.
+    fn ranks(&self, run: &StoredRun) -> Result<Vec<u32>, String> {
         let ids =
             encoding::decode_members(&run.members).ok_or("its list of results is unreadable")?;
-        let mut hashes = Vec::with_capacity(ids.len());
+        let mut ranks = Vec::with_capacity(ids.len());
         for id in ids {
             let row = self
                 .rows
-                .get(&id)
+                .get(id)
                 .ok_or_else(|| format!("it references result row {id}, which is missing"))?;
             if row.changed {
                 return Err(format!(
@@ -393,13 +462,10 @@ impl Check<'_> {
                     describe_row(&row.body)
                 ));
             }
-            hashes.push(row.hash);
+            ranks.push(row.rank);
         }
-        hashes.sort_unstable();
-        let header: Map<String, Value> = serde_json::from_str(&run.record)
-            .map_err(|e| format!("its record is not a JSON object: {e}"))?;
-        encoding::leaf(header, &run.recorded_at, &hashes)
-            .map_err(|e| format!("its record cannot be encoded: {e}"))
+        ranks.sort_unstable();
+        Ok(ranks)
     }
 
     /// Why the chain breaks at `run`, whose recomputed leaf does not lead to its

@@ -428,6 +428,10 @@ mod tests {
         assert!(!covers_prefix("s3:Put*", "s3:"));
         assert!(!covers_prefix("s3:", "s3:"));
         assert!(!covers_prefix("s3:?*", "s3:"));
+        // Found by the property test: the prefix itself can fill a `?`.
+        assert!(covers_prefix("*?", "s3:"));
+        assert!(covers_prefix("s3*?", "s3:"));
+        assert!(!covers_prefix("s3*??", "s3:"));
     }
 
     #[test]
