@@ -340,6 +340,17 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         eprintln!("soc2scan: {}", f.message);
         return Ok(f.code);
     }
+    // An interrupted sweep is never a clean run, even with --allow-incomplete: the
+    // job was stopped, and whatever schedules it must see that.
+    let interrupted = outcome.report.diagnostics.iter().any(|d| {
+        d.gap
+            .as_ref()
+            .is_some_and(|g| g.error_class == crate::diagnostic::Gap::INTERRUPTED)
+    });
+    if interrupted {
+        eprintln!("soc2scan: the AWS sweep was interrupted; the outputs hold what was collected before it stopped");
+        return Ok(EXIT_INCOMPLETE);
+    }
     if outcome.report.incomplete() && !args.allow_incomplete {
         eprintln!(
             "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",

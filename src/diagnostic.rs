@@ -41,6 +41,11 @@ pub struct Gap {
     pub error_class: String,
 }
 
+impl Gap {
+    /// The error class of collectors a stopped sweep did not let finish.
+    pub const INTERRUPTED: &'static str = "Interrupted";
+}
+
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

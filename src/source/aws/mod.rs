@@ -35,6 +35,8 @@ pub mod guard;
 #[cfg(feature = "aws")]
 mod iam;
 #[cfg(feature = "aws")]
+mod interrupt;
+#[cfg(feature = "aws")]
 mod kms;
 #[cfg(feature = "aws")]
 mod messaging;
@@ -46,7 +48,7 @@ mod s3;
 mod sweep;
 
 #[cfg(feature = "aws")]
-pub use sweep::{sweep, sweep_blocking, sweep_tuned};
+pub use sweep::{sweep, sweep_blocking, sweep_tuned, sweep_until};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;

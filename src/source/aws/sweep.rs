@@ -3,12 +3,15 @@
 
 use super::client::ClientFactory;
 use super::ctx::{Ctx, Failure};
+use super::interrupt::Interrupt;
 use super::{cloudfront, dynamodb, ec2, elb, iam, kms, messaging, rds, s3};
 use super::{AwsError, AwsOptions, AwsSweep, Tuning, SERVICES};
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
-use futures_util::future::{join_all, BoxFuture, FutureExt};
+use futures_util::future::{BoxFuture, FutureExt};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::future::Future;
 
 /// Error codes that mean the credentials themselves are bad: every call would fail
 /// the same way, so the sweep stops instead of recording a gap per call.
@@ -24,12 +27,14 @@ const BAD_CREDENTIALS: &[&str] = &[
 
 /// [`sweep_tuned`] on a runtime of its own, for callers that are not async (the
 /// scan runs it on a thread beside the Terraform source).
+/// SIGINT or SIGTERM stops it (see [`super::interrupt`]).
 pub fn sweep_blocking(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep, AwsError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(AwsError::Runtime)?;
-    runtime.block_on(sweep_tuned(opts, tuning))
+    let interrupt = Interrupt::install();
+    runtime.block_on(sweep_until(opts, tuning, interrupt.wait()))
 }
 
 /// Sweeps the account the default credential chain (or `opts`) points at.
@@ -39,6 +44,17 @@ pub async fn sweep(opts: &AwsOptions) -> Result<AwsSweep, AwsError> {
 
 /// [`sweep`] with explicit [`Tuning`].
 pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep, AwsError> {
+    sweep_until(opts, tuning, std::future::pending()).await
+}
+
+/// [`sweep_tuned`] that stops when `stop` resolves (with the reason, such as the
+/// signal's name): what finished is kept, and every collector still running is an
+/// interrupted collection gap.
+pub async fn sweep_until(
+    opts: &AwsOptions,
+    tuning: &Tuning,
+    stop: impl Future<Output = &'static str>,
+) -> Result<AwsSweep, AwsError> {
     let services = selected_services(&opts.services)?;
     let clients = ClientFactory::new(opts, tuning).await?;
     let Some(home) = opts
@@ -82,7 +98,7 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
     let regions = if opts.all_regions {
         ec2::enabled_regions(&clients, &home, &mut early_gaps).await
     } else if opts.regions.is_empty() {
-        vec![home]
+        vec![home.clone()]
     } else {
         let mut r = opts.regions.clone();
         r.dedup();
@@ -111,12 +127,14 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
         ctx.push(g);
     }
 
-    let mut tasks: Vec<BoxFuture<'_, Inventory>> = Vec::new();
+    // Each collector with the service and region it covers, for the gap it leaves
+    // when the sweep is interrupted.
+    let mut tasks: Vec<(&str, &str, BoxFuture<'_, Inventory>)> = Vec::new();
     for service in &services {
         match *service {
-            "s3" => tasks.push(s3::collect(&ctx).boxed()),
-            "iam" => tasks.push(iam::collect(&ctx, tuning).boxed()),
-            "cloudfront" => tasks.push(cloudfront::collect(&ctx).boxed()),
+            "s3" => tasks.push(("s3", &home, s3::collect(&ctx).boxed())),
+            "iam" => tasks.push(("iam", "global", iam::collect(&ctx, tuning).boxed())),
+            "cloudfront" => tasks.push(("cloudfront", "global", cloudfront::collect(&ctx).boxed())),
             _ => {}
         }
     }
@@ -133,18 +151,40 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
                 "ec2" => ec2::collect(&ctx, region).boxed(),
                 _ => continue,
             };
-            tasks.push(task);
+            tasks.push((service, region, task));
         }
     }
-    let parts = join_all(tasks.into_iter().map(|t| async {
-        let inv = t.await;
-        ctx.task_done();
-        inv
-    }))
-    .await;
-
+    let (covers, tasks): (Vec<(&str, &str)>, Vec<_>) =
+        tasks.into_iter().map(|(s, r, task)| ((s, r), task)).unzip();
+    let mut parts: Vec<Option<Inventory>> = tasks.iter().map(|_| None).collect();
+    let mut running: FuturesUnordered<_> = tasks
+        .into_iter()
+        .enumerate()
+        .map(|(i, task)| task.map(move |inv| (i, inv)))
+        .collect();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        tokio::select! {
+            next = running.next() => match next {
+                Some((i, inv)) => {
+                    ctx.task_done();
+                    parts[i] = Some(inv);
+                }
+                None => break,
+            },
+            reason = &mut stop => {
+                for ((service, region), part) in covers.iter().zip(&parts) {
+                    if part.is_none() {
+                        ctx.push(interrupted(service, region, reason));
+                    }
+                }
+                break;
+            }
+        }
+    }
+    drop(running);
     let mut inventory = Inventory::default();
-    for part in parts {
+    for part in parts.into_iter().flatten() {
         inventory.extend(part);
     }
     ctx.finish();
@@ -156,6 +196,22 @@ pub async fn sweep_tuned(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep,
         regions: ctx.regions.clone(),
         services: services.iter().map(|s| s.to_string()).collect(),
     })
+}
+
+/// The gap an unfinished collector leaves when the sweep is stopped.
+fn interrupted(service: &str, region: &str, reason: &str) -> Diagnostic {
+    let gap = crate::diagnostic::Gap {
+        service: service.to_string(),
+        operation: "(all)".into(),
+        region: region.to_string(),
+        error_class: crate::diagnostic::Gap::INTERRUPTED.into(),
+    };
+    Diagnostic::collection_gap(
+        gap,
+        format!(
+            "{service} in {region}: the sweep was stopped by {reason} before this collector finished; unknown: every {service} resource there"
+        ),
+    )
 }
 
 fn selected_services(names: &[String]) -> Result<Vec<&'static str>, AwsError> {
