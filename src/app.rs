@@ -494,8 +494,7 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     let outcome = scan::run(&req).map_err(Failure::usage)?;
     print_diagnostics(&outcome.report.diagnostics);
     let b = Baseline::from_findings(&outcome.report.findings);
-    std::fs::write(&args.output, b.to_json() + "\n")
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.output.display())))?;
+    crate::output::write_text(Some(&args.output), &(b.to_json() + "\n"))?;
     eprintln!(
         "soc2scan: recorded {} failing results in {}",
         b.entries.len(),
@@ -518,8 +517,7 @@ fn init_command(dir: &Path, force: bool) -> Result<u8, Failure> {
             path.display()
         )));
     }
-    std::fs::write(&path, crate::config::init::starter_file())
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    crate::output::write_text(Some(&path), crate::config::init::starter_file())?;
     eprintln!("soc2scan: wrote {}", path.display());
     Ok(EXIT_CLEAN)
 }

@@ -137,6 +137,12 @@ pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
 
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
+    // `-o /dev/null`, `-o /dev/stdout` or a named pipe: there is no file to replace,
+    // and renaming a temporary file over a device would replace the device itself.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut target = std::fs::OpenOptions::new().write(true).open(path)?;
+        return target.write_all(text.as_bytes());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -208,5 +214,33 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
         let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
         assert_eq!(leftovers, 1, "no temporary file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_pipe_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_text(Some(Path::new("/dev/null")), "discarded").expect("written");
+        let meta = std::fs::metadata("/dev/null").expect("stat");
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null is still a device"
+        );
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read pipe"))
+        };
+        write_text(Some(&fifo), "through the pipe").expect("written");
+        assert_eq!(reader.join().expect("reader"), "through the pipe");
+        let meta = std::fs::symlink_metadata(&fifo).expect("stat");
+        assert!(meta.file_type().is_fifo(), "the pipe is still a pipe");
     }
 }
