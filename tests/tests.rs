@@ -12,6 +12,7 @@ mod evidence_commands;
 mod evidence_ledger;
 mod evidence_scan;
 mod fixtures;
+mod golden;
 // The live sweep exists only in builds with the `aws` feature (the default).
 #[cfg(feature = "aws")]
 mod live;
