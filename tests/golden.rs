@@ -21,7 +21,8 @@ fn repo() -> PathBuf {
 }
 
 /// Drop what varies between runs and machines: times, host and CI, the git state of
-/// the scanned roots, and absolute paths (replaced by `<scanned>`).
+/// the scanned roots, and absolute paths (`<scanned>`, and `<repository>` for the
+/// work tree that holds the fixtures).
 fn normalise(report: &mut Value, scanned: &Path) {
     let Some(top) = report.as_object_mut() else {
         panic!("the report is not an object");
@@ -38,7 +39,15 @@ fn normalise(report: &mut Value, scanned: &Path) {
     }
     let absolute = scanned.display().to_string();
     let text = serde_json::to_string_pretty(report).expect("serialise");
-    *report = serde_json::from_str(&text.replace(&absolute, "<scanned>")).expect("reparse");
+    let repository = repo()
+        .canonicalize()
+        .expect("repository path")
+        .display()
+        .to_string();
+    let text = text
+        .replace(&absolute, "<scanned>")
+        .replace(&repository, "<repository>");
+    *report = serde_json::from_str(&text).expect("reparse");
 }
 
 fn check(name: &str, scanned: &Path) {
