@@ -69,9 +69,7 @@ pub fn catalogue() -> Result<&'static [RuleMeta], String> {
         .get_or_init(|| {
             let mut out = Vec::with_capacity(RULE_TOML.len());
             for (file, text) in RULE_TOML {
-                let meta: RuleMeta =
-                    toml::from_str(text).map_err(|e| format!("rules/{file}: {e}"))?;
-                out.push(meta);
+                out.push(parse(file, text)?);
             }
             out.sort_by(|a, b| a.id.cmp(&b.id));
             Ok(out)
@@ -79,6 +77,30 @@ pub fn catalogue() -> Result<&'static [RuleMeta], String> {
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)
+}
+
+/// One rule file. Its `id` must be its file name (the registry is generated from file
+/// names) and every control it names must be a known criterion: a typo such as
+/// `CC6.11` would otherwise open a row of its own in every summary and ledger.
+fn parse(file: &str, text: &str) -> Result<RuleMeta, String> {
+    let meta: RuleMeta = toml::from_str(text).map_err(|e| format!("rules/{file}: {e}"))?;
+    if file.strip_suffix(".toml") != Some(meta.id.as_str()) {
+        return Err(format!(
+            "rules/{file}: id {:?} is not the file's name",
+            meta.id
+        ));
+    }
+    if let Some(bad) = meta
+        .controls
+        .iter()
+        .find(|c| !ALLOWED_CONTROLS.contains(&c.as_str()))
+    {
+        return Err(format!(
+            "rules/{file}: control {bad:?} is not one of {}",
+            ALLOWED_CONTROLS.join(", ")
+        ));
+    }
+    Ok(meta)
 }
 
 /// Look a rule up by id (`ENC001`) or name (`s3-bucket-no-explicit-encryption`),
@@ -103,4 +125,34 @@ pub fn digest() -> String {
         }
     }
     crate::provenance::hex(&h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_rule() -> (&'static str, &'static str) {
+        RULE_TOML[0]
+    }
+
+    #[test]
+    fn every_embedded_rule_names_known_controls_only() {
+        let catalogue = catalogue().expect("catalogue loads");
+        assert_eq!(catalogue.len(), RULE_TOML.len());
+        for m in catalogue {
+            assert!(!m.controls.is_empty(), "{} maps to no control", m.id);
+        }
+    }
+
+    #[test]
+    fn an_unknown_control_or_a_misnamed_file_is_refused() {
+        let (file, text) = first_rule();
+        let meta = parse(file, text).expect("the real file parses");
+        let first = format!("{:?}", meta.controls[0]);
+        let typo = text.replacen(&first, "\"CC6.11\"", 1);
+        let err = parse(file, &typo).expect_err("unknown control");
+        assert!(err.contains("\"CC6.11\" is not one of CC6.1"), "{err}");
+        let err = parse("XYZ999.toml", text).expect_err("misnamed");
+        assert!(err.contains("is not the file's name"), "{err}");
+    }
 }

@@ -1,5 +1,6 @@
-//! The rule registry: one line per rule. Metadata lives in `rules/<ID>.toml`, logic in
-//! one file per rule under `src/rules/<area>/`.
+//! The rules: metadata in `rules/<ID>.toml`, logic in `src/rules/<area>/<id>.rs` (its
+//! `check` function), fixtures in `fixtures/terraform/<ID>/`. The registry is generated
+//! from the TOML files by build.rs, so a rule's id is written in its file names only.
 
 pub mod context;
 pub mod enc;
@@ -24,233 +25,7 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Every implemented rule, by id. Keep sorted.
-pub static REGISTRY: &[Rule] = &[
-    Rule {
-        id: "ENC001",
-        check: enc::enc001::check,
-    },
-    Rule {
-        id: "ENC002",
-        check: enc::enc002::check,
-    },
-    Rule {
-        id: "ENC003",
-        check: enc::enc003::check,
-    },
-    Rule {
-        id: "ENC004",
-        check: enc::enc004::check,
-    },
-    Rule {
-        id: "ENC005",
-        check: enc::enc005::check,
-    },
-    Rule {
-        id: "ENC006",
-        check: enc::enc006::check,
-    },
-    Rule {
-        id: "ENC007",
-        check: enc::enc007::check,
-    },
-    Rule {
-        id: "ENC008",
-        check: enc::enc008::check,
-    },
-    Rule {
-        id: "ENC009",
-        check: enc::enc009::check,
-    },
-    Rule {
-        id: "ENC010",
-        check: enc::enc010::check,
-    },
-    Rule {
-        id: "ENC011",
-        check: enc::enc011::check,
-    },
-    Rule {
-        id: "ENC012",
-        check: enc::enc012::check,
-    },
-    Rule {
-        id: "ENC013",
-        check: enc::enc013::check,
-    },
-    Rule {
-        id: "ENC014",
-        check: enc::enc014::check,
-    },
-    Rule {
-        id: "ENC015",
-        check: enc::enc015::check,
-    },
-    Rule {
-        id: "ENV001",
-        check: env::env001::check,
-    },
-    Rule {
-        id: "ENV002",
-        check: env::env002::check,
-    },
-    Rule {
-        id: "ENV003",
-        check: env::env003::check,
-    },
-    Rule {
-        id: "ENV004",
-        check: env::env004::check,
-    },
-    Rule {
-        id: "ENV005",
-        check: env::env005::check,
-    },
-    Rule {
-        id: "ENV006",
-        check: env::env006::check,
-    },
-    Rule {
-        id: "ENV007",
-        check: env::env007::check,
-    },
-    Rule {
-        id: "IAM001",
-        check: iam::iam001::check,
-    },
-    Rule {
-        id: "IAM002",
-        check: iam::iam002::check,
-    },
-    Rule {
-        id: "IAM003",
-        check: iam::iam003::check,
-    },
-    Rule {
-        id: "IAM004",
-        check: iam::iam004::check,
-    },
-    Rule {
-        id: "IAM005",
-        check: iam::iam005::check,
-    },
-    Rule {
-        id: "IAM006",
-        check: iam::iam006::check,
-    },
-    Rule {
-        id: "IAM007",
-        check: iam::iam007::check,
-    },
-    Rule {
-        id: "IAM008",
-        check: iam::iam008::check,
-    },
-    Rule {
-        id: "IAM009",
-        check: iam::iam009::check,
-    },
-    Rule {
-        id: "IAM010",
-        check: iam::iam010::check,
-    },
-    Rule {
-        id: "IAM011",
-        check: iam::iam011::check,
-    },
-    Rule {
-        id: "IAM012",
-        check: iam::iam012::check,
-    },
-    Rule {
-        id: "IAM013",
-        check: iam::iam013::check,
-    },
-    Rule {
-        id: "IAM014",
-        check: iam::iam014::check,
-    },
-    Rule {
-        id: "KMS001",
-        check: kms::kms001::check,
-    },
-    Rule {
-        id: "KMS002",
-        check: kms::kms002::check,
-    },
-    Rule {
-        id: "KMS003",
-        check: kms::kms003::check,
-    },
-    Rule {
-        id: "KMS004",
-        check: kms::kms004::check,
-    },
-    Rule {
-        id: "KMS005",
-        check: kms::kms005::check,
-    },
-    Rule {
-        id: "RES001",
-        check: res::res001::check,
-    },
-    Rule {
-        id: "RES002",
-        check: res::res002::check,
-    },
-    Rule {
-        id: "RES003",
-        check: res::res003::check,
-    },
-    Rule {
-        id: "TLS001",
-        check: tls::tls001::check,
-    },
-    Rule {
-        id: "TLS002",
-        check: tls::tls002::check,
-    },
-    Rule {
-        id: "TLS003",
-        check: tls::tls003::check,
-    },
-    Rule {
-        id: "TLS004",
-        check: tls::tls004::check,
-    },
-    Rule {
-        id: "TLS005",
-        check: tls::tls005::check,
-    },
-    Rule {
-        id: "TLS006",
-        check: tls::tls006::check,
-    },
-    Rule {
-        id: "TLS007",
-        check: tls::tls007::check,
-    },
-    Rule {
-        id: "TLS008",
-        check: tls::tls008::check,
-    },
-    Rule {
-        id: "TLS009",
-        check: tls::tls009::check,
-    },
-    Rule {
-        id: "TLS010",
-        check: tls::tls010::check,
-    },
-    Rule {
-        id: "TLS011",
-        check: tls::tls011::check,
-    },
-    Rule {
-        id: "TLS012",
-        check: tls::tls012::check,
-    },
-];
+include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
 /// Run every enabled rule over the inventory; results sorted deterministically.
 pub fn run(inventory: &Inventory, settings: &Settings) -> Result<Vec<Finding>, String> {
@@ -318,6 +93,30 @@ mod tests {
                 m.id,
                 m.name
             );
+        }
+        // And back: a rule file without its TOML would never run.
+        for area in std::fs::read_dir(root.join("src/rules")).expect("src/rules") {
+            let area = area.expect("entry").path();
+            let Some(prefix) = area.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Ok(entries) = std::fs::read_dir(&area) else {
+                continue;
+            };
+            for file in entries {
+                let name = file.expect("entry").file_name();
+                let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".rs")) else {
+                    continue;
+                };
+                let digits = stem.strip_prefix(prefix).unwrap_or_default();
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    let id = stem.to_ascii_uppercase();
+                    assert!(
+                        ids.contains(&id.as_str()),
+                        "src/rules/{prefix}/{stem}.rs has no rules/{id}.toml"
+                    );
+                }
+            }
         }
     }
 }
