@@ -10,9 +10,7 @@ use crate::model::{Classification, ClassificationSource};
 use crate::rules::meta::RuleMeta;
 use crate::source::terraform::budget::Budgets;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::net::IpAddr;
 use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
@@ -148,7 +146,7 @@ impl FileConfig {
         path: &Path,
         catalogue: &[RuleMeta],
     ) -> Result<FileConfig, ConfigError> {
-        let root: Node = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        let document = toml_edit::ImDocument::parse(text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             problems: vec![syntax_problem(text, &e)],
         })?;
@@ -160,10 +158,8 @@ impl FileConfig {
                 .unwrap_or_else(|| path.display().to_string()),
             problems: Vec::new(),
         };
-        let mut root = Located {
-            span: Some(0..0),
-            node: root,
-        };
+        let mut root = located(document.as_item());
+        root.span = Some(0..0);
         root.fill_spans(&(0..0));
         let config = check.root(&root, path, catalogue);
         if check.problems.is_empty() {
@@ -282,153 +278,54 @@ impl Node {
     }
 }
 
-// How the toml deserializer hands out spans and datetimes: it recognises a struct with
-// these names (serde_spanned's and toml_datetime's `__unstable` constants, which toml
-// does not re-export). `toml::Spanned` itself cannot be used because it fails on
-// implicit tables, which have no span.
-const SPANNED_NAME: &str = "$__serde_spanned_private_Spanned";
-const SPANNED_START: &str = "$__serde_spanned_private_start";
-const SPANNED_END: &str = "$__serde_spanned_private_end";
-const SPANNED_VALUE: &str = "$__serde_spanned_private_value";
-const SPANNED_FIELDS: &[&str] = &[SPANNED_START, SPANNED_END, SPANNED_VALUE];
-const DATETIME_KEY: &str = "$__toml_private_datetime";
-
-impl<'de> Deserialize<'de> for Located {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Located, D::Error> {
-        d.deserialize_struct(SPANNED_NAME, SPANNED_FIELDS, LocatedVisitor)
+/// The tree of a parsed document, with toml_edit's spans (its public API: the spans
+/// of the same parser the `toml` crate uses, so syntax errors read the same).
+fn located(item: &toml_edit::Item) -> Located {
+    use toml_edit::Item;
+    match item {
+        Item::Value(v) => located_value(v),
+        Item::Table(t) => located_table(t),
+        Item::ArrayOfTables(a) => Located {
+            span: a.span(),
+            node: Node::Array(a.iter().map(located_table).collect()),
+        },
+        Item::None => Located {
+            span: None,
+            node: Node::Table(Vec::new()),
+        },
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
+fn located_table(table: &toml_edit::Table) -> Located {
+    Located {
+        span: table.span(),
+        node: Node::Table(
+            table
+                .iter()
+                .map(|(k, item)| (k.to_string(), located(item)))
+                .collect(),
+        ),
     }
 }
 
-/// Reads a value that may or may not come wrapped in its span.
-struct LocatedVisitor;
-
-fn unlocated<E>(node: Result<Node, E>) -> Result<Located, E> {
-    node.map(|node| Located { span: None, node })
-}
-
-impl<'de> Visitor<'de> for LocatedVisitor {
-    type Value = Located;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a TOML value")
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Located, E> {
-        unlocated(NodeVisitor.visit_bool(v))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Located, E> {
-        unlocated(NodeVisitor.visit_i64(v))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Located, E> {
-        unlocated(NodeVisitor.visit_u64(v))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Located, E> {
-        unlocated(NodeVisitor.visit_f64(v))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Located, E> {
-        unlocated(NodeVisitor.visit_str(v))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Located, A::Error> {
-        unlocated(NodeVisitor.visit_seq(seq))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located, A::Error> {
-        let Some(first) = map.next_key::<String>()? else {
-            return Ok(Located {
-                span: None,
-                node: Node::Table(Vec::new()),
-            });
-        };
-        if first != SPANNED_START {
-            return unlocated(table_from(first, map));
-        }
-        let start: usize = map.next_value()?;
-        let mut end = start;
-        let mut node = None;
-        while let Some(k) = map.next_key::<String>()? {
-            if k == SPANNED_END {
-                end = map.next_value()?;
-            } else {
-                node = Some(map.next_value::<Node>()?);
-            }
-        }
-        let node = node.ok_or_else(|| serde::de::Error::missing_field(SPANNED_VALUE))?;
-        Ok(Located {
-            span: Some(start..end),
-            node,
-        })
-    }
-}
-
-/// The rest of a map whose first key has been read: a table, or a datetime.
-fn table_from<'de, A: MapAccess<'de>>(first: String, mut map: A) -> Result<Node, A::Error> {
-    if first == DATETIME_KEY {
-        map.next_value::<String>()?;
-        return Ok(Node::Datetime);
-    }
-    let mut entries = vec![(first, map.next_value::<Located>()?)];
-    while let Some(key) = map.next_key::<String>()? {
-        let value = map.next_value::<Located>()?;
-        entries.push((key, value));
-    }
-    Ok(Node::Table(entries))
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a TOML value")
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Boolean(v))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Integer(v))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Node, E> {
-        i64::try_from(v)
-            .map(Node::Integer)
-            .map_err(|_| E::custom("integer out of range"))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Node, E> {
-        Ok(Node::Float)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_string()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Located>()? {
-            items.push(item);
-        }
-        Ok(Node::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        match map.next_key::<String>()? {
-            Some(first) => table_from(first, map),
-            None => Ok(Node::Table(Vec::new())),
-        }
+fn located_value(value: &toml_edit::Value) -> Located {
+    use toml_edit::Value;
+    let node = match value {
+        Value::String(s) => Node::String(s.value().clone()),
+        Value::Integer(i) => Node::Integer(*i.value()),
+        Value::Float(_) => Node::Float,
+        Value::Boolean(b) => Node::Boolean(*b.value()),
+        Value::Datetime(_) => Node::Datetime,
+        Value::Array(a) => Node::Array(a.iter().map(located_value).collect()),
+        Value::InlineTable(t) => Node::Table(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), located_value(v)))
+                .collect(),
+        ),
+    };
+    Located {
+        span: value.span(),
+        node,
     }
 }
 
@@ -452,7 +349,7 @@ fn header_of(line: &str) -> Option<&str> {
 /// A syntax error has no parsed key to name, so name the nearest one written on or
 /// above the offending line (an unclosed array reports at the end of the file),
 /// qualified by the table it sits in.
-fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
+fn syntax_problem(text: &str, e: &toml_edit::TomlError) -> Problem {
     let offset = e.span().map_or(0, |s| s.start);
     let (line, column) = line_col(text, offset);
     let lines: Vec<&str> = text.lines().take(line).collect();
