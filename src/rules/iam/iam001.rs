@@ -12,6 +12,7 @@ use crate::model::policy::{PList, PStr, Statement, StatementMatch, StatementRef}
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri};
 use crate::rules::Ctx;
+use std::collections::HashMap;
 
 /// What a rule concluded about one document (or one attachment).
 pub(super) enum Verdict {
@@ -35,23 +36,29 @@ pub(super) fn unknown_because(meta: &Meta) -> &'static str {
 /// one address would collide; and an auditor wants one answer per resource.
 pub(super) struct PerResource<'a> {
     entries: Vec<(&'a Meta, Vec<Verdict>)>,
+    /// Positions in `entries` by address: a linear search made large estates quadratic.
+    by_address: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> PerResource<'a> {
     pub(super) fn new() -> PerResource<'a> {
         PerResource {
             entries: Vec::new(),
+            by_address: HashMap::new(),
         }
     }
 
     pub(super) fn add(&mut self, meta: &'a Meta, verdict: Verdict) {
-        match self
-            .entries
-            .iter_mut()
-            .find(|(m, _)| m.address == meta.address && m.origin == meta.origin)
+        let same = self.by_address.entry(meta.address.as_str()).or_default();
+        match same
+            .iter()
+            .find(|&&i| self.entries[i].0.origin == meta.origin)
         {
-            Some((_, list)) => list.push(verdict),
-            None => self.entries.push((meta, vec![verdict])),
+            Some(&i) => self.entries[i].1.push(verdict),
+            None => {
+                same.push(self.entries.len());
+                self.entries.push((meta, vec![verdict]));
+            }
         }
     }
 

@@ -29,12 +29,60 @@ use crate::model::kms::{key_label, KmsKey};
 use crate::model::s3::{judged_for, BucketSetting, KeyRef, SseAlgorithm};
 use crate::model::{Inventory, Meta, Origin, Tri};
 use crate::rules::Ctx;
+use std::collections::HashMap;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     let uses = key_uses(inv);
+    let index = UseIndex::new(&uses);
     // The policy of a key declared elsewhere says nothing of its state.
     for k in inv.kms_keys.iter().filter(|k| k.is_declared_here()) {
-        judge(k, &uses, ctx);
+        judge(k, index.candidates(k).map(|i| &uses[i]), ctx);
+    }
+}
+
+/// The uses a key may be named by, found without comparing every key with every use
+/// (an estate has thousands of each, and that comparison made this rule quadratic):
+/// a reference only names a key in its own scope, except a literal ARN, which names
+/// the key (or alias) with that ARN wherever it is.
+struct UseIndex<'a> {
+    by_scope: HashMap<Scope<'a>, Vec<usize>>,
+    by_arn: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> UseIndex<'a> {
+    fn new(uses: &'a [KeyUse<'a>]) -> Self {
+        let mut by_scope: HashMap<Scope<'a>, Vec<usize>> = HashMap::new();
+        let mut by_arn: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, u) in uses.iter().enumerate() {
+            by_scope.entry(scope(u.user)).or_default().push(i);
+            if let Tri::Known(KeyRef::Literal(s)) = u.key {
+                if s.starts_with("arn:") {
+                    by_arn.entry(s.as_str()).or_default().push(i);
+                }
+            }
+        }
+        UseIndex { by_scope, by_arn }
+    }
+
+    /// Positions of the uses that may name `key`, in inventory order (messages list
+    /// them in that order).
+    fn candidates(&self, key: &KmsKey) -> impl Iterator<Item = usize> {
+        let mut out: Vec<usize> = self
+            .by_scope
+            .get(&scope(&key.meta))
+            .cloned()
+            .unwrap_or_default();
+        if let Some(arn) = key.meta.arn.as_deref() {
+            out.extend(self.by_arn.get(arn).into_iter().flatten());
+            if let Some(alias) = key.meta.name.as_deref().filter(|n| n.starts_with("alias/")) {
+                let prefix = arn.split("key/").next().unwrap_or(arn);
+                let alias_arn = format!("{prefix}{alias}");
+                out.extend(self.by_arn.get(alias_arn.as_str()).into_iter().flatten());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter()
     }
 }
 
@@ -190,7 +238,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
 }
 
 /// Where a resource lives, for matching references that only mean something nearby.
-#[derive(PartialEq)]
+#[derive(PartialEq, Eq, Hash)]
 enum Scope<'a> {
     Root(&'a str),
     Account(Option<&'a str>, &'a str),
@@ -267,17 +315,20 @@ fn unusable(k: &KmsKey) -> Option<Option<&'static str>> {
     }
 }
 
-fn judge(k: &KmsKey, uses: &[KeyUse], ctx: &mut Ctx) {
+fn judge<'u>(k: &KmsKey, uses: impl Iterator<Item = &'u KeyUse<'u>>, ctx: &mut Ctx) {
     let mut certain = Vec::new();
     let mut possible = Vec::new();
     for u in uses {
         let named = names(u, k);
+        if named == Some(false) || u.encrypts == Some(false) {
+            continue;
+        }
         let label = u.key.known().map_or("a key that is not known", key_label);
         let entry = format!("{} ({}, key {label})", u.user.address, u.what);
-        match (named, u.encrypts) {
-            (Some(false), _) | (_, Some(false)) => {}
-            (Some(true), Some(true)) => certain.push(entry),
-            _ => possible.push(entry),
+        if named == Some(true) && u.encrypts == Some(true) {
+            certain.push(entry);
+        } else {
+            possible.push(entry);
         }
     }
     let state = match unusable(k) {
