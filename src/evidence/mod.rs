@@ -4,8 +4,5 @@
 
 pub mod attest;
 pub mod audit;
-pub mod commands;
-pub mod export_command;
 pub mod ledger;
 pub mod record;
-pub mod report_command;

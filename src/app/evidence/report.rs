@@ -22,7 +22,7 @@ pub fn report(args: &EvidenceReportArgs) -> Result<u8, Failure> {
     let format: ReportFormat = args.format.parse().map_err(Failure::usage)?;
     let report = audit(args)?;
     let text = render(&report, format).map_err(|e| Failure::usage(e.to_string()))?;
-    crate::output::write_text(args.output.as_deref(), &text)?;
+    crate::app::output::write_text(args.output.as_deref(), &text)?;
     Ok(if report.ledger.intact {
         EXIT_CLEAN
     } else {
@@ -32,7 +32,7 @@ pub fn report(args: &EvidenceReportArgs) -> Result<u8, Failure> {
 
 /// The auditor's view the arguments ask for, from the ledger as it is now.
 pub fn audit(args: &EvidenceReportArgs) -> Result<AuditReport, Failure> {
-    let (path, config) = crate::evidence::commands::ledger_file(&args.ledger)?;
+    let (path, config) = super::ledger_file(&args.ledger)?;
     let params = params(args, &config)?;
     let key = args
         .public_key

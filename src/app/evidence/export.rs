@@ -35,7 +35,7 @@ pub fn export(args: &EvidenceReportArgs, sign_key: Option<&Path>) -> Result<u8, 
             )))
         }
     };
-    let report = crate::evidence::report_command::audit(args)?;
+    let report = super::report::audit(args)?;
     let render_failure = |e: crate::evidence::audit::AuditError| Failure::usage(e.to_string());
     let text = match &key {
         None => render(&report, ReportFormat::Csv).map_err(render_failure)?,
@@ -55,7 +55,7 @@ pub fn export(args: &EvidenceReportArgs, sign_key: Option<&Path>) -> Result<u8, 
             attest::envelope(SUBJECT, &canonical, predicate, key)
         }
     };
-    crate::output::write_text(args.output.as_deref(), &text)?;
+    crate::app::output::write_text(args.output.as_deref(), &text)?;
     Ok(if report.ledger.intact {
         EXIT_CLEAN
     } else {

@@ -1,6 +1,10 @@
 //! The command-line edge: resolve arguments, run, write outputs, choose the exit code.
 //! Errors here are user-facing sentences; exit codes are documented in `--help`.
 
+pub mod evidence;
+pub mod manual;
+pub mod output;
+
 use crate::baseline::{self, Baseline};
 use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, ScanArgs};
 use crate::config::FileConfig;
@@ -45,9 +49,9 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),
         Command::Init { dir, force } => init_command(&dir, force),
-        Command::Completions { shell } => crate::manual::completions(shell),
-        Command::Man { command } => crate::manual::man(&command),
-        Command::Evidence { command } => crate::evidence::commands::run(command),
+        Command::Completions { shell } => crate::app::manual::completions(shell),
+        Command::Man { command } => crate::app::manual::man(&command),
+        Command::Evidence { command } => crate::app::evidence::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -270,7 +274,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         .as_ref()
         .map(|(ledger, key)| record_run(&outcome.report, ledger, key.as_ref()));
     print_diagnostics(&outcome.report.diagnostics);
-    let outputs = crate::output::plan(&args.formats, args.output.as_deref())?;
+    let outputs = crate::app::output::plan(&args.formats, args.output.as_deref())?;
     let options = crate::report::RenderOptions {
         color: !args.no_color && std::io::stdout().is_terminal(),
         sarif_category: args.sarif_category.clone(),
@@ -278,14 +282,14 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         path_prefix: args.path_prefix.clone().or_else(|| {
             req.paths
                 .first()
-                .and_then(|p| crate::output::repo_prefix(p))
+                .and_then(|p| crate::app::output::repo_prefix(p))
         }),
         link_base: args.link_base.clone(),
         ..crate::report::RenderOptions::default()
     };
     for out in &outputs {
-        let text = crate::output::render(out, &outcome.report, catalogue()?, &options);
-        crate::output::write(out, &text)?;
+        let text = crate::app::output::render(out, &outcome.report, catalogue()?, &options);
+        crate::app::output::write(out, &text)?;
     }
 
     if args.timings {
@@ -494,7 +498,7 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     let outcome = scan::run(&req).map_err(Failure::usage)?;
     print_diagnostics(&outcome.report.diagnostics);
     let b = Baseline::from_findings(&outcome.report.findings);
-    crate::output::write_text(Some(&args.output), &(b.to_json() + "\n"))?;
+    crate::app::output::write_text(Some(&args.output), &(b.to_json() + "\n"))?;
     eprintln!(
         "soc2scan: recorded {} failing results in {}",
         b.entries.len(),
@@ -517,7 +521,7 @@ fn init_command(dir: &Path, force: bool) -> Result<u8, Failure> {
             path.display()
         )));
     }
-    crate::output::write_text(Some(&path), crate::config::init::starter_file())?;
+    crate::app::output::write_text(Some(&path), crate::config::init::starter_file())?;
     eprintln!("soc2scan: wrote {}", path.display());
     Ok(EXIT_CLEAN)
 }

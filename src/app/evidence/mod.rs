@@ -1,5 +1,8 @@
 //! `soc2scan evidence import | verify | keygen`: the command-line edge of the ledger.
 
+pub mod export;
+pub mod report;
+
 use crate::app::{Failure, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::cli::{EvidenceCommand, LedgerArgs};
 use crate::config::EvidenceConfig;
@@ -16,9 +19,9 @@ pub fn run(command: EvidenceCommand) -> Result<u8, Failure> {
         } => import(&ledger, &reports, sign_key.as_deref()),
         EvidenceCommand::Verify { ledger, public_key } => verify(&ledger, public_key.as_deref()),
         EvidenceCommand::Keygen { output, force } => keygen(&output, force),
-        EvidenceCommand::Report(args) => crate::evidence::report_command::report(&args),
+        EvidenceCommand::Report(args) => report::report(&args),
         EvidenceCommand::Export { report, sign_key } => {
-            crate::evidence::export_command::export(&report, sign_key.as_deref())
+            export::export(&report, sign_key.as_deref())
         }
     }
 }
