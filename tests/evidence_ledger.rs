@@ -5,10 +5,9 @@
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use soc2scan::evidence::ledger::{Appended, Ledger, LedgerError, ProblemKind};
-use soc2scan::evidence::record::{
-    ResultRecord, RuleSetting, RunMeta, RunRecord, SourceKind, SourceRecord,
-};
+use soc2scan::evidence::record::{ResultRecord, RunMeta, RunRecord};
 use soc2scan::finding::{Severity, Status};
+use soc2scan::provenance::{RuleSetting, SourceKind, SourceRecord};
 use std::path::Path;
 use std::sync::Arc;
 

@@ -215,7 +215,7 @@ fn the_attestation_signs_the_json_report_of_the_same_window() {
     let o = soc2scan(&args, dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
-    let digest = soc2scan::provenance::hex(&Sha256::digest(
+    let digest = hex::encode(Sha256::digest(
         serde_jcs::to_vec(&report).expect("canonical"),
     ));
     assert_eq!(statement["subject"][0]["digest"]["sha256"], digest);

@@ -4,13 +4,12 @@
 
 use serde_json::Value;
 use soc2scan::diagnostic::Diagnostic;
-use soc2scan::evidence::record::RuleSetting;
 use soc2scan::finding::{Finding, Severity, Status, Suppression};
 use soc2scan::model::{Environment, Location, ModuleCall, Origin};
 use soc2scan::provenance::git::Checkout;
-use soc2scan::report::{
-    render, Format, LiveScope, Provenance, RenderOptions, ScanReport, Scope, Stats,
-};
+use soc2scan::provenance::Provenance;
+use soc2scan::provenance::RuleSetting;
+use soc2scan::report::{render, Format, LiveScope, RenderOptions, ScanReport, Scope, Stats};
 use soc2scan::rules::meta::{Equivalents, Remediation, RuleMeta};
 
 fn controls(ids: &[&str]) -> &'static [String] {
@@ -729,7 +728,8 @@ fn fingerprints_survive_inserted_lines_and_reordered_blocks() {
 /// results come through, and a run's id does not depend on formatting.
 #[test]
 fn json_report_reads_back_as_a_run_record() {
-    use soc2scan::evidence::record::{RecordError, RunRecord, SourceKind};
+    use soc2scan::evidence::record::{RecordError, RunRecord};
+    use soc2scan::provenance::SourceKind;
     let text = out(Format::Json, &RenderOptions::default());
     let run = RunRecord::from_report_json(text.as_bytes()).expect("v2 report records");
     let compact = serde_json::to_vec(&serde_json::from_str::<Value>(&text).expect("json"))

@@ -4,6 +4,7 @@
 pub mod evidence;
 pub mod manual;
 pub mod output;
+mod provenance;
 
 use crate::baseline::{self, Baseline};
 use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, ScanArgs};
@@ -262,7 +263,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
                 .is_some_and(|e| e.name.eq_ignore_ascii_case(&wanted))
         });
     }
-    outcome.report.provenance = Some(crate::provenance::collect(
+    outcome.report.provenance = Some(provenance::collect(
         &req.settings,
         catalogue()?,
         outcome.report.scope.terraform_base.as_deref(),

@@ -49,7 +49,7 @@ pub struct EnvelopeSignature {
 
 /// The key id: SHA-256 (hex) of the raw 32-byte public key.
 pub fn key_id(key: &VerifyingKey) -> String {
-    crate::provenance::hex(&Sha256::digest(key.as_bytes()))
+    hex::encode(Sha256::digest(key.as_bytes()))
 }
 
 /// DSSE's pre-authentication encoding: what is actually signed, so that the payload
@@ -76,7 +76,7 @@ pub fn envelope(
         "_type": STATEMENT_TYPE,
         "subject": [{
             "name": subject_name,
-            "digest": { "sha256": crate::provenance::hex(&Sha256::digest(subject)) },
+            "digest": { "sha256": hex::encode(Sha256::digest(subject)) },
         }],
         "predicateType": PREDICATE_TYPE,
         "predicate": predicate,
@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(statement["_type"], STATEMENT_TYPE);
         assert_eq!(
             statement["subject"][0]["digest"]["sha256"],
-            crate::provenance::hex(&Sha256::digest(report))
+            hex::encode(Sha256::digest(report))
         );
         assert_eq!(statement["predicate"]["from"], "2026-01-01");
     }

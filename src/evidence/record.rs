@@ -7,6 +7,7 @@
 //! recognised by its digest ([`RunRecord::run_id`]).
 
 use crate::finding::{Severity, Status};
+use crate::provenance::{CiContext, RuleSetting, SourceRecord};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -60,85 +61,6 @@ pub struct RunMeta {
     pub rules: Vec<RuleSetting>,
     /// Some source could not be read completely (the report's `incomplete`).
     pub incomplete: bool,
-}
-
-/// The CI job that ran the scan, from the provider's standard environment variables.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CiContext {
-    /// `github-actions`, `gitlab-ci`, `buildkite` or `circleci`.
-    pub provider: String,
-    pub run_id: Option<String>,
-    pub run_url: Option<String>,
-    pub job: Option<String>,
-    pub repository: Option<String>,
-    pub git_ref: Option<String>,
-    pub actor: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleSetting {
-    pub id: String,
-    pub enabled: bool,
-    /// Base severity after configuration overrides.
-    pub severity: Severity,
-    pub controls: Vec<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Terraform,
-    Aws,
-}
-
-/// The unit whose continuity is judged: a Terraform root in a repository, or an AWS
-/// account and region (see docs/evidence.md, "Identities").
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SourceRecord {
-    /// Stable identity across runs and machines: `terraform:<repository>//<root>` or
-    /// `aws:<account>/<region>`.
-    pub key: String,
-    pub kind: SourceKind,
-    /// Terraform: the normalised remote URL, or the absolute path without a remote.
-    pub repository: Option<String>,
-    /// Terraform: the root module directory inside the repository (`.` at its top).
-    pub root: Option<String>,
-    pub commit: Option<String>,
-    pub branch: Option<String>,
-    /// Terraform: uncommitted changes under the root when it was scanned.
-    pub dirty: Option<bool>,
-    pub account: Option<String>,
-    pub region: Option<String>,
-    /// Live: the services swept, sorted.
-    pub services: Vec<String>,
-    /// Rules evaluated on this source, sorted: enabled, applicable to the source's
-    /// kind and, live, with their services swept. Such a rule covers its controls
-    /// even when it found no resource of its kind.
-    pub rules: Vec<String>,
-    /// Resources judged on this source.
-    pub resources: usize,
-    /// Unknown results on this source.
-    pub unknowns: usize,
-    /// Collection gaps and read errors that touched this source.
-    pub gaps: Vec<GapRecord>,
-}
-
-/// Something the run could not see: an AWS call that failed, a file that did not
-/// parse, a module that could not be resolved.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct GapRecord {
-    /// The diagnostic code: `collection-gap`, `parse-error`, `unresolved-module`, ...
-    pub code: String,
-    /// Live: the AWS service (`s3`), else `terraform`.
-    pub service: String,
-    /// Live: the operation that failed (`GetBucketPolicy`).
-    pub operation: Option<String>,
-    /// Live: the error code AWS answered (`AccessDenied`, `Throttling`, ...).
-    pub error_class: Option<String>,
-    /// Rules whose verdicts the gap may have changed, sorted; the controls they map
-    /// to are incomplete for the run.
-    pub rules: Vec<String>,
-    pub message: String,
 }
 
 /// One rule's verdict on one resource. Contains nothing run-specific, so an
@@ -272,7 +194,7 @@ impl RunRecord {
             return Err(RecordError::Schema(schema.to_string()));
         }
         let canonical = serde_jcs::to_vec(&value)?;
-        let run_id = crate::provenance::hex(&Sha256::digest(&canonical));
+        let run_id = hex::encode(Sha256::digest(&canonical));
         let report: ReportIn = serde_json::from_value(value)?;
         let started_at = report
             .started_at

@@ -1,7 +1,7 @@
 //! The CI job that ran a scan, from each provider's documented environment variables
 //! (GitHub Actions, GitLab CI, Buildkite, CircleCI).
 
-use crate::evidence::record::CiContext;
+use crate::provenance::CiContext;
 
 /// The CI context of the current process, if it runs under a known provider.
 pub fn detect() -> Option<CiContext> {

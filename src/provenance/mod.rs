@@ -1,33 +1,108 @@
 //! Where a run came from: the machine, the CI job and the git state of what was
 //! scanned, and the rules and configuration it was judged by. An auditor reads a run
-//! as evidence only when it is attributable.
+//! as evidence only when it is attributable. These are the report's and the ledger's
+//! shared vocabulary, so both sit above this module.
 
 pub mod ci;
 pub mod git;
 
-use crate::config::Settings;
-use crate::evidence::record::RuleSetting;
-use crate::report::Provenance;
-use crate::rules::meta::RuleMeta;
-use sha2::{Digest, Sha256};
-use std::path::Path;
+use crate::finding::Severity;
+use serde::{Deserialize, Serialize};
 
-/// Lowercase hex of a digest. By table, not `format!`: `evidence verify` writes every
-/// result hash of every run (3.65 million for a year of 10,000-result runs), and one
-/// formatted string per byte took most of its time.
-pub fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    hex_into(bytes, &mut s);
-    s
+/// What makes a report attributable evidence: when it ran, on which machine and CI
+/// job, from which commit, with which rule catalogue and configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: String,
+    pub host: Option<String>,
+    pub ci: Option<CiContext>,
+    pub catalogue_digest: String,
+    pub config_digest: String,
+    /// Every catalogue rule as configured for the run, by id.
+    pub rules: Vec<RuleSetting>,
+    /// The git checkout holding the Terraform base, when there is one.
+    pub checkout: Option<git::Checkout>,
 }
 
-/// [`hex`], appended to `out` (no allocation per call).
-pub fn hex_into(bytes: &[u8], out: &mut String) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
+/// The CI job that ran the scan, from the provider's standard environment variables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiContext {
+    /// `github-actions`, `gitlab-ci`, `buildkite` or `circleci`.
+    pub provider: String,
+    pub run_id: Option<String>,
+    pub run_url: Option<String>,
+    pub job: Option<String>,
+    pub repository: Option<String>,
+    pub git_ref: Option<String>,
+    pub actor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSetting {
+    pub id: String,
+    pub enabled: bool,
+    /// Base severity after configuration overrides.
+    pub severity: Severity,
+    pub controls: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Terraform,
+    Aws,
+}
+
+/// The unit whose continuity is judged: a Terraform root in a repository, or an AWS
+/// account and region (see docs/evidence.md, "Identities").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Stable identity across runs and machines: `terraform:<repository>//<root>` or
+    /// `aws:<account>/<region>`.
+    pub key: String,
+    pub kind: SourceKind,
+    /// Terraform: the normalised remote URL, or the absolute path without a remote.
+    pub repository: Option<String>,
+    /// Terraform: the root module directory inside the repository (`.` at its top).
+    pub root: Option<String>,
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    /// Terraform: uncommitted changes under the root when it was scanned.
+    pub dirty: Option<bool>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// Live: the services swept, sorted.
+    pub services: Vec<String>,
+    /// Rules evaluated on this source, sorted: enabled, applicable to the source's
+    /// kind and, live, with their services swept. Such a rule covers its controls
+    /// even when it found no resource of its kind.
+    pub rules: Vec<String>,
+    /// Resources judged on this source.
+    pub resources: usize,
+    /// Unknown results on this source.
+    pub unknowns: usize,
+    /// Collection gaps and read errors that touched this source.
+    pub gaps: Vec<GapRecord>,
+}
+
+/// Something the run could not see: an AWS call that failed, a file that did not
+/// parse, a module that could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GapRecord {
+    /// The diagnostic code: `collection-gap`, `parse-error`, `unresolved-module`, ...
+    pub code: String,
+    /// Live: the AWS service (`s3`), else `terraform`.
+    pub service: String,
+    /// Live: the operation that failed (`GetBucketPolicy`).
+    pub operation: Option<String>,
+    /// Live: the error code AWS answered (`AccessDenied`, `Throttling`, ...).
+    pub error_class: Option<String>,
+    /// Rules whose verdicts the gap may have changed, sorted; the controls they map
+    /// to are incomplete for the run.
+    pub rules: Vec<String>,
+    pub message: String,
 }
 
 /// The host name, when the system reports one.
@@ -37,61 +112,6 @@ pub fn host() -> Option<String> {
         .trim()
         .to_string();
     (!name.is_empty()).then_some(name)
-}
-
-/// Every catalogue rule as `settings` configure it, by id.
-pub fn rule_settings(settings: &Settings, catalogue: &[RuleMeta]) -> Vec<RuleSetting> {
-    catalogue
-        .iter()
-        .map(|m| RuleSetting {
-            id: m.id.clone(),
-            enabled: settings.rule_enabled(m),
-            severity: settings.severity_override(&m.id).unwrap_or(m.severity),
-            controls: m.controls.clone(),
-        })
-        .collect()
-}
-
-/// SHA-256 of the effective configuration: the configuration file's bytes (its
-/// environments, classifications and accounts are only there) and the settings that
-/// command-line flags can change, in RFC 8785 canonical JSON.
-pub fn config_digest(settings: &Settings, rules: &[RuleSetting]) -> String {
-    let file = settings
-        .config_file
-        .as_deref()
-        .and_then(|p| std::fs::read(p).ok())
-        .map(|bytes| hex(&Sha256::digest(bytes)));
-    let effective = serde_json::json!({
-        "config_file_sha256": file,
-        "rules": rules,
-        "fail_on": settings.fail_on,
-        "require_cmk": settings.require_cmk,
-        "access_key_max_age_days": settings.access_key_max_age_days,
-        "kms_min_deletion_window_days": settings.kms_min_deletion_window_days,
-        "min_backup_retention_days": settings.min_backup_retention_days,
-    });
-    let canonical = serde_jcs::to_vec(&effective).unwrap_or_default();
-    hex(&Sha256::digest(canonical))
-}
-
-/// The provenance of a scan that started at `started` and has just finished.
-pub fn collect(
-    settings: &Settings,
-    catalogue: &[RuleMeta],
-    terraform_base: Option<&Path>,
-    started: chrono::DateTime<chrono::Utc>,
-) -> Provenance {
-    let rules = rule_settings(settings, catalogue);
-    Provenance {
-        started_at: rfc3339(started),
-        finished_at: rfc3339(chrono::Utc::now()),
-        host: host(),
-        ci: ci::detect(),
-        catalogue_digest: crate::rules::meta::digest(),
-        config_digest: config_digest(settings, &rules),
-        rules,
-        checkout: terraform_base.and_then(git::checkout),
-    }
 }
 
 /// RFC 3339 in UTC to the second, `Z` suffix: one spelling, so reports compare.

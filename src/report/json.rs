@@ -6,9 +6,9 @@
 use super::summary::{self, Counts};
 use super::ScanReport;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::evidence::record::{CiContext, RuleSetting, SourceRecord};
 use crate::finding::{Finding, Status, Suppression};
 use crate::model::{Environment, Location, ModuleCall, Origin};
+use crate::provenance::{CiContext, RuleSetting, SourceRecord};
 use crate::rules::meta::RuleMeta;
 use serde::Serialize;
 

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Severity, Status};
+use crate::provenance::Provenance;
 use crate::rules::meta::RuleMeta;
 use serde::Serialize;
 use std::fmt;
@@ -224,23 +225,6 @@ pub struct LiveScope {
     pub account: Option<String>,
     pub regions: Vec<String>,
     pub services: Vec<String>,
-}
-
-/// What makes a report attributable evidence: when it ran, on which machine and CI
-/// job, from which commit, with which rule catalogue and configuration.
-#[derive(Clone, Debug, Default)]
-pub struct Provenance {
-    /// RFC 3339, UTC.
-    pub started_at: String,
-    pub finished_at: String,
-    pub host: Option<String>,
-    pub ci: Option<crate::evidence::record::CiContext>,
-    pub catalogue_digest: String,
-    pub config_digest: String,
-    /// Every catalogue rule as configured for the run, by id.
-    pub rules: Vec<crate::evidence::record::RuleSetting>,
-    /// The git checkout holding the Terraform base, when there is one.
-    pub checkout: Option<crate::provenance::git::Checkout>,
 }
 
 impl ScanReport {

@@ -4,9 +4,9 @@
 
 use super::ScanReport;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::evidence::record::{GapRecord, SourceKind, SourceRecord};
 use crate::finding::{Finding, Status};
 use crate::model::Origin;
+use crate::provenance::{GapRecord, SourceKind, SourceRecord};
 use crate::rules::meta::RuleMeta;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -124,7 +124,7 @@ pub fn digest() -> String {
             h.update(part);
         }
     }
-    crate::provenance::hex(&h.finalize())
+    hex::encode(h.finalize())
 }
 
 #[cfg(test)]

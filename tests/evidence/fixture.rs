@@ -3,11 +3,9 @@
 
 use soc2scan::evidence::audit::window::{parse_day, parse_tz, Cadence, Window};
 use soc2scan::evidence::audit::{AuditParams, LedgerStatus};
-use soc2scan::evidence::record::{
-    GapRecord, LedgerRun, ResultRecord, RuleSetting, RunMeta, SourceKind, SourceRecord,
-    SuppressionRecord,
-};
+use soc2scan::evidence::record::{LedgerRun, ResultRecord, RunMeta, SuppressionRecord};
 use soc2scan::finding::{Severity, Status};
+use soc2scan::provenance::{GapRecord, RuleSetting, SourceKind, SourceRecord};
 use std::sync::Arc;
 
 pub const TF: &str = "terraform:github.com/acme/infra//.";

@@ -49,7 +49,7 @@ pub fn export(args: &EvidenceReportArgs, sign_key: Option<&Path>) -> Result<u8, 
                 .map_err(|e| Failure::usage(format!("cannot canonicalise the report: {e}")))?;
             let predicate = serde_json::json!({
                 "subject_encoding": "RFC 8785 canonical JSON of predicate.report",
-                "report_sha256": crate::provenance::hex(&Sha256::digest(&canonical)),
+                "report_sha256": hex::encode(Sha256::digest(&canonical)),
                 "report": value,
             });
             attest::envelope(SUBJECT, &canonical, predicate, key)

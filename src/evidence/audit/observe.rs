@@ -5,10 +5,9 @@
 
 use super::window::{parse_day, Window};
 use super::{mask_of, AuditParams, Controls};
-use crate::evidence::record::{
-    LedgerRun, ResultRecord, RuleSetting, SourceRecord, SuppressionRecord,
-};
+use crate::evidence::record::{LedgerRun, ResultRecord, SuppressionRecord};
 use crate::finding::{Severity, Status};
+use crate::provenance::{RuleSetting, SourceRecord};
 use crate::rules::meta::ALLOWED_CONTROLS;
 use chrono::NaiveDate;
 use std::collections::HashMap;

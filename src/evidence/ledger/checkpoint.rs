@@ -42,7 +42,7 @@ impl Checkpoint {
 }
 
 pub fn origin_for(id: &[u8]) -> String {
-    format!("soc2scan/ledger/{}", crate::provenance::hex(id))
+    format!("soc2scan/ledger/{}", hex::encode(id))
 }
 
 /// The note body: origin, size and base64 head, one per line.
@@ -68,7 +68,7 @@ pub fn vkey(key: &VerifyingKey) -> String {
     raw.extend_from_slice(key.as_bytes());
     format!(
         "{KEY_NAME}+{}+{}",
-        crate::provenance::hex(&key_id(key)),
+        hex::encode(key_id(key)),
         B64.encode(raw)
     )
 }
@@ -188,6 +188,6 @@ mod tests {
         let k = key(1).verifying_key();
         let v = vkey(&k);
         let id = v.split('+').nth(1).unwrap().to_string();
-        assert_eq!(id, crate::provenance::hex(&key_id(&k)));
+        assert_eq!(id, hex::encode(key_id(&k)));
     }
 }

@@ -4,7 +4,8 @@
 //! party, and scripts/verify-ledger.py reimplements it; a change here is a change of
 //! the ledger format and needs a schema migration.
 
-use crate::evidence::record::{ResultRecord, RunMeta, RunRecord, SourceRecord};
+use crate::evidence::record::{ResultRecord, RunMeta, RunRecord};
+use crate::provenance::SourceRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -101,24 +102,27 @@ pub fn leaf<'a>(
     Ok(out.finalize().into())
 }
 
-/// `["<hex>","<hex>",...]` into the hash, through one reused buffer.
+/// `["<hex>","<hex>",...]` into the hash, through one reused buffer (a year's ledger
+/// has millions of result hashes; one string each took most of `evidence verify`).
 fn hex_array<'a>(out: &mut Sha256, hashes: impl IntoIterator<Item = &'a Hash>) {
-    let mut buf = String::with_capacity(64 * 1024);
-    buf.push('[');
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let mut digits = [0u8; 64];
+    buf.push(b'[');
     for (i, hash) in hashes.into_iter().enumerate() {
         if i > 0 {
-            buf.push(',');
+            buf.push(b',');
         }
-        buf.push('"');
-        crate::provenance::hex_into(hash, &mut buf);
-        buf.push('"');
+        buf.push(b'"');
+        hex::encode_to_slice(hash, &mut digits).expect("64 digits for 32 bytes");
+        buf.extend_from_slice(&digits);
+        buf.push(b'"');
         if buf.len() > 60 * 1024 {
-            out.update(buf.as_bytes());
+            out.update(&buf);
             buf.clear();
         }
     }
-    buf.push(']');
-    out.update(buf.as_bytes());
+    buf.push(b']');
+    out.update(&buf);
 }
 
 /// Head *n* = SHA-256(head *n-1* ‖ leaf *n*); head 0 is [`ZERO`].
@@ -233,7 +237,7 @@ mod tests {
         );
         whole.insert(
             "results".into(),
-            hashes.iter().map(|h| crate::provenance::hex(h)).collect(),
+            hashes.iter().map(hex::encode).collect(),
         );
         assert_eq!(
             leaf(header, "2026-01-01T00:00:00.000Z", &hashes).unwrap(),
