@@ -159,7 +159,8 @@ struct TerraformPart {
     stats: Stats,
     timings: PhaseTimings,
     unresolved: std::collections::BTreeMap<String, usize>,
-    suppressions: std::collections::BTreeMap<String, crate::suppress::FileDirectives>,
+    suppressions:
+        std::collections::BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     scope: crate::report::Scope,
 }
 

@@ -235,10 +235,7 @@ mod tests {
             "recorded_at".into(),
             Value::from("2026-01-01T00:00:00.000Z"),
         );
-        whole.insert(
-            "results".into(),
-            hashes.iter().map(hex::encode).collect(),
-        );
+        whole.insert("results".into(), hashes.iter().map(hex::encode).collect());
         assert_eq!(
             leaf(header, "2026-01-01T00:00:00.000Z", &hashes).unwrap(),
             sha256(&canonical(&whole).unwrap())

@@ -56,7 +56,7 @@ pub struct Store {
     /// The absolute directory file paths are shown relative to.
     pub base: PathBuf,
     /// Suppression comments by file, for files that have any.
-    pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+    pub suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     pub remote: RemoteModules,
 }
 
@@ -316,7 +316,11 @@ type CallSource = (String, Option<String>);
 
 /// What the first pass keeps of a parsed file: its module sources, its suppression
 /// comments and its size.
-type FirstPass = (Vec<CallSource>, crate::suppress::FileDirectives, u64);
+type FirstPass = (
+    Vec<CallSource>,
+    crate::source::terraform::directives::FileDirectives,
+    u64,
+);
 
 /// The first pass over one directory.
 struct DirRead {
@@ -324,7 +328,7 @@ struct DirRead {
     info: DirInfo,
     diagnostics: Vec<Diagnostic>,
     bytes: u64,
-    suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+    suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     /// Calls of non-local sources, for downloading.
     remote_sources: Vec<CallSource>,
 }

@@ -5,6 +5,7 @@
 
 pub mod adapt;
 pub mod budget;
+pub mod directives;
 pub mod discover;
 pub mod eval;
 pub mod functions;
@@ -71,7 +72,7 @@ pub struct TfScan<T> {
     /// Evaluation errors that became unknowns, by message.
     pub unresolved: BTreeMap<String, usize>,
     /// Suppression comments by file (relative path), for files that have any.
-    pub suppressions: BTreeMap<String, crate::suppress::FileDirectives>,
+    pub suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     pub timings: Timings,
 }
 

@@ -27,7 +27,7 @@ pub struct SourceFile {
     pub rel: String,
     pub body: Body,
     /// Suppression comments found in the file.
-    pub suppressions: crate::suppress::FileDirectives,
+    pub suppressions: crate::source::terraform::directives::FileDirectives,
     line_starts: Vec<usize>,
 }
 
@@ -136,7 +136,7 @@ pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Di
 }
 
 /// Scan comments only in files that mention a suppression marker at all.
-fn suppressions_of(text: &str) -> crate::suppress::FileDirectives {
+fn suppressions_of(text: &str) -> crate::source::terraform::directives::FileDirectives {
     const MARKERS: &[&str] = &[
         "soc2scan:",
         "checkov:",
@@ -146,9 +146,9 @@ fn suppressions_of(text: &str) -> crate::suppress::FileDirectives {
         "ts:skip",
     ];
     if MARKERS.iter().any(|m| text.contains(m)) {
-        crate::suppress::extract(text)
+        crate::source::terraform::directives::extract(text)
     } else {
-        crate::suppress::FileDirectives::default()
+        crate::source::terraform::directives::FileDirectives::default()
     }
 }
 
