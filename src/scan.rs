@@ -44,25 +44,35 @@ pub struct ScanOutcome {
     pub unresolved: std::collections::BTreeMap<String, usize>,
 }
 
+/// Why a scan could not run at all. Everything less (a file that does not parse, an
+/// API call that fails) is a diagnostic in the report, and the scan goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Catalogue(#[from] crate::rules::meta::CatalogueError),
+    /// The live sweep could not start (no credentials, no region, not built in).
+    #[error(transparent)]
+    Aws(#[from] aws::AwsError),
+    #[error("the AWS sweep stopped unexpectedly")]
+    SweepPanicked,
+}
+
 /// Run a scan. `Err` for defects in the embedded rule catalogue and for a live sweep
-/// that cannot start (no credentials, no region): both are the user's to fix.
-pub fn run(req: &ScanRequest) -> Result<ScanOutcome, String> {
+/// that cannot start: both are the user's to fix.
+pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
     // The sweep waits on the network and the Terraform scan on the CPU: run them side
     // by side, the sweep on its own thread with its own runtime.
     let (terraform, live) = std::thread::scope(|s| {
         let live = req.aws.as_ref().map(|opts| {
             let tuning = &req.aws_tuning;
-            s.spawn(move || -> Result<(AwsSweep, Duration), String> {
+            s.spawn(move || -> Result<(AwsSweep, Duration), ScanError> {
                 let started = Instant::now();
-                let sweep = aws::sweep_blocking(opts, tuning).map_err(|e| e.to_string())?;
+                let sweep = aws::sweep_blocking(opts, tuning)?;
                 Ok((sweep, started.elapsed()))
             })
         });
         let terraform = scan_terraform(req);
-        let live = live.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err("the AWS sweep stopped unexpectedly".to_string()))
-        });
+        let live = live.map(|h| h.join().unwrap_or(Err(ScanError::SweepPanicked)));
         (terraform, live)
     });
     let TerraformPart {

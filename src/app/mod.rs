@@ -64,10 +64,7 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 fn catalogue() -> Result<&'static [RuleMeta], Failure> {
-    meta::catalogue().map_err(|e| Failure {
-        code: EXIT_USAGE,
-        message: format!("the embedded rule catalogue is invalid: {e}"),
-    })
+    meta::catalogue().map_err(|e| Failure::usage(e.to_string()))
 }
 
 fn resolve_rule(id_or_name: &str) -> Result<&'static RuleMeta, Failure> {
@@ -216,7 +213,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let evidence = evidence_target(&args, &req.settings)?;
     let started = std::time::Instant::now();
     let started_at = chrono::Utc::now();
-    let mut outcome = scan::run(&req).map_err(Failure::usage)?;
+    let mut outcome = scan::run(&req).map_err(|e| Failure::usage(e.to_string()))?;
     if let Some(known) = &known {
         let source = args
             .baseline
@@ -234,7 +231,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
                 paths: base.paths.clone(),
                 ..req.clone()
             };
-            let base_outcome = scan::run(&base_req).map_err(Failure::usage)?;
+            let base_outcome = scan::run(&base_req).map_err(|e| Failure::usage(e.to_string()))?;
             base_fingerprints.extend(
                 base_outcome
                     .report
@@ -496,7 +493,7 @@ fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
         settings,
         ..ScanRequest::default()
     };
-    let outcome = scan::run(&req).map_err(Failure::usage)?;
+    let outcome = scan::run(&req).map_err(|e| Failure::usage(e.to_string()))?;
     print_diagnostics(&outcome.report.diagnostics);
     let b = Baseline::from_findings(&outcome.report.findings);
     crate::app::output::write_text(Some(&args.output), &(b.to_json() + "\n"))?;

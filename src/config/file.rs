@@ -34,8 +34,8 @@ pub enum ConfigError {
     },
     /// Rule ids in the file are checked against the embedded catalogue; if that is
     /// broken (a build defect) the file cannot be checked.
-    #[error("the embedded rule catalogue is invalid: {0}")]
-    Catalogue(String),
+    #[error(transparent)]
+    Catalogue(#[from] crate::rules::meta::CatalogueError),
 }
 
 /// One problem in a configuration file.

@@ -204,7 +204,7 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let catalogue = crate::rules::meta::catalogue().map_err(ConfigError::Catalogue)?;
+        let catalogue = crate::rules::meta::catalogue()?;
         FileConfig::parse(&text, path, catalogue)
     }
 }

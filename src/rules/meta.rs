@@ -61,10 +61,18 @@ pub struct RuleMeta {
     pub equivalents: Equivalents,
 }
 
-/// Parse all embedded rule files. A malformed file is a build defect: the registry
-/// test reports it; at run time it is a clear error, never a panic.
-pub fn catalogue() -> Result<&'static [RuleMeta], String> {
-    static CATALOGUE: OnceLock<Result<Vec<RuleMeta>, String>> = OnceLock::new();
+/// A malformed embedded rule file: a build defect, which the registry test reports and
+/// which at run time is a clear error, never a panic.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("the embedded rule catalogue is invalid: rules/{file}: {message}")]
+pub struct CatalogueError {
+    pub file: String,
+    pub message: String,
+}
+
+/// Parse all embedded rule files.
+pub fn catalogue() -> Result<&'static [RuleMeta], CatalogueError> {
+    static CATALOGUE: OnceLock<Result<Vec<RuleMeta>, CatalogueError>> = OnceLock::new();
     CATALOGUE
         .get_or_init(|| {
             let mut out = Vec::with_capacity(RULE_TOML.len());
@@ -82,23 +90,24 @@ pub fn catalogue() -> Result<&'static [RuleMeta], String> {
 /// One rule file. Its `id` must be its file name (the registry is generated from file
 /// names) and every control it names must be a known criterion: a typo such as
 /// `CC6.11` would otherwise open a row of its own in every summary and ledger.
-fn parse(file: &str, text: &str) -> Result<RuleMeta, String> {
-    let meta: RuleMeta = toml::from_str(text).map_err(|e| format!("rules/{file}: {e}"))?;
+fn parse(file: &str, text: &str) -> Result<RuleMeta, CatalogueError> {
+    let invalid = |message: String| CatalogueError {
+        file: file.to_string(),
+        message,
+    };
+    let meta: RuleMeta = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
     if file.strip_suffix(".toml") != Some(meta.id.as_str()) {
-        return Err(format!(
-            "rules/{file}: id {:?} is not the file's name",
-            meta.id
-        ));
+        return Err(invalid(format!("id {:?} is not the file's name", meta.id)));
     }
     if let Some(bad) = meta
         .controls
         .iter()
         .find(|c| !ALLOWED_CONTROLS.contains(&c.as_str()))
     {
-        return Err(format!(
-            "rules/{file}: control {bad:?} is not one of {}",
+        return Err(invalid(format!(
+            "control {bad:?} is not one of {}",
             ALLOWED_CONTROLS.join(", ")
-        ));
+        )));
     }
     Ok(meta)
 }
@@ -150,9 +159,12 @@ mod tests {
         let meta = parse(file, text).expect("the real file parses");
         let first = format!("{:?}", meta.controls[0]);
         let typo = text.replacen(&first, "\"CC6.11\"", 1);
-        let err = parse(file, &typo).expect_err("unknown control");
+        let err = parse(file, &typo).expect_err("unknown control").to_string();
         assert!(err.contains("\"CC6.11\" is not one of CC6.1"), "{err}");
-        let err = parse("XYZ999.toml", text).expect_err("misnamed");
+        let err = parse("XYZ999.toml", text)
+            .expect_err("misnamed")
+            .to_string();
+        assert!(err.contains("rules/XYZ999.toml: id"), "{err}");
         assert!(err.contains("is not the file's name"), "{err}");
     }
 }

@@ -28,7 +28,10 @@ pub struct Rule {
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
 /// Run every enabled rule over the inventory; results sorted deterministically.
-pub fn run(inventory: &Inventory, settings: &Settings) -> Result<Vec<Finding>, String> {
+pub fn run(
+    inventory: &Inventory,
+    settings: &Settings,
+) -> Result<Vec<Finding>, meta::CatalogueError> {
     let catalogue = meta::catalogue()?;
     let mut results: Vec<Finding> = REGISTRY
         .par_iter()
