@@ -9,8 +9,9 @@ use soc2scan::model::{Environment, Location, ModuleCall, Origin};
 use soc2scan::provenance::git::Checkout;
 use soc2scan::provenance::Provenance;
 use soc2scan::provenance::RuleSetting;
-use soc2scan::report::{render, Format, LiveScope, RenderOptions, ScanReport, Scope, Stats};
+use soc2scan::report::{render, Format, RenderOptions};
 use soc2scan::rules::meta::{Equivalents, Remediation, RuleMeta};
+use soc2scan::scan::{LiveScope, ScanReport, Scope, Stats};
 
 fn controls(ids: &[&str]) -> &'static [String] {
     Box::leak(

@@ -5,7 +5,8 @@
 use super::report::{all_options, catalogue, finding, live, out, report, tf};
 use serde_json::Value;
 use soc2scan::finding::{Severity, Status};
-use soc2scan::report::{render, Format, RenderOptions, ScanReport};
+use soc2scan::report::{render, Format, RenderOptions};
+use soc2scan::scan::ScanReport;
 
 fn github(report: &ScanReport, options: &RenderOptions) -> Vec<String> {
     render(Format::Github, report, &catalogue(), options)

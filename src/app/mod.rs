@@ -404,7 +404,7 @@ fn evidence_target(
 /// Append the scan's run to the ledger, as `evidence import` would append its JSON
 /// report: one path into the ledger.
 fn record_run(
-    report: &crate::report::ScanReport,
+    report: &crate::scan::ScanReport,
     ledger: &Path,
     key: Option<&ed25519_dalek::SigningKey>,
 ) -> Result<(), Failure> {

@@ -1,8 +1,9 @@
 //! Where outputs go: `--format table --format sarif=results.sarif -o FILE`.
 
 use crate::app::Failure;
-use crate::report::{Format, RenderOptions, ScanReport};
+use crate::report::{Format, RenderOptions};
 use crate::rules::meta::RuleMeta;
+use crate::scan::ScanReport;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq)]

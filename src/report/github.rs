@@ -13,8 +13,9 @@
 //!   `RenderOptions::path_prefix` as SARIF does.
 
 use super::summary::{annotation_text, plural};
-use super::{RenderOptions, ScanReport};
+use super::RenderOptions;
 use crate::finding::{Finding, Severity, Status};
+use crate::scan::ScanReport;
 use std::cmp::Reverse;
 use std::fmt::Write;
 

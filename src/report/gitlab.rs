@@ -13,8 +13,9 @@
 //!   SARIF (the JSON output has them). Suppressed results are left out too.
 
 use super::summary::annotation_text;
-use super::{RenderOptions, ScanReport};
+use super::RenderOptions;
 use crate::finding::{Severity, Status};
+use crate::scan::ScanReport;
 use serde::Serialize;
 
 #[derive(Serialize)]

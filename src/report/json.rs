@@ -4,12 +4,12 @@
 //! removed only with a new schema version; fields may be added within a version.
 
 use super::summary::{self, Counts};
-use super::ScanReport;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Status, Suppression};
 use crate::model::{Environment, Location, ModuleCall, Origin};
 use crate::provenance::{CiContext, RuleSetting, SourceRecord};
 use crate::rules::meta::RuleMeta;
+use crate::scan::ScanReport;
 use serde::Serialize;
 
 /// Schema identifier; bump the suffix on any incompatible change.
@@ -261,11 +261,11 @@ struct Stats {
     unknown_attributes: usize,
     unresolved_attributes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    live: Option<super::LiveStats>,
+    live: Option<crate::scan::LiveStats>,
 }
 
-impl From<&super::Stats> for Stats {
-    fn from(s: &super::Stats) -> Stats {
+impl From<&crate::scan::Stats> for Stats {
+    fn from(s: &crate::scan::Stats) -> Stats {
         Stats {
             files: s.files,
             bytes: s.bytes,

@@ -4,10 +4,11 @@
 //! what was left out (the JSON output has everything).
 
 use super::summary::{self, plural};
-use super::{RenderOptions, ScanReport};
+use super::RenderOptions;
 use crate::diagnostic::Level;
 use crate::finding::{Finding, Status};
 use crate::model::Origin;
+use crate::scan::ScanReport;
 
 /// Most failure rows in the table; about 300 characters each keeps the comment
 /// well under GitHub's limit together with the folded lists.

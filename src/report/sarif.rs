@@ -17,11 +17,12 @@
 //!   bounded by the catalogue.
 
 use super::summary;
-use super::{RenderOptions, ScanReport};
+use super::RenderOptions;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Severity, Status};
 use crate::model::{Location, Origin};
 use crate::rules::meta::RuleMeta;
+use crate::scan::ScanReport;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 use std::cmp::Reverse;

@@ -3,9 +3,10 @@
 //! printed by the CLI on stderr as they happen, so only their count appears here.
 
 use super::summary::{self, plural};
-use super::{RenderOptions, ScanReport};
+use super::RenderOptions;
 use crate::diagnostic::Level;
 use crate::finding::{Finding, Severity, Status};
+use crate::scan::ScanReport;
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::collections::BTreeMap;
 

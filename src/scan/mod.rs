@@ -1,10 +1,13 @@
 //! One scan, end to end: sources → inventory → rules → report, with the time spent in
 //! each phase.
 
+mod result;
+
+pub use result::{LiveScope, LiveStats, ScanReport, Scope, Stats};
+
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
-use crate::report::{ScanReport, Stats};
 use crate::source::aws::{self, AwsOptions, AwsSweep};
 use crate::source::terraform::{self, TfOptions};
 use std::path::PathBuf;
@@ -88,13 +91,13 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
         let (sweep, elapsed) = live?;
         timings.aws = elapsed;
         let resources = sweep.inventory.metas().len();
-        stats.live = Some(crate::report::LiveStats {
+        stats.live = Some(LiveStats {
             account: sweep.account.clone(),
             resources,
             api_calls: sweep.calls,
             gaps: sweep.gaps.len(),
         });
-        scope.live = Some(crate::report::LiveScope {
+        scope.live = Some(LiveScope {
             account: sweep.account.clone(),
             regions: sweep.regions.clone(),
             services: sweep.services.clone(),
@@ -171,7 +174,7 @@ struct TerraformPart {
     unresolved: std::collections::BTreeMap<String, usize>,
     suppressions:
         std::collections::BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
-    scope: crate::report::Scope,
+    scope: Scope,
 }
 
 fn scan_terraform(req: &ScanRequest) -> TerraformPart {

@@ -1,0 +1,85 @@
+//! What one scan produced: findings, diagnostics, counters and what was read. The
+//! pipeline owns its result; `report` renders it and `evidence` records it.
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::finding::{Finding, Severity, Status};
+use crate::provenance::Provenance;
+use serde::Serialize;
+
+/// Counters for the closing summary and `--timings`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Stats {
+    pub files: usize,
+    pub bytes: u64,
+    pub root_modules: usize,
+    pub module_instances: usize,
+    pub resources: usize,
+    /// Evaluated resource attributes, and those whose value stayed unknown because
+    /// it could not be resolved (not merely computed after apply).
+    pub attributes: usize,
+    pub unknown_attributes: usize,
+    pub unresolved_attributes: usize,
+    /// Present when the live account was swept.
+    pub live: Option<LiveStats>,
+}
+
+/// What the live sweep covered, so a nightly report shows its reach and its cost.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LiveStats {
+    /// The account swept, from STS GetCallerIdentity.
+    pub account: Option<String>,
+    /// Live resources placed in the inventory.
+    pub resources: usize,
+    /// API operations sent (retries of one operation count once).
+    pub api_calls: u64,
+    /// Collection gaps: operations whose answer is missing from the inventory.
+    pub gaps: usize,
+}
+
+/// Everything one scan produced.
+#[derive(Clone, Debug, Default)]
+pub struct ScanReport {
+    /// Paths as given on the command line.
+    pub scanned_paths: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+    /// What was read: the report's `sources` are built from it.
+    pub scope: Scope,
+    /// When, where and under which rules the scan ran; set at the command-line edge,
+    /// which knows the clock, the configuration and the environment.
+    pub provenance: Option<Provenance>,
+}
+
+/// What a scan read.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// The absolute directory that Terraform paths in results are relative to.
+    pub terraform_base: Option<std::path::PathBuf>,
+    /// Root modules, relative to the base (`.` for the base itself), sorted.
+    pub roots: Vec<String>,
+    pub live: Option<LiveScope>,
+}
+
+/// The account, regions and services a live sweep covered.
+#[derive(Clone, Debug, Default)]
+pub struct LiveScope {
+    pub account: Option<String>,
+    pub regions: Vec<String>,
+    pub services: Vec<String>,
+}
+
+impl ScanReport {
+    /// A source failed somewhere: something was not seen.
+    pub fn incomplete(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Failing (not suppressed) results at or above `threshold`.
+    pub fn failures_at_or_above(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity >= threshold)
+            .count()
+    }
+}
