@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

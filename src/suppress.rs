@@ -7,9 +7,9 @@
 //! suppressed failure is still reported, with status `suppressed`; an expired one no
 //! longer applies and the finding says so; a malformed one never hides anything.
 
+use crate::catalogue::RuleMeta;
 use crate::diagnostic::Diagnostic;
 use crate::finding::{Finding, Status, Suppression};
-use crate::rules::meta::RuleMeta;
 use crate::source::terraform::directives::{Directive, FileDirectives, Tool};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

@@ -2,12 +2,12 @@
 //! up to the repository root, precedence of command-line overrides, classification
 //! precedence, and the `init` starter file.
 
+use soc2scan::catalogue::RuleMeta;
 use soc2scan::config::{
     init, CliOverrides, Config, ConfigError, FileConfig, Problem, Settings, CONFIG_FILE_NAME,
 };
 use soc2scan::finding::Severity;
 use soc2scan::model::Classification;
-use soc2scan::rules::meta::RuleMeta;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -677,7 +677,7 @@ fn starter_file_validates_and_equals_the_defaults() {
     assert_eq!(s.min_backup_retention_days, d.min_backup_retention_days);
     assert!(s.disabled_rules.is_empty() && s.environments.is_empty());
     // And against the real catalogue, as `soc2scan init` users will load it.
-    let real = soc2scan::rules::meta::catalogue().expect("catalogue");
+    let real = soc2scan::catalogue::catalogue().expect("catalogue");
     FileConfig::parse(text, Path::new(".soc2scan.toml"), real).unwrap_or_else(|e| panic!("{e}"));
 }
 

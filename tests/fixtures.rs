@@ -193,7 +193,7 @@ fn every_rule_matches_its_fixtures_exactly() {
 /// outlive it.
 #[test]
 fn every_terraform_rule_has_fixtures() {
-    let catalogue = soc2scan::rules::meta::catalogue().expect("catalogue loads");
+    let catalogue = soc2scan::catalogue::catalogue().expect("catalogue loads");
     let dirs: std::collections::BTreeSet<String> =
         rule_dirs().into_iter().map(|(id, _)| id).collect();
     let mut covered = dirs.clone();

@@ -212,7 +212,7 @@ proptest! {
     #[test]
     fn config_loader_locates_every_problem(edits in proptest::collection::vec(edit(), 1..8)) {
         let text = edited(&edits);
-        let catalogue = soc2scan::rules::meta::catalogue().expect("catalogue");
+        let catalogue = soc2scan::catalogue::catalogue().expect("catalogue");
         let path = Path::new(".soc2scan.toml");
         let lines = text.lines().count().max(1);
         match FileConfig::parse(&text, path, catalogue) {

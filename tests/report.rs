@@ -3,6 +3,7 @@
 //! whole output; SARIF is validated against the official 2.1.0 schema.
 
 use serde_json::Value;
+use soc2scan::catalogue::{Equivalents, Remediation, RuleMeta};
 use soc2scan::diagnostic::Diagnostic;
 use soc2scan::finding::{Finding, Severity, Status, Suppression};
 use soc2scan::model::{Environment, Location, ModuleCall, Origin};
@@ -10,7 +11,6 @@ use soc2scan::provenance::git::Checkout;
 use soc2scan::provenance::Provenance;
 use soc2scan::provenance::RuleSetting;
 use soc2scan::report::{render, Format, RenderOptions};
-use soc2scan::rules::meta::{Equivalents, Remediation, RuleMeta};
 use soc2scan::scan::{LiveScope, ScanReport, Scope, Stats};
 
 fn controls(ids: &[&str]) -> &'static [String] {
@@ -655,7 +655,7 @@ fn sarif_of_every_fixture_scan_validates() {
         .collect();
     rule_dirs.sort();
     dirs.extend(rule_dirs);
-    let catalogue = soc2scan::rules::meta::catalogue().expect("catalogue");
+    let catalogue = soc2scan::catalogue::catalogue().expect("catalogue");
     for dir in dirs {
         let outcome = run(&ScanRequest {
             paths: vec![dir.clone()],

@@ -7,12 +7,12 @@ pub mod output;
 mod provenance;
 
 use crate::baseline::{self, Baseline};
+use crate::catalogue::{self, RuleMeta};
 use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, ScanArgs};
 use crate::config::FileConfig;
 use crate::config::{CliOverrides, Config, Settings};
 use crate::finding::Severity;
 use crate::finding::Status;
-use crate::rules::meta::{self, RuleMeta};
 use crate::scan::{self, ScanRequest};
 use crate::source::aws::AwsOptions;
 use crate::source::terraform::TfOptions;
@@ -64,11 +64,11 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 fn catalogue() -> Result<&'static [RuleMeta], Failure> {
-    meta::catalogue().map_err(|e| Failure::usage(e.to_string()))
+    catalogue::catalogue().map_err(|e| Failure::usage(e.to_string()))
 }
 
 fn resolve_rule(id_or_name: &str) -> Result<&'static RuleMeta, Failure> {
-    meta::find(id_or_name).ok_or_else(|| {
+    catalogue::find(id_or_name).ok_or_else(|| {
         Failure::usage(format!(
             "unknown rule \"{id_or_name}\"; `soc2scan rules` lists the catalogue"
         ))
@@ -108,10 +108,10 @@ fn settings_for(args: &ScanArgs, start: &Path) -> Result<Settings, Failure> {
     let mut cli = CliOverrides::default();
     for c in &args.controls {
         let c = c.trim().to_ascii_uppercase();
-        if !meta::ALLOWED_CONTROLS.contains(&c.as_str()) {
+        if !catalogue::ALLOWED_CONTROLS.contains(&c.as_str()) {
             return Err(Failure::usage(format!(
                 "unknown control \"{c}\"; known controls: {}",
-                meta::ALLOWED_CONTROLS.join(", ")
+                catalogue::ALLOWED_CONTROLS.join(", ")
             )));
         }
         cli.controls.insert(c);

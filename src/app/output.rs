@@ -1,8 +1,8 @@
 //! Where outputs go: `--format table --format sarif=results.sarif -o FILE`.
 
 use crate::app::Failure;
+use crate::catalogue::RuleMeta;
 use crate::report::{Format, RenderOptions};
-use crate::rules::meta::RuleMeta;
 use crate::scan::ScanReport;
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,9 @@
 //! The part of a run's provenance only the command line knows: the settings it was
 //! judged by, as rule settings and a configuration digest.
 
+use crate::catalogue::RuleMeta;
 use crate::config::Settings;
 use crate::provenance::{ci, git, host, rfc3339, Provenance, RuleSetting};
-use crate::rules::meta::RuleMeta;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -55,7 +55,7 @@ pub fn collect(
         finished_at: rfc3339(chrono::Utc::now()),
         host: host(),
         ci: ci::detect(),
-        catalogue_digest: crate::rules::meta::digest(),
+        catalogue_digest: crate::catalogue::digest(),
         config_digest: config_digest(settings, &rules),
         rules,
         checkout: terraform_base.and_then(git::checkout),

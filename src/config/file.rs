@@ -4,10 +4,10 @@
 //! validation). A derived `Deserialize` would stop at the first unknown key or wrong
 //! type, which turns fixing a config into one run per typo.
 
+use crate::catalogue::RuleMeta;
 use crate::env::EnvConfig;
 use crate::finding::Severity;
 use crate::model::{Classification, ClassificationSource};
-use crate::rules::meta::RuleMeta;
 use crate::source::terraform::budget::Budgets;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +35,7 @@ pub enum ConfigError {
     /// Rule ids in the file are checked against the embedded catalogue; if that is
     /// broken (a build defect) the file cannot be checked.
     #[error(transparent)]
-    Catalogue(#[from] crate::rules::meta::CatalogueError),
+    Catalogue(#[from] crate::catalogue::CatalogueError),
 }
 
 /// One problem in a configuration file.
@@ -989,7 +989,7 @@ impl Check<'_> {
                                 "controls" => {
                                     for (control, span, _) in self.strings(v, &field) {
                                         let upper = control.to_ascii_uppercase();
-                                        if crate::rules::meta::ALLOWED_CONTROLS
+                                        if crate::catalogue::ALLOWED_CONTROLS
                                             .contains(&upper.as_str())
                                         {
                                             expected.controls.push(upper);
@@ -999,7 +999,7 @@ impl Check<'_> {
                                                 &field,
                                                 format!(
                                                     "unknown control \"{control}\"; known controls: {}",
-                                                    crate::rules::meta::ALLOWED_CONTROLS.join(", ")
+                                                    crate::catalogue::ALLOWED_CONTROLS.join(", ")
                                                 ),
                                             );
                                         }

@@ -16,9 +16,9 @@ pub use file::{
     TrustedAccount, CONFIG_FILE_NAME,
 };
 
+use crate::catalogue::RuleMeta;
 use crate::finding::Severity;
 use crate::model::ClassificationSource;
-use crate::rules::meta::RuleMeta;
 use crate::source::terraform::budget::Budgets;
 use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -204,7 +204,7 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let catalogue = crate::rules::meta::catalogue()?;
+        let catalogue = crate::catalogue::catalogue()?;
         FileConfig::parse(&text, path, catalogue)
     }
 }

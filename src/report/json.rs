@@ -4,11 +4,11 @@
 //! removed only with a new schema version; fields may be added within a version.
 
 use super::summary::{self, Counts};
+use crate::catalogue::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Status, Suppression};
 use crate::model::{Environment, Location, ModuleCall, Origin};
 use crate::provenance::{CiContext, RuleSetting, SourceRecord};
-use crate::rules::meta::RuleMeta;
 use crate::scan::ScanReport;
 use serde::Serialize;
 

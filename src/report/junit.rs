@@ -4,10 +4,10 @@
 //! dashboard shows an incomplete scan as broken rather than green.
 
 use super::summary::location_label;
+use crate::catalogue::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Status};
 use crate::model::Origin;
-use crate::rules::meta::RuleMeta;
 use crate::scan::ScanReport;
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -1,7 +1,7 @@
 //! Outputs. Everything a format shows is derived from the scan report and the rule
 //! metadata, so adding a rule needs no report code.
 
-use crate::rules::meta::RuleMeta;
+use crate::catalogue::RuleMeta;
 use crate::scan::ScanReport;
 use std::fmt;
 use std::str::FromStr;

@@ -18,10 +18,10 @@
 
 use super::summary;
 use super::RenderOptions;
+use crate::catalogue::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Severity, Status};
 use crate::model::{Location, Origin};
-use crate::rules::meta::RuleMeta;
 use crate::scan::ScanReport;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};

@@ -2,11 +2,11 @@
 //! account-regions were read, which rules were evaluated on each, and what could not
 //! be seen. This is what the evidence ledger judges continuity by (docs/evidence.md).
 
+use crate::catalogue::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Status};
 use crate::model::Origin;
 use crate::provenance::{GapRecord, SourceKind, SourceRecord};
-use crate::rules::meta::RuleMeta;
 use crate::scan::ScanReport;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,9 +1,9 @@
 //! Counts and labels that several formats show, computed once here so that the table,
 //! JSON and Markdown can never disagree about what "failed for CC6.1" means.
 
+use crate::catalogue::{RuleMeta, ALLOWED_CONTROLS};
 use crate::finding::{Finding, Severity, Status};
 use crate::model::Origin;
-use crate::rules::meta::{RuleMeta, ALLOWED_CONTROLS};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Results (or resources) by status.

@@ -1,6 +1,6 @@
 //! What a rule function receives: the settings, and a sink for its results.
 
-use super::meta::RuleMeta;
+use crate::catalogue::RuleMeta;
 use crate::config::Settings;
 use crate::finding::{Finding, Severity, Status};
 use crate::model::Meta;

@@ -7,7 +7,7 @@ pub mod enc;
 pub mod env;
 pub mod iam;
 pub mod kms;
-pub mod meta;
+
 pub mod res;
 pub mod tls;
 
@@ -31,8 +31,8 @@ include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 pub fn run(
     inventory: &Inventory,
     settings: &Settings,
-) -> Result<Vec<Finding>, meta::CatalogueError> {
-    let catalogue = meta::catalogue()?;
+) -> Result<Vec<Finding>, crate::catalogue::CatalogueError> {
+    let catalogue = crate::catalogue::catalogue()?;
     let mut results: Vec<Finding> = REGISTRY
         .par_iter()
         .filter_map(|rule| {
@@ -65,7 +65,7 @@ mod tests {
     /// the rule as its metadata does: the two halves of a rule cannot drift apart.
     #[test]
     fn registry_metadata_and_files_agree() {
-        let catalogue = meta::catalogue().expect("catalogue loads");
+        let catalogue = crate::catalogue::catalogue().expect("catalogue loads");
         let ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
         let mut sorted = ids.clone();
         sorted.sort_unstable();

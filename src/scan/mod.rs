@@ -52,7 +52,7 @@ pub struct ScanOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error(transparent)]
-    Catalogue(#[from] crate::rules::meta::CatalogueError),
+    Catalogue(#[from] crate::catalogue::CatalogueError),
     /// The live sweep could not start (no credentials, no region, not built in).
     #[error(transparent)]
     Aws(#[from] aws::AwsError),
@@ -142,7 +142,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
     diagnostics.extend(crate::suppress::apply(
         &mut findings,
         &suppressions,
-        crate::rules::meta::catalogue()?,
+        crate::catalogue::catalogue()?,
         today,
         req.require_reason,
     ));

@@ -96,7 +96,7 @@ async fn production_reachable_from_other_accounts_is_found_live() {
     let file = FileConfig::parse(
         CONFIG,
         std::path::Path::new(".soc2scan.toml"),
-        soc2scan::rules::meta::catalogue().expect("catalogue"),
+        soc2scan::catalogue::catalogue().expect("catalogue"),
     )
     .expect("config");
     let cli = CliOverrides {

@@ -12,9 +12,9 @@ use super::model::{
 use super::observe::Observed;
 use super::window::{list_ranges, parse_day, parse_instant, ranges, Window};
 use super::{controls_of, AuditParams, Controls};
+use crate::catalogue::ALLOWED_CONTROLS;
 use crate::finding::Severity;
 use crate::provenance::RuleSetting;
-use crate::rules::meta::ALLOWED_CONTROLS;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 

@@ -4,7 +4,7 @@ use super::model::{CellState, DayCell};
 use super::observe::Observed;
 use super::window::Window;
 use super::Controls;
-use crate::rules::meta::ALLOWED_CONTROLS;
+use crate::catalogue::ALLOWED_CONTROLS;
 use chrono::NaiveDate;
 
 const N: usize = ALLOWED_CONTROLS.len();

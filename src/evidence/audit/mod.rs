@@ -15,8 +15,8 @@ pub mod render;
 mod summary;
 pub mod window;
 
+use crate::catalogue::ALLOWED_CONTROLS;
 use crate::evidence::record::LedgerRun;
-use crate::rules::meta::ALLOWED_CONTROLS;
 use globset::{Glob, GlobMatcher};
 use serde::Serialize;
 use window::{Cadence, Window};

@@ -5,10 +5,10 @@
 
 use super::window::{parse_day, Window};
 use super::{mask_of, AuditParams, Controls};
+use crate::catalogue::ALLOWED_CONTROLS;
 use crate::evidence::record::{LedgerRun, ResultRecord, SuppressionRecord};
 use crate::finding::{Severity, Status};
 use crate::provenance::{RuleSetting, SourceRecord};
-use crate::rules::meta::ALLOWED_CONTROLS;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

@@ -9,7 +9,7 @@ use super::grid::Grid;
 use super::model::{CellState, ControlView, Gaps, RuleChangeKind, SourceRow};
 use super::observe::Observed;
 use super::window::{list_ranges, ranges, Cadence, Window};
-use crate::rules::meta::ALLOWED_CONTROLS;
+use crate::catalogue::ALLOWED_CONTROLS;
 use std::collections::BTreeSet;
 
 /// Past this many, exceptions are counted in the sentence and listed only in the

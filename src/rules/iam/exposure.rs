@@ -85,10 +85,11 @@ pub(super) fn join(items: &[String]) -> String {
 /// emulator cannot produce, such as a root access key or a two-year-old key).
 #[cfg(test)]
 pub(super) mod testing {
+    use crate::catalogue;
     use crate::config::Settings;
     use crate::finding::{Finding, Status};
     use crate::model::{Inventory, Meta, Origin};
-    use crate::rules::{meta, Ctx};
+    use crate::rules::Ctx;
 
     /// A live resource of account 123456789012.
     pub fn live_meta(kind: &str, address: &str) -> Meta {
@@ -115,7 +116,7 @@ pub(super) mod testing {
         inv: &Inventory,
         settings: &Settings,
     ) -> Vec<(Status, String, String)> {
-        let m = meta::find(id).expect("rule metadata");
+        let m = catalogue::find(id).expect("rule metadata");
         let mut ctx = Ctx::new(settings, m);
         check(inv, &mut ctx);
         ctx.into_results()

@@ -405,7 +405,7 @@ resource "aws_iam_role" "{name}" {{
 
     /// Settings from a `.soc2scan.toml` text, as users write it.
     fn configured(text: &str) -> Settings {
-        let catalogue = crate::rules::meta::catalogue().expect("catalogue");
+        let catalogue = crate::catalogue::catalogue().expect("catalogue");
         let file = crate::config::FileConfig::parse(
             text,
             std::path::Path::new(".soc2scan.toml"),
@@ -474,7 +474,7 @@ accounts = ["444444444444"]
             ..Inventory::default()
         };
         let settings = Settings::default();
-        let rule = crate::rules::meta::find("IAM007").expect("IAM007 metadata");
+        let rule = crate::catalogue::find("IAM007").expect("IAM007 metadata");
         let mut ctx = Ctx::new(&settings, rule);
         check(&inv, &mut ctx);
         let statuses: Vec<(String, Status)> = ctx

@@ -1,4 +1,5 @@
-//! Rule metadata, read from the embedded `rules/<ID>.toml` files.
+//! The rule catalogue: metadata read from the embedded `rules/<ID>.toml` files. It
+//! sits below rules, config and report, which all read it.
 
 use crate::finding::Severity;
 use serde::Deserialize;
