@@ -102,16 +102,10 @@ impl<'a> Evaluator<'a> {
             return;
         }
         for (key, value) in items {
-            let mut inner = Scope {
-                inst: scope.inst,
-                count: scope.count.clone(),
-                each: scope.each.clone(),
-                locals: scope.locals.clone(),
-            };
             let mut obj = BTreeMap::new();
             obj.insert("key".to_string(), key);
             obj.insert("value".to_string(), value);
-            inner.locals.push((iterator.clone(), Value::Map(obj)));
+            let inner = scope.with([(iterator.as_str(), Value::Map(obj))]);
             let labels = body_attr(file, &block.body, "labels")
                 .map(|e| self.value_of(e, &inner))
                 .and_then(|v| {

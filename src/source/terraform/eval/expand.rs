@@ -335,3 +335,122 @@ impl<'a> Evaluator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use crate::model::value::Value;
+
+    fn addresses(out: &super::super::RootOutput) -> Vec<&str> {
+        out.resources.iter().map(|r| r.address.as_str()).collect()
+    }
+
+    #[test]
+    fn count_and_for_each_instances() {
+        let out = run(
+            &[(
+                "",
+                r#"
+variable "u" {}
+resource "aws_kms_key" "counted" {
+  count       = 2
+  description = "k${count.index}"
+}
+resource "aws_kms_key" "none" { count = 0 }
+resource "aws_kms_key" "unknown" { count = var.u }
+resource "aws_s3_bucket" "set" {
+  for_each = toset(["b", "a"])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "map" {
+  for_each = { x = "1" }
+  bucket   = "${each.key}-${each.value}"
+}
+resource "aws_s3_bucket" "null" { for_each = null }
+"#,
+            )],
+            &[],
+        );
+        assert_eq!(
+            addresses(&out),
+            [
+                "aws_kms_key.counted[0]",
+                "aws_kms_key.counted[1]",
+                "aws_kms_key.unknown",
+                "aws_s3_bucket.set[\"a\"]",
+                "aws_s3_bucket.set[\"b\"]",
+                "aws_s3_bucket.map[\"x\"]",
+            ]
+        );
+        let body = |i: usize, name: &str| out.resources[i].body.get(name).cloned();
+        assert_eq!(body(1, "description"), Some(Value::str("k1")));
+        assert_eq!(body(3, "bucket"), Some(Value::str("a")));
+        assert_eq!(body(5, "bucket"), Some(Value::str("x-1")));
+        assert_eq!(out.module_instances, 1);
+    }
+
+    #[test]
+    fn module_calls_expand_into_instances() {
+        let out = run(
+            &[
+                (
+                    "",
+                    r#"
+module "m" {
+  source = "example/m/aws"
+  count  = 2
+  name   = "n${count.index}"
+}
+module "k" {
+  source   = "example/m/aws"
+  for_each = { a = "x" }
+  name     = each.value
+}
+module "missing" { source = "example/missing/aws" }
+"#,
+                ),
+                (
+                    "m",
+                    r#"
+variable "name" {}
+resource "aws_s3_bucket" "b" { bucket = var.name }
+module "inner" {
+  source = "example/inner/aws"
+  name   = "${var.name}-inner"
+}
+"#,
+                ),
+                (
+                    "inner",
+                    "variable \"name\" {}\nresource \"aws_sqs_queue\" \"q\" { name = var.name }\n",
+                ),
+            ],
+            &[
+                ("m", "m"),
+                ("k", "m"),
+                ("m.inner", "inner"),
+                ("k.inner", "inner"),
+            ],
+        );
+        assert_eq!(
+            addresses(&out),
+            [
+                "module.m[0].aws_s3_bucket.b",
+                "module.m[0].module.inner.aws_sqs_queue.q",
+                "module.m[1].aws_s3_bucket.b",
+                "module.m[1].module.inner.aws_sqs_queue.q",
+                "module.k[\"a\"].aws_s3_bucket.b",
+                "module.k[\"a\"].module.inner.aws_sqs_queue.q",
+            ]
+        );
+        assert_eq!(
+            out.resources[3].body.get("name"),
+            Some(&Value::str("n1-inner"))
+        );
+        assert_eq!(out.resources[3].module_calls.len(), 2);
+        // The root, three instances of `m` and three of `inner`.
+        assert_eq!(out.module_instances, 7);
+        let codes: Vec<&str> = out.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unresolved-module"]);
+    }
+}

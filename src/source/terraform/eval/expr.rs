@@ -10,6 +10,7 @@ use crate::model::value::{Unknown, Value};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::Span;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Terraform equality: same type and value (numbers compare numerically).
 pub(super) fn tf_equal(a: &Value, b: &Value) -> bool {
@@ -70,49 +71,47 @@ pub(super) fn index(value: &Value, key: &Value) -> R {
     }
 }
 
-/// Apply a non-splat traversal operator to a value.
-pub(super) fn apply_static<'a>(
-    value: &Value,
-    op: &'a TraversalOperator,
-    mut eval: impl FnMut(&'a Expression) -> R,
-) -> R {
-    match op {
-        TraversalOperator::GetAttr(a) => get_attr(value, a.as_str()),
-        TraversalOperator::Index(e) => index(value, &eval(e)?),
-        TraversalOperator::LegacyIndex(n) => index(value, &Value::Number(*n.value() as f64)),
-        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Ok(value.clone()),
-    }
-}
-
-/// Key/value pairs of a collection for `for` expressions; `None` when unknown.
-pub(super) fn iterate(coll: &Value) -> Option<Vec<(Value, Value)>> {
-    match coll {
-        Value::List(items) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
-                .collect(),
-        ),
-        Value::Map(map) => Some(
-            map.iter()
-                .filter(|(k, _)| k.as_str() != RESOURCE_MARKER)
-                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                .collect(),
-        ),
-        Value::Null => Some(Vec::new()),
-        _ => None,
-    }
+/// Key/value pairs of a `for` collection (expression or template directive);
+/// `None` when which pairs there are is unknown. A value that is not a collection
+/// fails, as in Terraform.
+///
+/// Null iterates as empty, where Terraform fails ("A null value cannot be used as
+/// the collection in a 'for' expression"). Kept on purpose, and pinned by the
+/// golden test: modules iterate variables that default to null and that a
+/// deployment sets (the corpus' `opsgenie-team` iterates `var.routing_rules` in a
+/// module call's `for_each`); scanning such a module on its own must not turn the
+/// call's instances unknown.
+pub(super) fn iterate(coll: &Value) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
+    Ok(Some(match coll {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+            .collect(),
+        Value::Map(map) => map
+            .iter()
+            .filter(|(k, _)| k.as_str() != RESOURCE_MARKER)
+            .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+            .collect(),
+        Value::Null => Vec::new(),
+        Value::Unknown(_) | Value::Json(_) => return Ok(None),
+        other => {
+            return Err(EvalError(format!(
+                "a 'for' expression cannot iterate over a {}",
+                other.type_name()
+            )))
+        }
+    }))
 }
 
 impl<'a> Evaluator<'a> {
-    pub(super) fn eval(&self, expr: &'a Expression, scope: &Scope<'_, 'a>) -> R {
+    pub(super) fn eval(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> R {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             return Ok(Value::unresolved());
         }
         if !self.meter.step() {
-            return Ok(self.over_budget(expr.span()));
+            return Ok(self.over_budget(scope.site(expr.span())));
         }
         self.depth.set(depth + 1);
         let r = self.eval_inner(expr, scope);
@@ -120,7 +119,7 @@ impl<'a> Evaluator<'a> {
         r
     }
 
-    pub(super) fn eval_inner(&self, expr: &'a Expression, scope: &Scope<'_, 'a>) -> R {
+    pub(super) fn eval_inner(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> R {
         Ok(match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -214,93 +213,89 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    /// A traversal: its head (a name resolved in the scope, or any expression),
+    /// then the operators the head did not consume.
     pub(super) fn traversal(
         &self,
-        head: &'a Expression,
-        ops: &[&'a TraversalOperator],
+        head: &Expression,
+        ops: &[&TraversalOperator],
         scope: &Scope<'_, 'a>,
     ) -> R {
-        let (mut value, consumed) = match head {
+        let (value, consumed) = match head {
             Expression::Variable(v) => self.traversal_root(v.as_str(), ops, scope)?,
             other => (self.eval(other, scope)?, 0),
         };
-        let rest = &ops[consumed.min(ops.len())..];
+        self.apply(value, &ops[consumed.min(ops.len())..], scope)
+    }
+
+    /// Apply traversal operators to a value. A splat applies the operators after it
+    /// to each element: all of them for `[*]` (nested splats included), the
+    /// attribute names that follow for the attribute-only `.*`. A splat over null
+    /// is an empty list, over any other single value a list of that value.
+    fn apply(&self, mut value: Value, ops: &[&TraversalOperator], scope: &Scope<'_, 'a>) -> R {
         let mut i = 0;
-        while i < rest.len() {
-            match rest[i] {
-                TraversalOperator::GetAttr(a) => value = get_attr(&value, a.as_str())?,
-                TraversalOperator::Index(ix) => {
-                    let k = self.eval(ix, scope)?;
-                    value = index(&value, &k)?;
-                }
+        while i < ops.len() {
+            value = match ops[i] {
+                TraversalOperator::GetAttr(a) => get_attr(&value, a.as_str())?,
+                TraversalOperator::Index(ix) => index(&value, &self.eval(ix, scope)?)?,
                 TraversalOperator::LegacyIndex(n) => {
-                    value = index(&value, &Value::Number(*n.value() as f64))?
+                    index(&value, &Value::Number(*n.value() as f64))?
                 }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    // Apply the remaining operators to each element.
+                op @ (TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
                     let items = match value {
                         Value::List(items) => items,
                         Value::Null => Vec::new(),
-                        Value::Unknown(_) => return Ok(value),
+                        unknown @ Value::Unknown(_) => return Ok(unknown),
                         other => vec![other],
                     };
-                    let tail = &rest[i + 1..];
-                    let attr_only = matches!(rest[i], TraversalOperator::AttrSplat(_));
-                    let split = if attr_only {
-                        tail.iter()
+                    let tail = &ops[i + 1..];
+                    let each = match op {
+                        TraversalOperator::AttrSplat(_) => tail
+                            .iter()
                             .position(|o| !matches!(o, TraversalOperator::GetAttr(_)))
-                            .unwrap_or(tail.len())
-                    } else {
-                        tail.len()
+                            .unwrap_or(tail.len()),
+                        _ => tail.len(),
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
-                        let mut v = item;
-                        for op in &tail[..split] {
-                            v = apply_static(&v, op, |e| self.eval(e, scope))?;
-                        }
-                        out.push(v);
+                        out.push(self.apply(item, &tail[..each], scope)?);
                     }
-                    value = Value::List(out);
-                    i += 1 + split;
-                    continue;
+                    i += each;
+                    Value::List(out)
                 }
-            }
+            };
             i += 1;
         }
         Ok(value)
     }
 
-    pub(super) fn for_expr(&self, f: &'a hcl_edit::expr::ForExpr, scope: &Scope<'_, 'a>) -> R {
+    /// `[for k, v in coll : value if cond]` and `{for ... : key => value...}`.
+    pub(super) fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope<'_, 'a>) -> R {
         let coll = self.eval(&f.intro.collection_expr, scope)?;
-        let Some(items) = iterate(&coll) else {
+        let Some(items) = iterate(&coll)? else {
             return Ok(Value::unknown_from([&coll]));
         };
-        if !self.fits(items.len(), f.span(), None) {
+        if !self.fits(items.len(), scope.site(f.span()), None) {
             return Ok(Value::unresolved());
         }
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (k, v) in items {
-            let mut inner = Scope {
-                inst: scope.inst,
-                count: scope.count.clone(),
-                each: scope.each.clone(),
-                locals: scope.locals.clone(),
-            };
-            if let Some(kv) = &f.intro.key_var {
-                inner.locals.push((kv.as_str().to_string(), k));
-            }
-            inner
-                .locals
-                .push((f.intro.value_var.as_str().to_string(), v));
+            let key_var = f.intro.key_var.as_ref().map(|n| (n.as_str(), k));
+            let inner = scope.with(key_var.into_iter().chain([(f.intro.value_var.as_str(), v)]));
             if let Some(cond) = &f.cond {
                 let c = self.eval(&cond.expr, &inner)?;
                 match c.to_tf_bool() {
                     Some(true) => {}
                     Some(false) => continue,
-                    None => return Ok(Value::unknown_from([&c])),
+                    None if c.contains_unknown() => return Ok(Value::unknown_from([&c])),
+                    None => {
+                        return Err(EvalError(format!(
+                            "the condition of a 'for' expression is {}, not a bool",
+                            c.type_name()
+                        )))
+                    }
                 }
             }
             let value = self.eval(&f.value_expr, &inner)?;
@@ -313,8 +308,10 @@ impl<'a> Evaluator<'a> {
                     };
                     if f.grouping {
                         groups.entry(key).or_default().push(value);
-                    } else {
-                        map.insert(key, value);
+                    } else if map.insert(key, value).is_some() {
+                        return Err(EvalError(
+                            "duplicate object key in a 'for' expression (group with `...`)".into(),
+                        ));
                     }
                 }
             }
@@ -331,13 +328,13 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    pub(super) fn call(&self, call: &'a hcl_edit::expr::FuncCall, scope: &Scope<'_, 'a>) -> R {
+    pub(super) fn call(&self, call: &hcl_edit::expr::FuncCall, scope: &Scope<'_, 'a>) -> R {
         let mut name = call.name.name.as_str().to_string();
         if call.name.is_namespaced() {
             let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
             name = format!("{}::{name}", ns.join("::"));
         }
-        let args: Vec<&'a Expression> = call.args.iter().collect();
+        let args: Vec<&Expression> = call.args.iter().collect();
         match name.as_str() {
             "try" => {
                 for a in &args {
@@ -375,12 +372,29 @@ impl<'a> Evaluator<'a> {
             module_dir: &scope.inst.module.dir,
             scan_root: &scope.inst.module.base,
         };
-        match functions::call(&name, &values, &ctx) {
-            Ok(v) => Ok(self.counted(v, call.span())),
-            Err(FnError::Unsupported(_)) => Ok(Value::unresolved()),
-            Err(FnError::Invalid(msg)) => Err(EvalError(format!("{name}(): {msg}"))),
-            Err(FnError::Refused(msg)) => {
-                self.report_refused(call, &name, &msg);
+        let site = scope.site(call.span());
+        let result = match name.as_str() {
+            "templatefile" | "templatestring" => {
+                return self.template_call(&name, &values, &ctx, site, scope)
+            }
+            _ => functions::call(&name, &values, &ctx),
+        };
+        match result {
+            Ok(v) => Ok(self.counted(v, site)),
+            Err(e) => self.function_error(&name, e, site),
+        }
+    }
+
+    /// What a function's error means for the expression that called it: an
+    /// unsupported function is an unresolved unknown; a refused file is reported
+    /// (even under `try`/`can`, whose fallback would hide why a value is not the
+    /// configuration's); any other is an evaluation error.
+    pub(super) fn function_error(&self, name: &str, e: FnError, site: Option<Range<usize>>) -> R {
+        match e {
+            FnError::Unsupported(_) => Ok(Value::unresolved()),
+            FnError::Invalid(msg) => Err(EvalError(format!("{name}(): {msg}"))),
+            FnError::Refused(msg) => {
+                self.report_refused(site, name, &msg);
                 Err(EvalError(format!("{name}(): {msg}")))
             }
         }
@@ -389,8 +403,8 @@ impl<'a> Evaluator<'a> {
     pub(super) fn binary(
         &self,
         op: &BinaryOperator,
-        lhs: &'a Expression,
-        rhs: &'a Expression,
+        lhs: &Expression,
+        rhs: &Expression,
         scope: &Scope<'_, 'a>,
     ) -> R {
         let l = self.eval(lhs, scope)?;
@@ -445,5 +459,156 @@ impl<'a> Evaluator<'a> {
             BinaryOperator::And => Value::Bool(boolean(&l)? && boolean(&r)?),
             BinaryOperator::Or => Value::Bool(boolean(&l)? || boolean(&r)?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{list, map, n, probe, s, unknown, value};
+    use crate::model::value::Value;
+
+    const VARS: &str = r#"
+variable "u" {}
+variable "nothing" { default = null }
+variable "obj" {
+  default = { a = { b = "x" }, l = [1, 2] }
+}
+variable "objs" {
+  default = [{ id = 1, tags = { n = "a" } }, { id = 2, tags = { n = "b" } }]
+}
+variable "nested" {
+  default = [{ xs = [{ v = 1 }, { v = 2 }] }, { xs = [{ v = 3 }] }]
+}
+resource "aws_s3_bucket" "b" { bucket = "named" }
+"#;
+
+    #[test]
+    fn traversal_reads_values_and_extends_unknowns() {
+        assert_eq!(value(VARS, "var.obj.a.b"), s("x"));
+        assert_eq!(value(VARS, "var.obj[\"l\"][1]"), n(2.0));
+        assert_eq!(value(VARS, "var.obj.l.0"), n(1.0));
+        // Reading into a resource's computed attribute extends the reference.
+        let v = value(VARS, "aws_s3_bucket.b.tags.Name");
+        assert_eq!(unknown(&v).0, ["aws_s3_bucket.b.tags.Name"]);
+        assert!(!unknown(&v).2, "a reference is not unresolved");
+        // An unset variable stays unresolved through attributes and indexes.
+        assert!(unknown(&value(VARS, "var.u.a[0].b")).2);
+        // An unknown key makes the element unknown, whatever the collection holds.
+        assert!(value(VARS, "var.obj.l[var.u]").is_unknown());
+        for bad in [
+            "var.obj.nope",
+            "var.obj.l[5]",
+            "var.obj.l[-1]",
+            "var.obj.l[\"x\"]",
+            "var.nothing.a",
+            "var.missing",
+            "local.missing",
+            "count.index",
+            "each.key",
+        ] {
+            assert!(probe(VARS, bad).is_err(), "{bad} must fail");
+        }
+    }
+
+    #[test]
+    fn for_over_lists_maps_and_null() {
+        assert_eq!(
+            value("", r#"[for i, x in ["a", "b"] : "${i}${x}"]"#),
+            list(&[s("0a"), s("1b")])
+        );
+        assert_eq!(
+            value("", "{for k, v in { a = 1, b = 2 } : v => k}"),
+            map(&[("1", s("a")), ("2", s("b"))])
+        );
+        assert_eq!(
+            value("", r#"{for x in ["a", "b", "a"] : x => 1...}"#),
+            map(&[("a", list(&[n(1.0), n(1.0)])), ("b", list(&[n(1.0)]))])
+        );
+        assert_eq!(
+            value("", "[for x in [1, 2, 3] : x if x > 1]"),
+            list(&[n(2.0), n(3.0)])
+        );
+        // Null iterates as empty (see `iterate`); other non-collections fail.
+        assert_eq!(value(VARS, "[for x in var.nothing : x]"), list(&[]));
+        assert!(probe("", "[for x in 3 : x]").is_err());
+        assert!(probe("", r#"[for x in "ab" : x]"#).is_err());
+        // Terraform's errors: a duplicate key without `...`, a condition not a bool.
+        assert!(probe("", r#"{for x in ["a", "a"] : x => 1}"#).is_err());
+        assert!(probe("", r#"[for x in [1] : x if "maybe"]"#).is_err());
+        // What cannot be known yields an unknown, not an error.
+        assert!(value(VARS, "[for x in var.u : x]").is_unknown());
+        assert!(value(VARS, "[for x in [1] : x if var.u]").is_unknown());
+        assert!(value(VARS, "{for x in [1] : var.u => x}").is_unknown());
+        // Loop variables shadow outer ones and end with their loop.
+        assert_eq!(
+            value("", "[for x in [1] : [for x in [2] : x]]"),
+            list(&[list(&[n(2.0)])])
+        );
+        assert!(probe("", "[[for x in [1] : x], x]").is_err());
+    }
+
+    #[test]
+    fn splats_over_null_lists_and_single_values() {
+        assert_eq!(value(VARS, "var.objs[*].id"), list(&[n(1.0), n(2.0)]));
+        assert_eq!(value(VARS, "var.objs.*.tags.n"), list(&[s("a"), s("b")]));
+        // The attribute-only splat stops at an index, which applies to the list.
+        assert_eq!(value(VARS, "var.objs.*.id[1]"), n(2.0));
+        // The full splat applies every operator after it to each element.
+        assert_eq!(
+            value(VARS, "var.objs[*].tags[\"n\"]"),
+            list(&[s("a"), s("b")])
+        );
+        assert_eq!(
+            value(VARS, "var.nested[*].xs[*].v"),
+            list(&[list(&[n(1.0), n(2.0)]), list(&[n(3.0)])])
+        );
+        assert_eq!(value(VARS, "var.nothing[*].id"), list(&[]));
+        assert_eq!(value(VARS, "var.obj.a[*].b"), list(&[s("x")]));
+        assert!(value(VARS, "var.u[*].id").is_unknown());
+        assert!(probe(VARS, "var.objs[*].nope").is_err());
+    }
+
+    #[test]
+    fn operators_and_conditionals() {
+        assert_eq!(value("", "1 + 2 * 3 - 4 / 2"), n(5.0));
+        assert_eq!(value("", "7 % 4"), n(3.0));
+        assert_eq!(value("", "-(2)"), n(-2.0));
+        assert_eq!(value("", "!(1 < 2) || 2 >= 2"), Value::Bool(true));
+        assert_eq!(value("", "\"1\" == 1"), Value::Bool(false));
+        assert_eq!(value("", "1.0 == 1"), Value::Bool(true));
+        for bad in ["1 / 0", "1 % 0", "\"a\" + 1", "!\"a\"", "\"x\" ? 1 : 2"] {
+            assert!(probe("", bad).is_err(), "{bad} must fail");
+        }
+        assert!(value(VARS, "var.u + 1").is_unknown());
+        // A known operand decides `&&` and `||` whatever the other one is.
+        assert_eq!(value(VARS, "false && var.u"), Value::Bool(false));
+        assert_eq!(value(VARS, "var.u || true"), Value::Bool(true));
+        assert!(value(VARS, "var.u && true").is_unknown());
+        // An unknown condition: the branches' value when they agree.
+        assert_eq!(value(VARS, "var.u ? \"x\" : \"x\""), s("x"));
+        assert!(value(VARS, "var.u ? \"x\" : \"y\"").is_unknown());
+        assert_eq!(value(VARS, "true ? \"x\" : var.missing"), s("x"));
+    }
+
+    #[test]
+    fn function_calls() {
+        assert_eq!(value("", "upper(\"a\")"), s("A"));
+        assert_eq!(value("", "max([1, 5, 2]...)"), n(5.0));
+        assert!(value(VARS, "max(var.u...)").is_unknown());
+        assert_eq!(value(VARS, "try(var.missing, var.obj.a.b)"), s("x"));
+        assert_eq!(value(VARS, "can(var.missing)"), Value::Bool(false));
+        assert_eq!(value(VARS, "can(var.obj)"), Value::Bool(true));
+        assert!(value(VARS, "can(var.u)").is_unknown());
+        assert!(probe(VARS, "try(var.missing)").is_err());
+        assert!(probe("", "upper(1, 2)").is_err());
+        // A function not implemented here is an unresolved unknown, not an error.
+        assert!(unknown(&value("", "nosuchfunction(1)")).2);
+        assert_eq!(
+            value(
+                "",
+                "provider::aws::trim_iam_role_path(\"arn:aws:iam::123456789012:role/a/b/r\")"
+            ),
+            s("arn:aws:iam::123456789012:role/r")
+        );
     }
 }

@@ -37,10 +37,12 @@ use crate::diagnostic::Diagnostic;
 use crate::model::value::Value;
 use hcl_edit::expr::Expression;
 use hcl_edit::Span;
-use scope::Scope;
+use scope::{Inst, Scope};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Deepest expression recursion before giving up with an unknown (stack safety).
 const MAX_DEPTH: usize = 200;
@@ -119,28 +121,7 @@ impl<'a> Evaluator<'a> {
         let mut resources = Vec::new();
         let mut providers = Vec::new();
         if let Some(module) = self.modules.get(dir) {
-            let vars = module
-                .variables
-                .iter()
-                .map(|(name, decl)| {
-                    let v = match root_vars.get(name) {
-                        Some(v) => v.clone(),
-                        None => match decl.default {
-                            Some(d) => self.eval_isolated(d),
-                            None => Value::unresolved(),
-                        },
-                    };
-                    (name.clone(), self.conform_var(decl, v))
-                })
-                .collect();
-            let root = self.new_inst(
-                module,
-                String::new(),
-                Vec::new(),
-                Vec::new(),
-                vec![dir.to_path_buf()],
-                vars,
-            );
+            let root = self.root_inst(module, dir, &root_vars);
             self.collect(&root, &mut resources);
             for p in &module.providers {
                 let scope = Scope::new(&root);
@@ -158,6 +139,38 @@ impl<'a> Evaluator<'a> {
             module_instances: self.instances.get(),
             unresolved: self.unresolved.into_inner(),
         }
+    }
+
+    /// The root module's instance: its variables are the given values, else their
+    /// defaults, else unknown.
+    fn root_inst(
+        &self,
+        module: &'a Module<'a>,
+        dir: &Path,
+        root_vars: &BTreeMap<String, Value>,
+    ) -> Rc<Inst<'a>> {
+        let vars = module
+            .variables
+            .iter()
+            .map(|(name, decl)| {
+                let v = match root_vars.get(name) {
+                    Some(v) => v.clone(),
+                    None => match decl.default {
+                        Some(d) => self.eval_isolated(d),
+                        None => Value::unresolved(),
+                    },
+                };
+                (name.clone(), self.conform_var(decl, v))
+            })
+            .collect();
+        self.new_inst(
+            module,
+            String::new(),
+            Vec::new(),
+            Vec::new(),
+            vec![dir.to_path_buf()],
+            vars,
+        )
     }
 
     /// Values of a tfvars file (`name = value` attributes).
@@ -199,11 +212,11 @@ impl<'a> Evaluator<'a> {
     /// A file function refused a path outside the tree it may read. Reported even
     /// under `try()`/`can()`: the fallback they take is a value the configuration
     /// would not have, so the results that depend on it must be explained.
-    fn report_refused(&self, call: &hcl_edit::expr::FuncCall, name: &str, msg: &str) {
+    fn report_refused(&self, span: Option<Range<usize>>, name: &str, msg: &str) {
         let Some(file) = self.file.get() else {
             return;
         };
-        let loc = file.location(call.span());
+        let loc = file.location(span);
         self.report_once(
             &loc,
             Diagnostic::warning(
@@ -239,7 +252,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluate for an attribute: errors become unresolved unknowns.
-    fn value(&self, expr: &'a Expression, scope: &Scope<'_, 'a>) -> Value {
+    fn value(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> Value {
         self.eval(expr, scope).unwrap_or_else(|e| {
             *self.unresolved.borrow_mut().entry(e.0).or_insert(0) += 1;
             Value::unresolved()
@@ -247,7 +260,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `v`, or an unknown once the strings it adds spend the root's string budget.
-    fn counted(&self, v: Value, span: Option<std::ops::Range<usize>>) -> Value {
+    fn counted(&self, v: Value, span: Option<Range<usize>>) -> Value {
         match &v {
             Value::String(s) if !self.meter.string(s.len()) => self.over_budget(span),
             _ => v,
@@ -256,7 +269,7 @@ impl<'a> Evaluator<'a> {
 
     /// The value of an expression evaluated past a root-wide budget: unknown, and the
     /// first time, a diagnostic at the expression that ran out.
-    fn over_budget(&self, span: Option<std::ops::Range<usize>>) -> Value {
+    fn over_budget(&self, span: Option<Range<usize>>) -> Value {
         if let (Some(spent), Some(file)) = (self.meter.spent(), self.file.get()) {
             if !self.budget_reported.replace(true) {
                 let loc = file.location(span);
@@ -277,12 +290,7 @@ impl<'a> Evaluator<'a> {
 
     /// Whether a collection of `len` elements fits the per-collection budget; when it
     /// does not, the caller's value is unknown and the scan says where.
-    fn fits(
-        &self,
-        len: usize,
-        span: Option<std::ops::Range<usize>>,
-        file: Option<&'a SourceFile>,
-    ) -> bool {
+    fn fits(&self, len: usize, span: Option<Range<usize>>, file: Option<&'a SourceFile>) -> bool {
         if self.meter.elements(len) {
             return true;
         }
@@ -301,5 +309,133 @@ impl<'a> Evaluator<'a> {
             );
         }
         false
+    }
+}
+
+/// Evaluating small configurations held in memory, for the unit tests of every
+/// part of the evaluator.
+#[cfg(test)]
+mod testing {
+    use super::super::discover::RemoteModules;
+    use super::super::parse::parse_text;
+    use super::*;
+
+    /// Build the modules of a configuration held in memory: directories relative to
+    /// `root` (`""` for the root itself), each with one `main.tf`; `manifest` maps
+    /// module call paths (`"a"`, `"a.b"`) to directories, as `modules.json` does
+    /// for installed modules. `f` gets the evaluator, the root module, its
+    /// directory and its file.
+    fn with_modules<T>(
+        root: &Path,
+        dirs: &[(&str, &str)],
+        manifest: &[(&str, &str)],
+        f: impl for<'x> FnOnce(Evaluator<'x>, &'x Module<'x>, &'x Path, &'x SourceFile) -> T,
+    ) -> T {
+        let files: Vec<(PathBuf, [SourceFile; 1])> = dirs
+            .iter()
+            .map(|(d, text)| {
+                let dir = match d {
+                    &"" => root.to_path_buf(),
+                    d => root.join(d),
+                };
+                let rel = format!("{d}/main.tf");
+                let file = parse_text(&dir.join("main.tf"), &rel, text.to_string());
+                (dir, [file.expect("the test's source parses")])
+            })
+            .collect();
+        let modules: BTreeMap<PathBuf, Module> = files
+            .iter()
+            .map(|(dir, fs)| (dir.clone(), Module::new(dir.clone(), root.into(), fs)))
+            .collect();
+        let remote = RemoteModules::new();
+        let manifest = manifest
+            .iter()
+            .map(|(call, d)| (call.to_string(), root.join(d)))
+            .collect();
+        let ev = Evaluator::new(&modules, manifest, &remote, ".".into(), Budgets::default());
+        let (dir, [file]) = &files[0];
+        f(ev, &modules[dir], dir, file)
+    }
+
+    /// Evaluate the root module of [`with_modules`]'s configuration whole.
+    pub(super) fn run(dirs: &[(&str, &str)], manifest: &[(&str, &str)]) -> RootOutput {
+        with_modules(Path::new("/virtual"), dirs, manifest, |ev, _, dir, _| {
+            ev.run(dir, BTreeMap::new())
+        })
+    }
+
+    /// Evaluate with the root instance of [`with_modules`]'s configuration; `f`
+    /// gets the evaluator, the root instance and the root's file.
+    pub(super) fn with_root<T>(
+        root: &Path,
+        dirs: &[(&str, &str)],
+        f: impl for<'x> FnOnce(&Evaluator<'x>, &Rc<Inst<'x>>, &'x SourceFile) -> T,
+    ) -> T {
+        with_modules(root, dirs, &[], |ev, module, dir, file| {
+            let inst = ev.root_inst(module, dir, &BTreeMap::new());
+            f(&ev, &inst, file)
+        })
+    }
+
+    /// Evaluate the top-level attribute `name` of the root's file, as an error or
+    /// a value, with the evaluator for what it recorded.
+    pub(super) fn attr<'x>(
+        ev: &Evaluator<'x>,
+        inst: &Rc<Inst<'x>>,
+        file: &'x SourceFile,
+        name: &str,
+    ) -> Result<Value, String> {
+        let attr = file.body.attributes().find(|a| a.key.as_str() == name);
+        let attr = attr.expect("the attribute is in the test's source");
+        ev.in_file(file, || ev.eval(&attr.value, &Scope::new(inst)))
+            .map_err(|e| e.0)
+    }
+
+    /// The value of `expr` in a root module declared by `preamble`, or the
+    /// evaluation error's message.
+    pub(super) fn probe(preamble: &str, expr: &str) -> Result<Value, String> {
+        probe_in(Path::new("/virtual"), preamble, expr)
+    }
+
+    /// [`probe`] with the root module in the directory `root` (for file functions).
+    pub(super) fn probe_in(root: &Path, preamble: &str, expr: &str) -> Result<Value, String> {
+        let text = format!("{preamble}\nprobe__ = {expr}\n");
+        with_root(root, &[("", &text)], |ev, inst, file| {
+            attr(ev, inst, file, "probe__")
+        })
+    }
+
+    /// [`probe`] that must succeed.
+    pub(super) fn value(preamble: &str, expr: &str) -> Value {
+        probe(preamble, expr).unwrap_or_else(|e| panic!("{expr}: {e}"))
+    }
+
+    pub(super) fn s(v: &str) -> Value {
+        Value::str(v)
+    }
+
+    pub(super) fn n(v: f64) -> Value {
+        Value::Number(v)
+    }
+
+    pub(super) fn list(items: &[Value]) -> Value {
+        Value::List(items.to_vec())
+    }
+
+    pub(super) fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    /// The refs and shape of an unknown; panics on a known value.
+    pub(super) fn unknown(v: &Value) -> (&[String], Option<&str>, bool) {
+        match v {
+            Value::Unknown(u) => (&u.refs, u.shape.as_deref(), u.unresolved),
+            other => panic!("expected an unknown, got {other:?}"),
+        }
     }
 }

@@ -24,7 +24,7 @@ impl<'a> Evaluator<'a> {
         &self,
         inst: &Rc<Inst<'a>>,
         name: &str,
-        next: Option<&'a TraversalOperator>,
+        next: Option<&TraversalOperator>,
         scope: &Scope<'_, 'a>,
     ) -> Result<(Value, bool), EvalError> {
         let Some(idx) = inst.module.calls.iter().position(|c| c.name == name) else {
@@ -85,7 +85,7 @@ impl<'a> Evaluator<'a> {
         data: bool,
         rtype: &str,
         name: &str,
-        ops: &[&'a TraversalOperator],
+        ops: &[&TraversalOperator],
     ) -> Result<(Value, usize), EvalError> {
         let inst = scope.inst;
         let Some(idx) = inst.module.resource(data, rtype, name) else {
@@ -155,7 +155,7 @@ impl<'a> Evaluator<'a> {
         exp: &Expansion,
         base: &str,
         key: &Value,
-        next: Option<&'a TraversalOperator>,
+        next: Option<&TraversalOperator>,
     ) -> Result<(Value, usize), EvalError> {
         if key.is_unknown() {
             return Ok((Value::unknown_from([key]), 1));

@@ -11,10 +11,12 @@ use super::{EvalError, Evaluator, R};
 use crate::diagnostic::Diagnostic;
 use crate::model::value::Value;
 use crate::model::ModuleCall;
+use crate::source::terraform::functions::is_internal_key;
 use hcl_edit::expr::TraversalOperator;
 use hcl_edit::Span;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -47,6 +49,19 @@ pub(super) struct Scope<'s, 'a> {
     pub(super) each: Option<(Value, Value)>,
     /// `for` expression, template `for` and dynamic iterator variables.
     pub(super) locals: Vec<(String, Value)>,
+    /// Inside a `templatefile`/`templatestring` template: the only names it sees.
+    pub(super) template: Option<TemplateVars<'s>>,
+}
+
+/// What a `templatefile`/`templatestring` template sees, and where it was called.
+#[derive(Clone)]
+pub(super) struct TemplateVars<'s> {
+    /// The call's `vars` argument: a template sees these and functions, nothing of
+    /// the module (no `var.`, `local.`, resources), as in Terraform.
+    pub(super) vars: &'s BTreeMap<String, Value>,
+    /// The span of the call in the module's file. The template's own spans are in
+    /// another text, so diagnostics about the template point at its call.
+    pub(super) call: Option<Range<usize>>,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -56,6 +71,20 @@ impl<'s, 'a> Scope<'s, 'a> {
             count: None,
             each: None,
             locals: Vec::new(),
+            template: None,
+        }
+    }
+
+    /// The scope of a template called from `inst`: its variables only. Functions
+    /// still resolve paths against the calling module.
+    pub(super) fn template(
+        inst: &'s Rc<Inst<'a>>,
+        vars: &'s BTreeMap<String, Value>,
+        call: Option<Range<usize>>,
+    ) -> Scope<'s, 'a> {
+        Scope {
+            template: Some(TemplateVars { vars, call }),
+            ..Scope::new(inst)
         }
     }
 
@@ -78,12 +107,38 @@ impl<'s, 'a> Scope<'s, 'a> {
         s
     }
 
+    /// This scope with iteration variables added (`for`, template `for`, a
+    /// `dynamic` block's iterator); later bindings shadow earlier ones.
+    pub(super) fn with<'n>(
+        &self,
+        bindings: impl IntoIterator<Item = (&'n str, Value)>,
+    ) -> Scope<'s, 'a> {
+        let mut locals = self.locals.clone();
+        locals.extend(bindings.into_iter().map(|(n, v)| (n.to_string(), v)));
+        Scope {
+            inst: self.inst,
+            count: self.count.clone(),
+            each: self.each.clone(),
+            locals,
+            template: self.template.clone(),
+        }
+    }
+
     pub(super) fn lookup_local(&self, name: &str) -> Option<&Value> {
         self.locals
             .iter()
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
+    }
+
+    /// Where a diagnostic about the expression at `span` points: the expression
+    /// itself, or inside a template, the template's call.
+    pub(super) fn site(&self, span: Option<Range<usize>>) -> Option<Range<usize>> {
+        match &self.template {
+            Some(t) => t.call.clone(),
+            None => span,
+        }
     }
 }
 
@@ -179,9 +234,17 @@ impl<'a> Evaluator<'a> {
         Value::Map(map)
     }
 
+    /// The value of a bare name: an iteration variable, a template variable, or a
+    /// root name used whole (`var`).
     pub(super) fn variable(&self, name: &str, scope: &Scope<'_, 'a>) -> R {
         if let Some(v) = scope.lookup_local(name) {
             return Ok(v.clone());
+        }
+        if let Some(t) = &scope.template {
+            return match t.vars.get(name) {
+                Some(v) if !is_internal_key(name) => Ok(v.clone()),
+                _ => Err(EvalError(format!("vars map does not contain key {name:?}"))),
+            };
         }
         match name {
             // Bare root names used whole are rare; the traversal handles the usual forms.
@@ -198,9 +261,13 @@ impl<'a> Evaluator<'a> {
     pub(super) fn traversal_root(
         &self,
         name: &str,
-        ops: &[&'a TraversalOperator],
+        ops: &[&TraversalOperator],
         scope: &Scope<'_, 'a>,
     ) -> Result<(Value, usize), EvalError> {
+        if scope.template.is_some() {
+            // A template's names are its variables, whatever they are called.
+            return Ok((self.variable(name, scope)?, 0));
+        }
         let attr = |i: usize| match ops.get(i) {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
@@ -276,6 +343,70 @@ impl<'a> Evaluator<'a> {
                     _ => Err(EvalError(format!("unknown name {name}"))),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{attr, list, n, probe, s, value, with_root};
+    use super::Slot;
+    use crate::model::value::Value;
+    use std::path::Path;
+
+    #[test]
+    fn a_local_is_evaluated_once() {
+        let text = "locals {\n  bad = 1 / 0\n  ok = [1, 2]\n}\nuse = [local.bad, local.bad, local.ok, local.ok]\n";
+        with_root(Path::new("/virtual"), &[("", text)], |ev, inst, file| {
+            let v = attr(ev, inst, file, "use").expect("evaluates");
+            let Value::List(items) = &v else {
+                panic!("{v:?}")
+            };
+            assert!(items[0].is_unknown() && items[1].is_unknown());
+            assert_eq!(items[2], list(&[n(1.0), n(2.0)]));
+            // The failing local was evaluated, and its error counted, once.
+            assert_eq!(ev.unresolved.borrow().get("division by zero"), Some(&1));
+            // Referenced again, it is not evaluated again.
+            assert_eq!(attr(ev, inst, file, "use"), Ok(v));
+            assert_eq!(ev.unresolved.borrow().get("division by zero"), Some(&1));
+            assert!(matches!(
+                inst.locals.borrow().get("ok"),
+                Some(Slot::Done(_))
+            ));
+        });
+    }
+
+    #[test]
+    fn a_cycle_among_locals_is_unknown_and_reported() {
+        let text = "locals {\n  a = local.b\n  b = \"x-${local.a}\"\n}\nuse = local.a\n";
+        with_root(Path::new("/virtual"), &[("", text)], |ev, inst, file| {
+            assert!(attr(ev, inst, file, "use").is_ok_and(|v| v.is_unknown()));
+            let diags = ev.diags.borrow();
+            assert_eq!(diags.len(), 1);
+            assert_eq!(diags[0].code, "reference-cycle");
+        });
+    }
+
+    #[test]
+    fn names_in_a_module_scope() {
+        let pre = "variable \"v\" { default = \"d\" }\nlocals { l = upper(var.v) }";
+        assert_eq!(value(pre, "local.l"), s("D"));
+        assert_eq!(
+            value(pre, "var"),
+            crate::model::value::Value::Map([("v".to_string(), s("d"))].into_iter().collect())
+        );
+        assert_eq!(value(pre, "path.module"), s("/virtual"));
+        assert_eq!(value(pre, "path.root"), s("/virtual"));
+        assert!(value(pre, "terraform.workspace").is_unknown());
+        for bad in [
+            "local",
+            "local.nope",
+            "var.nope",
+            "path.nope",
+            "nope",
+            "nope.x",
+        ] {
+            assert!(probe(pre, bad).is_err(), "{bad} must fail");
         }
     }
 }

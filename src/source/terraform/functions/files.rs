@@ -6,11 +6,11 @@
 
 use super::encoding::{digest, Digest};
 use super::{
-    all_known, arity, check_size, fail, partial_map, string, template, unknown_of, FnCtx, FnError,
-    Out, Stop,
+    all_known, arity, check_size, fail, partial_map, string, unknown_of, FnCtx, FnError, Out, Stop,
 };
 use crate::model::value::Value;
 use base64::Engine as _;
+use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
@@ -224,16 +224,19 @@ pub(super) fn fileset(args: &[Value], ctx: &FnCtx) -> Out {
     Ok(Value::List(out.into_iter().map(Value::String).collect()))
 }
 
-/// `templatefile(path, vars)`.
-pub(super) fn templatefile(args: &[Value], ctx: &FnCtx) -> Out {
+/// `templatefile(path, vars)`'s text and variables; the evaluator renders it (see
+/// [`super::template::source`]).
+pub(super) fn templatefile<'v>(
+    args: &'v [Value],
+    ctx: &FnCtx,
+) -> Result<(String, &'v BTreeMap<String, Value>), Stop> {
     arity(args, 2, 2)?;
     let path = path_arg(args)?;
     if args[1].is_unknown() {
-        return Ok(unknown_of(args));
+        return Err(Stop::Done(unknown_of(args)));
     }
     let vars = partial_map(&args[1])?;
-    let text = utf8(read(&path, ctx)?, &path)?;
-    template::render(&text, vars, ctx)
+    Ok((utf8(read(&path, ctx)?, &path)?, vars))
 }
 
 /// Go's `path.Clean` for `/`-separated paths.
@@ -312,9 +315,10 @@ pub(super) fn pathexpand(args: &[Value]) -> Out {
 
 #[cfg(test)]
 mod tests {
+    use super::super::template::{source, Source};
     use super::super::tests::*;
     use super::super::{call, FnCtx};
-    use crate::model::value::{Value, HOLE};
+    use crate::model::value::Value;
     use std::fs;
 
     struct Tree {
@@ -356,6 +360,19 @@ mod tests {
                 scan_root: &t.root,
             },
         )
+    }
+
+    /// What `templatefile` would render: `Some` of the template's text, or `None`
+    /// for an unknown result.
+    fn template(t: &Tree, args: &[Value]) -> Result<Option<String>, super::super::FnError> {
+        let ctx = FnCtx {
+            module_dir: &t.module,
+            scan_root: &t.root,
+        };
+        Ok(match source("templatefile", args, &ctx)? {
+            Source::Parsed(template, _) => Some(template.to_string()),
+            Source::Unknown(_) => None,
+        })
     }
 
     fn path(p: &std::path::Path) -> Value {
@@ -405,7 +422,10 @@ mod tests {
             );
             assert!(run(&t, "filebase64", &[s(p)]).is_err());
             assert!(run(&t, "fileexists", &[s(p)]).is_err());
-            assert!(run(&t, "templatefile", &[s(p), map(&[])]).is_err());
+            assert!(matches!(
+                template(&t, &[s(p), map(&[])]),
+                Err(super::super::FnError::Refused(_))
+            ));
         }
         let secret = t.root.parent().map(|d| d.join("secret")).expect("parent");
         assert!(run(&t, "file", &[path(&secret)]).is_err());
@@ -455,33 +475,29 @@ mod tests {
     }
 
     #[test]
-    fn templatefile_renders() {
+    fn templatefile_reads_its_template() {
         let t = tree();
-        let vars = map(&[("name", s("world")), ("regions", strs(&["eu", "us"]))]);
+        let vars = map(&[("name", s("world"))]);
         assert_eq!(
-            run(&t, "templatefile", &[s("../../shared.tpl"), vars]).ok(),
-            Some(s("Hello world! eu us"))
+            template(&t, &[s("../../shared.tpl"), vars.clone()]).ok(),
+            Some(Some(
+                "Hello ${name}!%{ for r in regions } ${r}%{ endfor ~}\n".into()
+            ))
         );
-        let vars = map(&[
-            ("name", Value::reference("aws_iam_role.r.name".into())),
-            ("regions", strs(&[])),
-        ]);
-        let Ok(Value::Unknown(u)) = run(&t, "templatefile", &[s("../../shared.tpl"), vars]) else {
-            panic!("expected unknown")
-        };
-        assert_eq!(u.shape, Some(format!("Hello {HOLE}!")));
-        assert!(run(
-            &t,
-            "templatefile",
-            &[s("../../shared.tpl"), map(&[("name", s("x"))])]
-        )
-        .is_err());
-        assert!(run(
-            &t,
-            "templatefile",
-            &[s("../../shared.tpl"), Value::unresolved()]
-        )
-        .is_ok_and(|v| v.is_unknown()));
+        assert_eq!(
+            template(&t, &[s("../../shared.tpl"), Value::unresolved()]).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            template(&t, &[Value::unresolved(), vars.clone()]).ok(),
+            Some(None)
+        );
+        assert!(template(&t, &[s("nope.tpl"), vars.clone()]).is_err());
+        assert!(template(&t, &[s("bin.dat"), vars.clone()]).is_err());
+        assert!(template(&t, &[s("../../shared.tpl"), s("x")]).is_err());
+        assert!(template(&t, &[s("../../shared.tpl")]).is_err());
+        let bad_name = map(&[("not valid!", s("x"))]);
+        assert!(template(&t, &[s("../../shared.tpl"), bad_name]).is_err());
     }
 
     #[test]

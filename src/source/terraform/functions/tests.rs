@@ -214,8 +214,6 @@ fn no_panics_on_odd_input() {
         "filebase64",
         "filesha256",
         "fileset",
-        "templatefile",
-        "templatestring",
         "abspath",
         "basename",
         "dirname",
