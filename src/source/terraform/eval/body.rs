@@ -122,3 +122,57 @@ impl<'a> Evaluator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, s};
+
+    #[test]
+    fn dynamic_blocks_expand_and_meta_arguments_are_skipped() {
+        let out = run(
+            &[(
+                "",
+                r#"
+variable "u" {}
+resource "aws_security_group" "g" {
+  count = 1
+  name  = "g"
+  lifecycle { create_before_destroy = true }
+  dynamic "ingress" {
+    for_each = [80, 443]
+    content { from_port = ingress.value }
+  }
+  dynamic "egress" {
+    for_each = { a = "10.0.0.0/8" }
+    iterator = rule
+    labels   = [rule.key]
+    content { cidr = rule.value }
+  }
+  dynamic "tag" {
+    for_each = var.u
+    content { key = tag.key }
+  }
+  dynamic "none" {
+    for_each = null
+    content {}
+  }
+}
+"#,
+            )],
+            &[],
+        );
+        let body = &out.resources[0].body;
+        assert_eq!(body.get("name"), Some(&s("g")));
+        assert!(body.get("count").is_none());
+        let kinds: Vec<&str> = body.blocks.iter().map(|b| b.kind.as_str()).collect();
+        assert_eq!(kinds, ["ingress", "ingress", "egress"]);
+        assert_eq!(
+            body.blocks[1].body.get("from_port"),
+            Some(&crate::model::value::Value::Number(443.0))
+        );
+        assert_eq!(body.blocks[2].labels, ["a"]);
+        assert_eq!(body.blocks[2].body.get("cidr"), Some(&s("10.0.0.0/8")));
+        // Blocks over an unknown collection: which ones exist is unknown.
+        assert!(body.unknown_blocks.contains("tag"));
+    }
+}

@@ -299,3 +299,128 @@ impl<'a> Evaluator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{list, map, probe, run, s, unknown, value};
+    use crate::model::value::Value;
+
+    const RESOURCES: &str = r#"
+variable "u" {}
+resource "aws_s3_bucket" "b" { bucket = "named" }
+resource "aws_kms_key" "k" {
+  count       = 2
+  description = "k${count.index}"
+}
+resource "aws_s3_bucket" "m" {
+  for_each = { a = "1" }
+  bucket   = "m-${each.value}"
+}
+resource "aws_sqs_queue" "maybe" { count = var.u }
+locals { whole = aws_s3_bucket.b }
+"#;
+
+    fn reference(v: &Value) -> &str {
+        match unknown(v).0 {
+            [only] => only,
+            refs => panic!("expected one reference, got {refs:?}"),
+        }
+    }
+
+    #[test]
+    fn resource_attributes_are_configured_values_or_references() {
+        assert_eq!(value(RESOURCES, "aws_s3_bucket.b.bucket"), s("named"));
+        assert_eq!(
+            reference(&value(RESOURCES, "aws_s3_bucket.b.arn")),
+            "aws_s3_bucket.b.arn"
+        );
+        // A resource passed around whole still reads its computed attributes as
+        // references to it.
+        assert_eq!(value(RESOURCES, "local.whole.bucket"), s("named"));
+        assert_eq!(
+            reference(&value(RESOURCES, "local.whole.arn")),
+            "aws_s3_bucket.b.arn"
+        );
+        assert!(probe(RESOURCES, "aws_s3_bucket.nope.arn").is_err());
+        assert!(probe(RESOURCES, "data.aws_s3_bucket.b.arn").is_err());
+    }
+
+    #[test]
+    fn instances_by_index_key_and_splat() {
+        assert_eq!(value(RESOURCES, "aws_kms_key.k[1].description"), s("k1"));
+        assert_eq!(
+            reference(&value(RESOURCES, "aws_kms_key.k[0].arn")),
+            "aws_kms_key.k[0].arn"
+        );
+        assert_eq!(
+            value(RESOURCES, "aws_kms_key.k[*].description"),
+            list(&[s("k0"), s("k1")])
+        );
+        assert_eq!(
+            value(RESOURCES, "length(aws_kms_key.k)"),
+            Value::Number(2.0)
+        );
+        assert_eq!(value(RESOURCES, "aws_s3_bucket.m[\"a\"].bucket"), s("m-1"));
+        assert_eq!(
+            value(RESOURCES, "{for k, b in aws_s3_bucket.m : k => b.bucket}"),
+            map(&[("a", s("m-1"))])
+        );
+        assert!(probe(RESOURCES, "aws_kms_key.k[2]").is_err());
+        assert!(probe(RESOURCES, "aws_s3_bucket.m[\"z\"]").is_err());
+        // An instance key that is unknown, or an expansion that is: all instances
+        // look alike, so the attribute is still a reference to the resource.
+        assert!(value(RESOURCES, "aws_kms_key.k[var.u].arn").is_unknown());
+        assert_eq!(
+            reference(&value(RESOURCES, "aws_sqs_queue.maybe[0].arn")),
+            "aws_sqs_queue.maybe.arn"
+        );
+    }
+
+    #[test]
+    fn module_outputs() {
+        let out = run(
+            &[
+                (
+                    "",
+                    r#"
+module "one" { source = "example/m/aws" }
+module "many" {
+  source = "example/m/aws"
+  count  = 2
+}
+resource "aws_s3_bucket" "a" { bucket = module.one.name }
+resource "aws_s3_bucket" "b" { bucket = module.many[1].name }
+resource "aws_s3_bucket" "c" { bucket = module.many[*].name }
+resource "aws_s3_bucket" "d" { bucket = module.one.nope }
+"#,
+                ),
+                ("m", "output \"name\" { value = \"from-m\" }\n"),
+            ],
+            &[("one", "m"), ("many", "m")],
+        );
+        let bucket = |i: usize| out.resources[i].body.get("bucket").cloned();
+        assert_eq!(bucket(0), Some(s("from-m")));
+        assert_eq!(bucket(1), Some(s("from-m")));
+        assert_eq!(bucket(2), Some(list(&[s("from-m"), s("from-m")])));
+        assert!(bucket(3).is_some_and(|v| v.is_unknown()));
+        assert_eq!(
+            out.unresolved.get("module has no output \"nope\""),
+            Some(&1)
+        );
+    }
+
+    #[test]
+    fn policy_documents_evaluate_to_their_json() {
+        let pre = r#"
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+"#;
+        let json = value(pre, "data.aws_iam_policy_document.p.json");
+        let text = json.as_str().expect("a known document is a string");
+        assert!(text.contains("s3:GetObject"), "{text}");
+    }
+}

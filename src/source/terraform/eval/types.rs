@@ -92,3 +92,55 @@ impl<'a> Evaluator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{list, map, n, s, value};
+    use crate::model::value::Value;
+
+    #[test]
+    fn variables_convert_to_their_type() {
+        let pre = r#"
+variable "flag" {
+  type    = bool
+  default = "true"
+}
+variable "count" {
+  type    = number
+  default = "3"
+}
+variable "name" {
+  type    = string
+  default = 7
+}
+variable "ports" {
+  type    = list(number)
+  default = ["80"]
+}
+variable "settings" {
+  type = object({
+    name    = string
+    enabled = optional(bool, true)
+    size    = optional(number)
+    nested  = optional(object({ on = optional(bool, false) }), {})
+  })
+  default = { name = "x" }
+}
+variable "untyped" { default = "true" }
+"#;
+        assert_eq!(value(pre, "var.flag"), Value::Bool(true));
+        assert_eq!(value(pre, "var.count"), n(3.0));
+        assert_eq!(value(pre, "var.name"), s("7"));
+        assert_eq!(value(pre, "var.ports"), list(&[n(80.0)]));
+        assert_eq!(
+            value(pre, "var.settings"),
+            map(&[
+                ("enabled", Value::Bool(true)),
+                ("name", s("x")),
+                ("nested", map(&[("on", Value::Bool(false))])),
+                ("size", Value::Null),
+            ])
+        );
+        assert_eq!(value(pre, "var.untyped"), s("true"));
+    }
+}
