@@ -42,8 +42,10 @@ use crate::model::value::{Unknown, Value, HOLE};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Where file functions resolve paths.
-pub struct FnCtx<'a> {
+/// What file functions may read: where relative paths start, and the tree they
+/// must stay in. (Named for what it holds, not `Ctx`, a word the crate already
+/// uses for three other things.)
+pub struct FileAccess<'a> {
     /// Directory of the module whose expression calls the function; relative paths
     /// resolve against it.
     pub module_dir: &'a Path,
@@ -74,7 +76,7 @@ const MAX_STRING: usize = 16 * 1024 * 1024;
 
 /// Call the Terraform function `name` (`provider::aws::arn_parse` for provider
 /// functions; a `core::` prefix is accepted as Terraform does).
-pub fn call(name: &str, args: &[Value], ctx: &FnCtx) -> Result<Value, FnError> {
+pub fn call(name: &str, args: &[Value], access: &FileAccess) -> Result<Value, FnError> {
     let name = name.strip_prefix("core::").unwrap_or(name);
     let out = match name {
         // Strings.
@@ -165,15 +167,15 @@ pub fn call(name: &str, args: &[Value], ctx: &FnCtx) -> Result<Value, FnError> {
         "cidrhost" => cidr::cidrhost(args),
         "cidrnetmask" => cidr::cidrnetmask(args),
         // Files and paths.
-        "file" => files::file(args, ctx),
-        "fileexists" => files::fileexists(args, ctx),
-        "filebase64" => files::filebase64(args, ctx),
-        "filesha256" => files::filehash(args, ctx, encoding::Digest::Sha256, false),
-        "filesha512" => files::filehash(args, ctx, encoding::Digest::Sha512, false),
-        "filebase64sha256" => files::filehash(args, ctx, encoding::Digest::Sha256, true),
-        "filebase64sha512" => files::filehash(args, ctx, encoding::Digest::Sha512, true),
-        "fileset" => files::fileset(args, ctx),
-        "abspath" => files::abspath(args, ctx),
+        "file" => files::file(args, access),
+        "fileexists" => files::fileexists(args, access),
+        "filebase64" => files::filebase64(args, access),
+        "filesha256" => files::filehash(args, access, encoding::Digest::Sha256, false),
+        "filesha512" => files::filehash(args, access, encoding::Digest::Sha512, false),
+        "filebase64sha256" => files::filehash(args, access, encoding::Digest::Sha256, true),
+        "filebase64sha512" => files::filehash(args, access, encoding::Digest::Sha512, true),
+        "fileset" => files::fileset(args, access),
+        "abspath" => files::abspath(args, access),
         "basename" => files::basename(args),
         "dirname" => files::dirname(args),
         "pathexpand" => files::pathexpand(args),

@@ -1,7 +1,7 @@
 //! Expressions: literals, operators, conditionals, `for` expressions, splats,
 //! traversal and function calls, with unknowns propagated as Terraform does.
 
-use super::super::functions::{self, FnCtx, FnError};
+use super::super::functions::{self, FileAccess, FnError};
 use super::super::parse::DUPLICATE_KEY_PREFIX;
 use super::refs::RESOURCE_MARKER;
 use super::scope::Scope;
@@ -368,16 +368,16 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let ctx = FnCtx {
+        let access = FileAccess {
             module_dir: &scope.inst.module.dir,
             scan_root: &scope.inst.module.base,
         };
         let site = scope.site(call.span());
         let result = match name.as_str() {
             "templatefile" | "templatestring" => {
-                return self.template_call(&name, &values, &ctx, site, scope)
+                return self.template_call(&name, &values, &access, site, scope)
             }
-            _ => functions::call(&name, &values, &ctx),
+            _ => functions::call(&name, &values, &access),
         };
         match result {
             Ok(v) => Ok(self.counted(v, site)),

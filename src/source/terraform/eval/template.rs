@@ -11,7 +11,7 @@ use super::scope::Scope;
 use super::{EvalError, Evaluator, R};
 use crate::model::value::Value;
 use crate::source::terraform::functions::template::{self as template_fn, Source};
-use crate::source::terraform::functions::{FnCtx, FnError, Shaped};
+use crate::source::terraform::functions::{FileAccess, FnError, Shaped};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Directive, Element, ForDirective, IfDirective, Template};
 use hcl_edit::Span;
@@ -86,7 +86,7 @@ impl<'a> Evaluator<'a> {
         &self,
         name: &str,
         args: &[Value],
-        ctx: &FnCtx,
+        access: &FileAccess,
         site: Option<Range<usize>>,
         scope: &Scope<'_, 'a>,
     ) -> R {
@@ -96,7 +96,7 @@ impl<'a> Evaluator<'a> {
                 "{name}(): cannot be called from inside a template"
             )));
         }
-        let (template, vars) = match template_fn::source(name, args, ctx) {
+        let (template, vars) = match template_fn::source(name, args, access) {
             Ok(Source::Parsed(template, vars)) => (template, vars),
             Ok(Source::Unknown(v)) => return Ok(v),
             Err(e) => return self.function_error(name, e, site),

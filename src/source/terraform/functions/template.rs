@@ -6,7 +6,7 @@
 //! template's variables: one evaluator, so that a template and a `.tf` file never
 //! disagree on what an expression means.
 
-use super::{files, is_internal_key, partial_map, FnCtx, FnError, Shaped, Stop};
+use super::{files, is_internal_key, partial_map, FileAccess, FnError, Shaped, Stop};
 use crate::model::value::{Value, HOLE};
 use hcl_edit::template::Template;
 use std::collections::BTreeMap;
@@ -26,10 +26,10 @@ pub(in crate::source::terraform) enum Source<'v> {
 pub(in crate::source::terraform) fn source<'v>(
     name: &str,
     args: &'v [Value],
-    ctx: &FnCtx,
+    access: &FileAccess,
 ) -> Result<Source<'v>, FnError> {
     let given = if name == "templatefile" {
-        files::templatefile(args, ctx)
+        files::templatefile(args, access)
     } else {
         templatestring(args)
     };
