@@ -59,7 +59,10 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    pub(super) fn expand_dynamic(
+    /// A `dynamic "kind"` block: one `kind` block per element of its `for_each`,
+    /// with the iterator (`kind`, or its `iterator`) bound to `{ key, value }`. Over
+    /// an unknown collection, which blocks exist is unknown, and the body says so.
+    fn expand_dynamic(
         &self,
         block: &'a Block,
         scope: &Scope<'_, 'a>,

@@ -25,6 +25,7 @@ pub(super) enum InstKey {
 }
 
 impl InstKey {
+    /// The key as it ends an address: `[0]`, `["name"]`.
     pub(super) fn suffix(&self) -> String {
         match self {
             InstKey::Index(i) => format!("[{i}]"),
@@ -51,6 +52,8 @@ pub(super) struct Children<'a> {
     pub(super) insts: Vec<Rc<Inst<'a>>>,
 }
 
+/// All instances as one value, as Terraform shapes them: a list for `count`, a map
+/// by key for `for_each`.
 pub(super) fn collection_of(objects: Vec<(Option<InstKey>, Value)>, counted: bool) -> Value {
     if counted {
         Value::List(objects.into_iter().map(|(_, v)| v).collect())
@@ -68,6 +71,8 @@ pub(super) fn collection_of(objects: Vec<(Option<InstKey>, Value)>, counted: boo
 }
 
 impl<'a> Evaluator<'a> {
+    /// Every resource instance of `inst` and of the module instances below it, in
+    /// declaration order.
     pub(super) fn collect(&self, inst: &Rc<Inst<'a>>, out: &mut Vec<TfResource>) {
         for (idx, decl) in inst.module.resources.iter().enumerate() {
             let exp = self.expansion(inst, idx);
@@ -102,6 +107,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The instances of module call `idx`, made once per instance of the caller
+    /// (memoised); `None` when the called module is unresolved or in a cycle.
     pub(super) fn children(&self, inst: &Rc<Inst<'a>>, idx: usize) -> Option<Children<'a>> {
         if let Some(slot) = inst.children.borrow().get(&idx) {
             return match slot {
@@ -117,7 +124,9 @@ impl<'a> Evaluator<'a> {
         result
     }
 
-    pub(super) fn make_children(&self, inst: &Rc<Inst<'a>>, idx: usize) -> Option<Children<'a>> {
+    /// Expand module call `idx` and evaluate each instance's inputs in the caller's
+    /// scope (with its `count.index` or `each`).
+    fn make_children(&self, inst: &Rc<Inst<'a>>, idx: usize) -> Option<Children<'a>> {
         let call = inst.module.calls.get(idx)?;
         let call_loc = call.file.location(call.block.span());
         let dir = self.resolve_source(inst, call, &call_loc)?;
@@ -180,7 +189,9 @@ impl<'a> Evaluator<'a> {
         Some(Children { expansion, insts })
     }
 
-    pub(super) fn resolve_source(
+    /// The directory of a called module: a local path, an installed module
+    /// (`modules.json`), or a downloaded one; otherwise reported, once per call.
+    fn resolve_source(
         &self,
         inst: &Inst<'a>,
         call: &CallDecl<'a>,
@@ -251,6 +262,8 @@ impl<'a> Evaluator<'a> {
         None
     }
 
+    /// How resource `idx` of `inst` expands, evaluated once; a reference back to it
+    /// while its `count`/`for_each` is being evaluated sees an unknown expansion.
     pub(super) fn expansion(&self, inst: &Rc<Inst<'a>>, idx: usize) -> Expansion {
         if let Some(Slot::Done(e)) = inst.expansions.borrow().get(&idx) {
             return e.clone();
@@ -271,7 +284,10 @@ impl<'a> Evaluator<'a> {
         e
     }
 
-    pub(super) fn expand(
+    /// The instances that a `count` or `for_each` (or neither) gives. A count or
+    /// collection that is unknown, or over the element budget, is one unknown
+    /// instance standing for all.
+    fn expand(
         &self,
         inst: &Rc<Inst<'a>>,
         count: Option<Expr<'a>>,

@@ -13,14 +13,16 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Terraform equality: same type and value (numbers compare numerically).
-pub(super) fn tf_equal(a: &Value, b: &Value) -> bool {
+fn tf_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => (x - y).abs() < f64::EPSILON,
         _ => a == b,
     }
 }
 
-pub(super) fn get_attr(value: &Value, name: &str) -> R {
+/// `value.name`. A resource object answers for attributes it does not configure
+/// with a reference; an unknown's attribute is unknown, referring further in.
+fn get_attr(value: &Value, name: &str) -> R {
     match value {
         Value::Map(map) => match map.get(name) {
             Some(v) => Ok(v.clone()),
@@ -43,7 +45,8 @@ pub(super) fn get_attr(value: &Value, name: &str) -> R {
     }
 }
 
-pub(super) fn index(value: &Value, key: &Value) -> R {
+/// `value[key]`: a list by whole number, a map or object by string.
+fn index(value: &Value, key: &Value) -> R {
     if key.is_unknown() {
         return Ok(Value::unknown_from([value, key]));
     }
@@ -105,6 +108,8 @@ pub(super) fn iterate(coll: &Value) -> Result<Option<Vec<(Value, Value)>>, EvalE
 }
 
 impl<'a> Evaluator<'a> {
+    /// Evaluate an expression: the one entry every part goes through, so that the
+    /// depth limit and the root's step budget apply to all of them.
     pub(super) fn eval(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> R {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
@@ -119,7 +124,8 @@ impl<'a> Evaluator<'a> {
         r
     }
 
-    pub(super) fn eval_inner(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> R {
+    /// [`Self::eval`] of one expression node.
+    fn eval_inner(&self, expr: &Expression, scope: &Scope<'_, 'a>) -> R {
         Ok(match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -215,12 +221,7 @@ impl<'a> Evaluator<'a> {
 
     /// A traversal: its head (a name resolved in the scope, or any expression),
     /// then the operators the head did not consume.
-    pub(super) fn traversal(
-        &self,
-        head: &Expression,
-        ops: &[&TraversalOperator],
-        scope: &Scope<'_, 'a>,
-    ) -> R {
+    fn traversal(&self, head: &Expression, ops: &[&TraversalOperator], scope: &Scope<'_, 'a>) -> R {
         let (value, consumed) = match head {
             Expression::Variable(v) => self.traversal_root(v.as_str(), ops, scope)?,
             other => (self.eval(other, scope)?, 0),
@@ -270,7 +271,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `[for k, v in coll : value if cond]` and `{for ... : key => value...}`.
-    pub(super) fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope<'_, 'a>) -> R {
+    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope<'_, 'a>) -> R {
         let coll = self.eval(&f.intro.collection_expr, scope)?;
         let Some(items) = iterate(&coll)? else {
             return Ok(Value::unknown_from([&coll]));
@@ -328,7 +329,10 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    pub(super) fn call(&self, call: &hcl_edit::expr::FuncCall, scope: &Scope<'_, 'a>) -> R {
+    /// A function call. `try` and `can` evaluate their arguments lazily, and
+    /// `templatefile`/`templatestring` evaluate a template, so those are the
+    /// evaluator's own; every other function gets evaluated arguments.
+    fn call(&self, call: &hcl_edit::expr::FuncCall, scope: &Scope<'_, 'a>) -> R {
         let mut name = call.name.name.as_str().to_string();
         if call.name.is_namespaced() {
             let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
@@ -400,7 +404,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn binary(
+    /// A binary operator, unknown-aware: `&&` and `||` are decided by a known
+    /// operand that decides them, anything else with an unknown operand is unknown.
+    fn binary(
         &self,
         op: &BinaryOperator,
         lhs: &Expression,

@@ -51,9 +51,15 @@ const MAX_DEPTH: usize = 200;
 const MAX_MODULE_DEPTH: usize = 24;
 
 /// A Terraform evaluation error (bad type, missing attribute); `try`/`can` catch it.
+///
+/// The one error of evaluation: expressions, templates (also those of
+/// `templatefile`) and function calls all fail with it, a function's
+/// [`super::functions::FnError`] converting at the call. Where an attribute's value
+/// is needed it becomes an unresolved unknown, counted by message.
 #[derive(Debug)]
 struct EvalError(String);
 
+/// What evaluating an expression gives.
 type R = Result<Value, EvalError>;
 
 /// What evaluating one root module produced.
@@ -227,6 +233,9 @@ impl<'a> Evaluator<'a> {
         );
     }
 
+    /// Emit `d` unless a diagnostic was already emitted at that line: every
+    /// instance of a module evaluates the same lines, and one report per line says
+    /// it all.
     fn report_once(&self, loc: &crate::model::Location, d: Diagnostic) {
         if self
             .reported

@@ -148,7 +148,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn indexed_instance(
+    /// `TYPE.NAME[key]`, and the attribute after it if there is one.
+    fn indexed_instance(
         &self,
         inst: &Rc<Inst<'a>>,
         idx: usize,
@@ -179,7 +180,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub(super) fn resource_collection(
+    /// `TYPE.NAME` of an expanded resource: all its instances as objects.
+    fn resource_collection(
         &self,
         inst: &Rc<Inst<'a>>,
         idx: usize,
@@ -196,7 +198,7 @@ impl<'a> Evaluator<'a> {
 
     /// A resource instance as an object: its configured top-level attributes, plus a
     /// marker so that reading any other attribute yields a reference, not an error.
-    pub(super) fn resource_object(
+    fn resource_object(
         &self,
         inst: &Rc<Inst<'a>>,
         idx: usize,
@@ -227,7 +229,7 @@ impl<'a> Evaluator<'a> {
 
     /// One attribute of a resource instance: the configured value when it is set in
     /// the configuration, else a reference to the attribute computed after apply.
-    pub(super) fn resource_attr(
+    fn resource_attr(
         &self,
         inst: &Rc<Inst<'a>>,
         idx: usize,
@@ -276,7 +278,7 @@ impl<'a> Evaluator<'a> {
 
     /// `data.aws_iam_policy_document.x.json`: the data source is pure, so evaluate it
     /// into the policy JSON (a string when fully known, else a partly known document).
-    pub(super) fn policy_document_json(
+    fn policy_document_json(
         &self,
         inst: &Rc<Inst<'a>>,
         idx: usize,

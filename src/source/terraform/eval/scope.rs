@@ -65,6 +65,8 @@ pub(super) struct TemplateVars<'s> {
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
+    /// The scope of an expression in `inst` outside any `count`, `for_each` or
+    /// iteration (locals, outputs, module inputs).
     pub(super) fn new(inst: &'s Rc<Inst<'a>>) -> Scope<'s, 'a> {
         Scope {
             inst,
@@ -88,6 +90,8 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
     }
 
+    /// The scope of one instance of an expanded resource or module call: its
+    /// `count.index`, or `each.key` and `each.value`, unknown when the expansion is.
     pub(super) fn with_instance(
         inst: &'s Rc<Inst<'a>>,
         key: &Option<InstKey>,
@@ -124,7 +128,8 @@ impl<'s, 'a> Scope<'s, 'a> {
         }
     }
 
-    pub(super) fn lookup_local(&self, name: &str) -> Option<&Value> {
+    /// The innermost iteration variable called `name`.
+    fn lookup_local(&self, name: &str) -> Option<&Value> {
         self.locals
             .iter()
             .rev()
@@ -143,6 +148,8 @@ impl<'s, 'a> Scope<'s, 'a> {
 }
 
 impl<'a> Evaluator<'a> {
+    /// A module instance with nothing evaluated yet; counted for the scan's
+    /// statistics.
     pub(super) fn new_inst(
         &self,
         module: &'a Module<'a>,
@@ -168,7 +175,9 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    pub(super) fn local(&self, inst: &Rc<Inst<'a>>, name: &str) -> R {
+    /// `local.NAME`, evaluated once per instance. A local that depends on itself
+    /// is reported and unknown.
+    fn local(&self, inst: &Rc<Inst<'a>>, name: &str) -> R {
         let Some(expr) = inst.module.locals.get(name).copied() else {
             return Err(EvalError(format!("local.{name} is not declared")));
         };
@@ -201,6 +210,7 @@ impl<'a> Evaluator<'a> {
         Ok(v)
     }
 
+    /// `output "NAME"` of a module instance, evaluated once.
     pub(super) fn output(&self, inst: &Rc<Inst<'a>>, name: &str) -> R {
         if let Some(slot) = inst.outputs.borrow().get(name) {
             return Ok(match slot {

@@ -9,6 +9,7 @@ use crate::model::value::Value;
 use hcl_edit::expr::{Expression, ObjectKey};
 
 impl<'a> Evaluator<'a> {
+    /// A variable's value converted to its declared `type`, if it has one.
     pub(super) fn conform_var(&self, decl: &VarDecl<'a>, v: Value) -> Value {
         match decl.type_expr {
             Some(t) => self.conform(t.expr, v, t.file),
@@ -19,7 +20,7 @@ impl<'a> Evaluator<'a> {
     /// Convert a value to a type constraint: primitives convert (`"true"` to `true`),
     /// and object attributes declared `optional(type, default)` that are missing get
     /// their default (or null), so modules can read them without an error.
-    pub(super) fn conform(&self, ty: &'a Expression, v: Value, file: &'a SourceFile) -> Value {
+    fn conform(&self, ty: &'a Expression, v: Value, file: &'a SourceFile) -> Value {
         if v.is_unknown() || v.is_null() {
             return v;
         }
