@@ -346,14 +346,15 @@ fn partial_map(v: &Value) -> Result<&BTreeMap<String, Value>, Stop> {
     }
 }
 
-/// The address of a resource object built by the evaluator. Such a map holds the
-/// configured attributes plus an internal key (starting with NUL, which no HCL key
-/// can) naming the resource, so that attributes computed after apply read as
-/// references to it.
+/// Key under which a resource object built by the evaluator keeps its address. Such
+/// a map holds the configured attributes plus this internal key (starting with NUL,
+/// which no HCL key can), so that attributes computed after apply read as
+/// references to the resource, in expressions and in functions alike.
+pub(in crate::source::terraform) const RESOURCE_MARKER: &str = "\u{0}resource";
+
+/// The address of a resource object built by the evaluator (see [`RESOURCE_MARKER`]).
 fn resource_address(map: &BTreeMap<String, Value>) -> Option<&str> {
-    map.iter()
-        .find(|(k, _)| k.starts_with('\u{0}'))
-        .and_then(|(_, v)| v.as_str())
+    map.get(RESOURCE_MARKER).and_then(Value::as_str)
 }
 
 /// Whether a map key is internal to the evaluator (see [`resource_address`]).

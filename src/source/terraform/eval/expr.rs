@@ -1,9 +1,8 @@
 //! Expressions: literals, operators, conditionals, `for` expressions, splats,
 //! traversal and function calls, with unknowns propagated as Terraform does.
 
-use super::super::functions::{self, FileAccess, FnError};
+use super::super::functions::{self, FileAccess, FnError, RESOURCE_MARKER};
 use super::super::parse::DUPLICATE_KEY_PREFIX;
-use super::refs::RESOURCE_MARKER;
 use super::scope::Scope;
 use super::{EvalError, Evaluator, MAX_DEPTH, R};
 use crate::model::value::{Unknown, Value};
@@ -377,9 +376,9 @@ impl<'a> Evaluator<'a> {
             scan_root: &scope.inst.module.base,
         };
         let site = scope.site(call.span());
-        let result = match name.as_str() {
-            "templatefile" | "templatestring" => {
-                return self.template_call(&name, &values, &access, site, scope)
+        let result = match name.strip_prefix("core::").unwrap_or(&name) {
+            template @ ("templatefile" | "templatestring") => {
+                return self.template_call(template, &values, &access, site, scope)
             }
             _ => functions::call(&name, &values, &access),
         };

@@ -30,6 +30,7 @@ mod template;
 mod types;
 
 use super::budget::{Budgets, Meter, Spent};
+use super::functions::FnError;
 use super::module::{Expr, Module};
 use super::parse::SourceFile;
 use super::resource::{TfProvider, TfResource};
@@ -58,6 +59,12 @@ const MAX_MODULE_DEPTH: usize = 24;
 /// is needed it becomes an unresolved unknown, counted by message.
 #[derive(Debug)]
 struct EvalError(String);
+
+impl From<FnError> for EvalError {
+    fn from(e: FnError) -> EvalError {
+        EvalError(e.to_string())
+    }
+}
 
 /// What evaluating an expression gives.
 type R = Result<Value, EvalError>;

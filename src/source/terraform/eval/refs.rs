@@ -5,6 +5,7 @@
 //! other reads as a reference to the attribute computed after apply, so that rules
 //! can tell "the ARN of that bucket" from "anything".
 
+use super::super::functions::RESOURCE_MARKER;
 use super::super::module::ResourceDecl;
 use super::expand::{collection_of, Expansion, InstKey};
 use super::scope::{Inst, Scope, Slot};
@@ -13,10 +14,6 @@ use crate::model::value::Value;
 use hcl_edit::expr::TraversalOperator;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-
-/// Key under which a materialised resource object keeps its address, so that reading
-/// an attribute that is not configured yields a reference instead of an error.
-pub(super) const RESOURCE_MARKER: &str = "\u{0}resource";
 
 impl<'a> Evaluator<'a> {
     /// `module.NAME` as a value: an object of outputs, or a list/map of them.

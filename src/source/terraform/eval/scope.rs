@@ -5,13 +5,13 @@
 //! [`Slot`]s, so that every named item is evaluated once however often it is
 //! referenced, and a reference cycle finds its slot in progress instead of looping.
 
+use super::super::functions::is_internal_key;
 use super::super::module::Module;
 use super::expand::{Children, Expansion, InstKey};
 use super::{EvalError, Evaluator, R};
 use crate::diagnostic::Diagnostic;
 use crate::model::value::Value;
 use crate::model::ModuleCall;
-use crate::source::terraform::functions::is_internal_key;
 use hcl_edit::expr::TraversalOperator;
 use hcl_edit::Span;
 use std::cell::RefCell;

@@ -6,22 +6,16 @@
 //! the source: `${~`/`%{~` trims the whitespace that ends the literal before it,
 //! `~}` the whitespace that starts the literal after it, never interpolated values.
 
+use super::super::functions::template::{self as template_fn, Source};
+use super::super::functions::{FileAccess, Shaped};
 use super::expr::iterate;
 use super::scope::Scope;
 use super::{EvalError, Evaluator, R};
 use crate::model::value::Value;
-use crate::source::terraform::functions::template::{self as template_fn, Source};
-use crate::source::terraform::functions::{FileAccess, FnError, Shaped};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Directive, Element, ForDirective, IfDirective, Template};
 use hcl_edit::Span;
 use std::ops::Range;
-
-impl From<FnError> for EvalError {
-    fn from(e: FnError) -> EvalError {
-        EvalError(e.to_string())
-    }
-}
 
 /// Whether the template trims the whitespace that starts and ends its literal
 /// text: set by the markers of the directive tags around a directive's body.
@@ -280,6 +274,10 @@ resource "aws_s3_bucket" "b" {}
         assert!(render("${missing}", vars).is_err());
         assert!(render("${var.x}", vars).is_err());
         assert_eq!(rendered("${var.x}", r#"{ var = { x = 1 } }"#), n(1.0));
+        assert_eq!(
+            value(VARS, r#"core::templatestring("a$${x}", { x = 1 })"#),
+            s("a1")
+        );
         assert!(render("${obj.nope}", vars).is_err());
         assert!(render("${templatestring(\"a\", {})}", vars).is_err());
         assert!(render("${", vars).is_err());
