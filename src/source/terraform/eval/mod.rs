@@ -328,6 +328,66 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::testing::{run, s, with_root};
+    use super::*;
+
+    #[test]
+    fn a_root_evaluates_its_resources_and_providers() {
+        let out = run(
+            &[(
+                "",
+                r#"
+variable "region" { default = "eu-west-1" }
+provider "aws" { region = var.region }
+resource "aws_s3_bucket" "b" { bucket = "b-${var.region}" }
+"#,
+            )],
+            &[],
+        );
+        assert_eq!(out.resources.len(), 1);
+        assert_eq!(out.resources[0].body.get("bucket"), Some(&s("b-eu-west-1")));
+        assert_eq!(out.providers.len(), 1);
+        assert_eq!(out.providers[0].body.get("region"), Some(&s("eu-west-1")));
+        assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn tfvars_are_evaluated_without_the_module() {
+        let vars = "a = 1 + 1\nb = upper(\"x\")\nc = var.nope\n";
+        with_root(Path::new("/virtual"), &[("", vars)], |ev, _, file| {
+            let values: BTreeMap<String, Value> = ev.tfvars(file).into_iter().collect();
+            assert_eq!(values.get("a"), Some(&Value::Number(2.0)));
+            assert_eq!(values.get("b"), Some(&s("X")));
+            assert!(values.get("c").is_some_and(Value::is_unknown));
+        });
+    }
+
+    #[test]
+    fn past_a_budget_values_are_unknown_and_the_scan_says_where() {
+        let out = run(
+            &[(
+                "",
+                r#"
+resource "aws_s3_bucket" "big" {
+  tags = { for i in setproduct(range(200), range(60)) : join("-", i) => i }
+}
+resource "aws_s3_bucket" "small" { bucket = "b" }
+"#,
+            )],
+            &[],
+        );
+        assert!(out.resources[0]
+            .body
+            .get("tags")
+            .is_some_and(Value::is_unknown));
+        assert_eq!(out.resources[1].body.get("bucket"), Some(&s("b")));
+        let diags: Vec<_> = out.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(diags, [("evaluation-budget", Some(3))]);
+    }
+}
+
 /// Evaluating small configurations held in memory, for the unit tests of every
 /// part of the evaluator.
 #[cfg(test)]
