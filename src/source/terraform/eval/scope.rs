@@ -47,8 +47,9 @@ pub(super) struct Scope<'s, 'a> {
     pub(super) inst: &'s Rc<Inst<'a>>,
     pub(super) count: Option<Value>,
     pub(super) each: Option<(Value, Value)>,
-    /// `for` expression, template `for` and dynamic iterator variables.
-    pub(super) locals: Vec<(String, Value)>,
+    /// `for` expression, template `for` and dynamic iterator variables (not
+    /// Terraform's `local.*`, which are the instance's).
+    pub(super) iteration: Vec<(String, Value)>,
     /// Inside a `templatefile`/`templatestring` template: the only names it sees.
     pub(super) template: Option<TemplateVars<'s>>,
 }
@@ -72,7 +73,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             inst,
             count: None,
             each: None,
-            locals: Vec::new(),
+            iteration: Vec::new(),
             template: None,
         }
     }
@@ -117,20 +118,20 @@ impl<'s, 'a> Scope<'s, 'a> {
         &self,
         bindings: impl IntoIterator<Item = (&'n str, Value)>,
     ) -> Scope<'s, 'a> {
-        let mut locals = self.locals.clone();
-        locals.extend(bindings.into_iter().map(|(n, v)| (n.to_string(), v)));
+        let mut iteration = self.iteration.clone();
+        iteration.extend(bindings.into_iter().map(|(n, v)| (n.to_string(), v)));
         Scope {
             inst: self.inst,
             count: self.count.clone(),
             each: self.each.clone(),
-            locals,
+            iteration,
             template: self.template.clone(),
         }
     }
 
     /// The innermost iteration variable called `name`.
-    fn lookup_local(&self, name: &str) -> Option<&Value> {
-        self.locals
+    fn iteration_variable(&self, name: &str) -> Option<&Value> {
+        self.iteration
             .iter()
             .rev()
             .find(|(n, _)| n == name)
@@ -247,7 +248,7 @@ impl<'a> Evaluator<'a> {
     /// The value of a bare name: an iteration variable, a template variable, or a
     /// root name used whole (`var`).
     pub(super) fn variable(&self, name: &str, scope: &Scope<'_, 'a>) -> R {
-        if let Some(v) = scope.lookup_local(name) {
+        if let Some(v) = scope.iteration_variable(name) {
             return Ok(v.clone());
         }
         if let Some(t) = &scope.template {
@@ -339,7 +340,7 @@ impl<'a> Evaluator<'a> {
             // The workspace, `self` and anything provider-computed are not knowable here.
             "terraform" | "self" => Ok((Value::unresolved(), ops.len().min(1))),
             _ => {
-                if let Some(v) = scope.lookup_local(name) {
+                if let Some(v) = scope.iteration_variable(name) {
                     return Ok((v.clone(), 0));
                 }
                 match attr(0) {
