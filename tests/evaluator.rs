@@ -441,3 +441,69 @@ resource "aws_iam_role_policy_attachment" "a" {
         Some("arn:\u{FFFC}:iam::aws:policy/AmazonEKSClusterPolicy")
     );
 }
+
+/// A `templatefile` template is evaluated like any expression of the module (one
+/// evaluator): its directives, functions and splats work, it sees only the variables
+/// it is given, and a rendered JSON policy keeps its structure with the bucket's ARN
+/// in place.
+#[test]
+fn templatefile_templates_are_evaluated_like_the_module() {
+    let rs = eval(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "b" { bucket = "logs" }
+resource "aws_iam_policy" "p" {
+  policy = templatefile("${path.module}/policy.json.tpl", {
+    bucket  = aws_s3_bucket.b.arn
+    actions = ["s3:GetObject", "s3:PutObject"]
+    users   = [{ name = "a" }, { name = "b" }]
+  })
+}
+"#,
+        ),
+        (
+            "policy.json.tpl",
+            r#"{
+  "Statement": [
+    %{~ for i, a in actions ~}
+    ${i > 0 ? "," : ""}{"Effect": "Allow", "Action": "${a}", "Resource": "${bucket}/*",
+     "Principal": {"AWS": ${jsonencode([for u in users[*].name : upper(u)])}}}
+    %{~ endfor ~}
+  ]
+}
+"#,
+        ),
+    ]);
+    let p = find(&rs, "aws_iam_policy.p");
+    let Some(Value::Json(doc)) = p.body.get("policy") else {
+        panic!(
+            "the policy should be a JSON document: {:?}",
+            p.body.get("policy")
+        );
+    };
+    let Value::Map(doc) = doc.as_ref() else {
+        panic!("{doc:?}")
+    };
+    let Some(Value::List(statements)) = doc.get("Statement") else {
+        panic!("{doc:?}")
+    };
+    assert_eq!(statements.len(), 2);
+    let Value::Map(second) = &statements[1] else {
+        panic!("{statements:?}")
+    };
+    assert_eq!(second.get("Action"), Some(&s("s3:PutObject")));
+    assert_eq!(
+        second.get("Principal"),
+        Some(&Value::Map(
+            [("AWS".to_string(), Value::List(vec![s("A"), s("B")]))]
+                .into_iter()
+                .collect()
+        ))
+    );
+    let Some(Value::Unknown(resource)) = second.get("Resource") else {
+        panic!("{second:?}")
+    };
+    assert_eq!(resource.refs, ["aws_s3_bucket.b.arn"]);
+    assert_eq!(resource.shape.as_deref(), Some("\u{FFFC}/*"));
+}

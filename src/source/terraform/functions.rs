@@ -1,7 +1,9 @@
 //! Terraform's built-in functions over [`Value`], with unknowns propagated.
 //!
 //! The evaluator calls [`call`] with already evaluated arguments (`try` and `can` are
-//! the evaluator's own: they need lazy evaluation). Semantics follow Terraform's
+//! the evaluator's own: they need lazy evaluation; so are `templatefile` and
+//! `templatestring`, whose template the evaluator evaluates, with [`template`]
+//! checking their arguments). Semantics follow Terraform's
 //! documentation and its implementation (go-cty's stdlib and Terraform's
 //! `internal/lang/funcs`), including the quirks, because a scanner that computes a
 //! different bucket name or policy string than Terraform judges the wrong resource.
@@ -34,14 +36,16 @@ mod files;
 mod format;
 mod numbers;
 mod strings;
-mod template;
+pub(in crate::source::terraform) mod template;
 
 use crate::model::value::{Unknown, Value, HOLE};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Where file functions resolve paths.
-pub struct FnCtx<'a> {
+/// What file functions may read: where relative paths start, and the tree they
+/// must stay in. (Named for what it holds, not `Ctx`, a word the crate already
+/// uses for three other things.)
+pub struct FileAccess<'a> {
     /// Directory of the module whose expression calls the function; relative paths
     /// resolve against it.
     pub module_dir: &'a Path,
@@ -72,7 +76,7 @@ const MAX_STRING: usize = 16 * 1024 * 1024;
 
 /// Call the Terraform function `name` (`provider::aws::arn_parse` for provider
 /// functions; a `core::` prefix is accepted as Terraform does).
-pub fn call(name: &str, args: &[Value], ctx: &FnCtx) -> Result<Value, FnError> {
+pub fn call(name: &str, args: &[Value], access: &FileAccess) -> Result<Value, FnError> {
     let name = name.strip_prefix("core::").unwrap_or(name);
     let out = match name {
         // Strings.
@@ -163,17 +167,15 @@ pub fn call(name: &str, args: &[Value], ctx: &FnCtx) -> Result<Value, FnError> {
         "cidrhost" => cidr::cidrhost(args),
         "cidrnetmask" => cidr::cidrnetmask(args),
         // Files and paths.
-        "file" => files::file(args, ctx),
-        "fileexists" => files::fileexists(args, ctx),
-        "filebase64" => files::filebase64(args, ctx),
-        "filesha256" => files::filehash(args, ctx, encoding::Digest::Sha256, false),
-        "filesha512" => files::filehash(args, ctx, encoding::Digest::Sha512, false),
-        "filebase64sha256" => files::filehash(args, ctx, encoding::Digest::Sha256, true),
-        "filebase64sha512" => files::filehash(args, ctx, encoding::Digest::Sha512, true),
-        "fileset" => files::fileset(args, ctx),
-        "templatefile" => files::templatefile(args, ctx),
-        "templatestring" => template::templatestring(args, ctx),
-        "abspath" => files::abspath(args, ctx),
+        "file" => files::file(args, access),
+        "fileexists" => files::fileexists(args, access),
+        "filebase64" => files::filebase64(args, access),
+        "filesha256" => files::filehash(args, access, encoding::Digest::Sha256, false),
+        "filesha512" => files::filehash(args, access, encoding::Digest::Sha512, false),
+        "filebase64sha256" => files::filehash(args, access, encoding::Digest::Sha256, true),
+        "filebase64sha512" => files::filehash(args, access, encoding::Digest::Sha512, true),
+        "fileset" => files::fileset(args, access),
+        "abspath" => files::abspath(args, access),
         "basename" => files::basename(args),
         "dirname" => files::dirname(args),
         "pathexpand" => files::pathexpand(args),
@@ -344,18 +346,19 @@ fn partial_map(v: &Value) -> Result<&BTreeMap<String, Value>, Stop> {
     }
 }
 
-/// The address of a resource object built by the evaluator. Such a map holds the
-/// configured attributes plus an internal key (starting with NUL, which no HCL key
-/// can) naming the resource, so that attributes computed after apply read as
-/// references to it.
+/// Key under which a resource object built by the evaluator keeps its address. Such
+/// a map holds the configured attributes plus this internal key (starting with NUL,
+/// which no HCL key can), so that attributes computed after apply read as
+/// references to the resource, in expressions and in functions alike.
+pub(in crate::source::terraform) const RESOURCE_MARKER: &str = "\u{0}resource";
+
+/// The address of a resource object built by the evaluator (see [`RESOURCE_MARKER`]).
 fn resource_address(map: &BTreeMap<String, Value>) -> Option<&str> {
-    map.iter()
-        .find(|(k, _)| k.starts_with('\u{0}'))
-        .and_then(|(_, v)| v.as_str())
+    map.get(RESOURCE_MARKER).and_then(Value::as_str)
 }
 
 /// Whether a map key is internal to the evaluator (see [`resource_address`]).
-fn is_internal_key(k: &str) -> bool {
+pub(in crate::source::terraform) fn is_internal_key(k: &str) -> bool {
     k.starts_with('\u{0}')
 }
 
@@ -369,13 +372,18 @@ fn equal(a: &Value, b: &Value) -> Option<bool> {
 
 /// A string built from known text and unknown parts. Unknown parts become [`HOLE`]s
 /// in the resulting unknown's `shape` (or the part's own shape, when it has one).
+///
+/// The one string builder of the Terraform source: `format`, `join` and every
+/// template the evaluator renders build through it, so that they agree on how a
+/// value converts and where an unknown leaves its hole.
 #[derive(Default)]
-struct Shaped {
+pub(in crate::source::terraform) struct Shaped {
     text: String,
     unknown: Option<Unknown>,
-    /// What each hole of `text` stands for, in order (up to [`MAX_HOLES`]), so that
-    /// a rendered JSON template can put every unknown back where it was.
-    holes: Vec<Value>,
+    /// What each hole of `text` stands for, in order (up to [`MAX_HOLES`]), when
+    /// kept: a rendered JSON template puts every unknown back where it was. Kept
+    /// only for `templatefile`/`templatestring`, so that other strings cost nothing.
+    holes: Option<Vec<Value>>,
     /// Whether a hole stands for an unknown stretch of template output (a directive
     /// over an unknown) rather than one value.
     gaps: bool,
@@ -385,42 +393,72 @@ struct Shaped {
 const MAX_HOLES: usize = 10_000;
 
 impl Shaped {
-    fn push_str(&mut self, s: &str) -> Result<(), Stop> {
+    /// A builder that remembers what each hole stands for (see [`Shaped::holes`]).
+    pub(in crate::source::terraform) fn keeping_holes() -> Shaped {
+        Shaped {
+            holes: Some(Vec::new()),
+            ..Shaped::default()
+        }
+    }
+
+    pub(in crate::source::terraform) fn push_str(&mut self, s: &str) -> Result<(), FnError> {
         if self.text.len().saturating_add(s.len()) > MAX_STRING {
-            return Err(fail("result string is too long"));
+            return Err(FnError::Invalid("result string is too long".into()));
         }
         self.text.push_str(s);
         Ok(())
     }
 
     /// Append an unknown part: its own shape if it has one, else a hole.
-    fn push_unknown(&mut self, v: &Value) -> Result<(), Stop> {
-        let piece = Value::unknown_from([v]);
+    pub(in crate::source::terraform) fn push_unknown(&mut self, v: &Value) -> Result<(), FnError> {
         let acc = self.unknown.get_or_insert_with(Unknown::default);
-        if let Value::Unknown(u) = &piece {
-            acc.refs.extend(u.refs.iter().cloned());
-            acc.unresolved |= u.unresolved;
-        }
-        let (text, holes) = match v {
-            Value::Unknown(u) if u.shape.is_some() => {
-                let shape = u.shape.clone().unwrap_or_default();
-                let n = shape.chars().filter(|c| *c == HOLE).count();
-                (shape, vec![piece; n])
+        let shape = match v {
+            Value::Unknown(u) => {
+                acc.refs.extend(u.refs.iter().cloned());
+                acc.unresolved |= u.unresolved;
+                u.shape.as_deref()
             }
-            _ => (HOLE.to_string(), vec![v.clone()]),
+            other => {
+                if let Value::Unknown(u) = Value::unknown_from([other]) {
+                    acc.refs.extend(u.refs);
+                    acc.unresolved |= u.unresolved;
+                }
+                None
+            }
         };
-        if self.holes.len() + holes.len() <= MAX_HOLES {
-            self.holes.extend(holes);
+        if let Some(holes) = &mut self.holes {
+            let (piece, n) = match shape {
+                Some(shape) => (
+                    Value::unknown_from([v]),
+                    shape.chars().filter(|c| *c == HOLE).count(),
+                ),
+                None => (v.clone(), 1),
+            };
+            if holes.len() + n <= MAX_HOLES {
+                holes.extend(std::iter::repeat_n(piece, n));
+            }
         }
-        self.push_str(&text)
+        match shape {
+            Some(shape) => self.push_str(shape),
+            None => self.push_str(HOLE.encode_utf8(&mut [0; 4])),
+        }
+    }
+
+    /// Append an unknown stretch of template output: a directive over an unknown
+    /// condition or collection, which may stand for any text, not for one value.
+    pub(in crate::source::terraform) fn push_gap(&mut self, over: &Value) -> Result<(), FnError> {
+        self.gaps = true;
+        self.push_unknown(&Value::unknown_from([over]))
     }
 
     /// Append a value as string templates do: primitives convert, unknowns are holes.
-    fn push_value(&mut self, v: &Value) -> Result<(), Stop> {
+    pub(in crate::source::terraform) fn push_value(&mut self, v: &Value) -> Result<(), FnError> {
         match v {
             Value::Unknown(_) | Value::Json(_) => self.push_unknown(v),
-            Value::Null => Err(fail("cannot include a null value in a string")),
-            Value::List(_) | Value::Map(_) => Err(fail(format!(
+            Value::Null => Err(FnError::Invalid(
+                "cannot include a null value in a string".into(),
+            )),
+            Value::List(_) | Value::Map(_) => Err(FnError::Invalid(format!(
                 "cannot include a {} in a string",
                 v.type_name()
             ))),
@@ -428,7 +466,7 @@ impl Shaped {
         }
     }
 
-    fn finish(self) -> Value {
+    pub(in crate::source::terraform) fn finish(self) -> Value {
         match self.unknown {
             None => Value::String(self.text),
             Some(mut u) => {

@@ -6,11 +6,12 @@
 
 use super::encoding::{digest, Digest};
 use super::{
-    all_known, arity, check_size, fail, partial_map, string, template, unknown_of, FnCtx, FnError,
-    Out, Stop,
+    all_known, arity, check_size, fail, partial_map, string, unknown_of, FileAccess, FnError, Out,
+    Stop,
 };
 use crate::model::value::Value;
 use base64::Engine as _;
+use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
@@ -21,15 +22,15 @@ const MAX_WALK: usize = 100_000;
 
 /// `path` made absolute against the module directory, with `.` and `..` resolved
 /// lexically (symbolic links are resolved later, by canonicalisation).
-fn absolute(path: &str, ctx: &FnCtx) -> PathBuf {
+fn absolute(path: &str, access: &FileAccess) -> PathBuf {
     let p = Path::new(path);
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
-        let dir = ctx
+        let dir = access
             .module_dir
             .canonicalize()
-            .unwrap_or_else(|_| ctx.module_dir.to_path_buf());
+            .unwrap_or_else(|_| access.module_dir.to_path_buf());
         dir.join(p)
     };
     let mut out = PathBuf::new();
@@ -46,8 +47,9 @@ fn absolute(path: &str, ctx: &FnCtx) -> PathBuf {
 }
 
 /// The canonical scan root.
-fn root(ctx: &FnCtx) -> Result<PathBuf, Stop> {
-    ctx.scan_root
+fn root(access: &FileAccess) -> Result<PathBuf, Stop> {
+    access
+        .scan_root
         .canonicalize()
         .map_err(|e| fail(format!("cannot resolve the scan root: {e}")))
 }
@@ -59,12 +61,12 @@ fn outside(path: &str) -> Stop {
 }
 
 /// Resolve an existing path inside the scan root (after following links).
-fn resolve(path: &str, ctx: &FnCtx) -> Result<PathBuf, Stop> {
+fn resolve(path: &str, access: &FileAccess) -> Result<PathBuf, Stop> {
     if path.is_empty() {
         return Err(fail("path must not be empty"));
     }
-    let root = root(ctx)?;
-    let abs = absolute(path, ctx);
+    let root = root(access)?;
+    let abs = absolute(path, access);
     if !abs.starts_with(&root) {
         return Err(outside(path));
     }
@@ -78,8 +80,8 @@ fn resolve(path: &str, ctx: &FnCtx) -> Result<PathBuf, Stop> {
 }
 
 /// Read a regular file inside the scan root, refusing big ones.
-fn read(path: &str, ctx: &FnCtx) -> Result<Vec<u8>, Stop> {
-    let p = resolve(path, ctx)?;
+fn read(path: &str, access: &FileAccess) -> Result<Vec<u8>, Stop> {
+    let p = resolve(path, access)?;
     let meta = std::fs::metadata(&p).map_err(|e| fail(format!("cannot read {path:?}: {e}")))?;
     if meta.is_dir() {
         return Err(fail(format!("{path:?} is a directory, not a file")));
@@ -115,35 +117,35 @@ fn utf8(bytes: Vec<u8>, path: &str) -> Result<String, Stop> {
 }
 
 /// `file(path)`: the file's text.
-pub(super) fn file(args: &[Value], ctx: &FnCtx) -> Out {
+pub(super) fn file(args: &[Value], access: &FileAccess) -> Out {
     arity(args, 1, 1)?;
     let path = path_arg(args)?;
-    utf8(read(&path, ctx)?, &path).map(Value::String)
+    utf8(read(&path, access)?, &path).map(Value::String)
 }
 
 /// `filebase64(path)`.
-pub(super) fn filebase64(args: &[Value], ctx: &FnCtx) -> Out {
+pub(super) fn filebase64(args: &[Value], access: &FileAccess) -> Out {
     arity(args, 1, 1)?;
     let path = path_arg(args)?;
     Ok(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(read(&path, ctx)?),
+        base64::engine::general_purpose::STANDARD.encode(read(&path, access)?),
     ))
 }
 
 /// `filesha256`, `filesha512`, `filebase64sha256`, `filebase64sha512`.
-pub(super) fn filehash(args: &[Value], ctx: &FnCtx, d: Digest, base64: bool) -> Out {
+pub(super) fn filehash(args: &[Value], access: &FileAccess, d: Digest, base64: bool) -> Out {
     arity(args, 1, 1)?;
     let path = path_arg(args)?;
-    Ok(digest(&read(&path, ctx)?, d, base64))
+    Ok(digest(&read(&path, access)?, d, base64))
 }
 
 /// `fileexists(path)`: whether a regular file exists there. Asking about a path
 /// outside the scan root is refused like reading it.
-pub(super) fn fileexists(args: &[Value], ctx: &FnCtx) -> Out {
+pub(super) fn fileexists(args: &[Value], access: &FileAccess) -> Out {
     arity(args, 1, 1)?;
     let path = path_arg(args)?;
-    let root = root(ctx)?;
-    let abs = absolute(&path, ctx);
+    let root = root(access)?;
+    let abs = absolute(&path, access);
     if !abs.starts_with(&root) {
         return Err(outside(&path));
     }
@@ -162,13 +164,13 @@ pub(super) fn fileexists(args: &[Value], ctx: &FnCtx) -> Out {
 
 /// `fileset(path, pattern)`: the regular files under `path` matching the glob
 /// `pattern` (`*` within a directory, `**` across), relative to `path`, sorted.
-pub(super) fn fileset(args: &[Value], ctx: &FnCtx) -> Out {
+pub(super) fn fileset(args: &[Value], access: &FileAccess) -> Out {
     arity(args, 2, 2)?;
     all_known(args)?;
     let path = string(&args[0])?;
     let pattern = string(&args[1])?;
-    let base = resolve(&path, ctx)?;
-    let root = root(ctx)?;
+    let base = resolve(&path, access)?;
+    let root = root(access)?;
     let glob = globset::GlobBuilder::new(&pattern)
         .literal_separator(true)
         .build()
@@ -224,16 +226,19 @@ pub(super) fn fileset(args: &[Value], ctx: &FnCtx) -> Out {
     Ok(Value::List(out.into_iter().map(Value::String).collect()))
 }
 
-/// `templatefile(path, vars)`.
-pub(super) fn templatefile(args: &[Value], ctx: &FnCtx) -> Out {
+/// `templatefile(path, vars)`'s text and variables; the evaluator renders it (see
+/// [`super::template::source`]).
+pub(super) fn templatefile<'v>(
+    args: &'v [Value],
+    access: &FileAccess,
+) -> Result<(String, &'v BTreeMap<String, Value>), Stop> {
     arity(args, 2, 2)?;
     let path = path_arg(args)?;
     if args[1].is_unknown() {
-        return Ok(unknown_of(args));
+        return Err(Stop::Done(unknown_of(args)));
     }
     let vars = partial_map(&args[1])?;
-    let text = utf8(read(&path, ctx)?, &path)?;
-    template::render(&text, vars, ctx)
+    Ok((utf8(read(&path, access)?, &path)?, vars))
 }
 
 /// Go's `path.Clean` for `/`-separated paths.
@@ -263,13 +268,13 @@ fn clean(path: &str) -> String {
 
 /// `abspath(path)`: relative paths resolve against the module directory, as the
 /// closest stand-in for Terraform's working directory.
-pub(super) fn abspath(args: &[Value], ctx: &FnCtx) -> Out {
+pub(super) fn abspath(args: &[Value], access: &FileAccess) -> Out {
     arity(args, 1, 1)?;
     let path = path_arg(args)?;
     let full = if Path::new(&path).is_absolute() {
         path
     } else {
-        format!("{}/{path}", ctx.module_dir.to_string_lossy())
+        format!("{}/{path}", access.module_dir.to_string_lossy())
     };
     Ok(Value::String(clean(&full)))
 }
@@ -312,9 +317,10 @@ pub(super) fn pathexpand(args: &[Value]) -> Out {
 
 #[cfg(test)]
 mod tests {
+    use super::super::template::{source, Source};
     use super::super::tests::*;
-    use super::super::{call, FnCtx};
-    use crate::model::value::{Value, HOLE};
+    use super::super::{call, FileAccess};
+    use crate::model::value::Value;
     use std::fs;
 
     struct Tree {
@@ -351,11 +357,24 @@ mod tests {
         call(
             name,
             args,
-            &FnCtx {
+            &FileAccess {
                 module_dir: &t.module,
                 scan_root: &t.root,
             },
         )
+    }
+
+    /// What `templatefile` would render: `Some` of the template's text, or `None`
+    /// for an unknown result.
+    fn template(t: &Tree, args: &[Value]) -> Result<Option<String>, super::super::FnError> {
+        let access = FileAccess {
+            module_dir: &t.module,
+            scan_root: &t.root,
+        };
+        Ok(match source("templatefile", args, &access)? {
+            Source::Parsed(template, _) => Some(template.to_string()),
+            Source::Unknown(_) => None,
+        })
     }
 
     fn path(p: &std::path::Path) -> Value {
@@ -405,7 +424,10 @@ mod tests {
             );
             assert!(run(&t, "filebase64", &[s(p)]).is_err());
             assert!(run(&t, "fileexists", &[s(p)]).is_err());
-            assert!(run(&t, "templatefile", &[s(p), map(&[])]).is_err());
+            assert!(matches!(
+                template(&t, &[s(p), map(&[])]),
+                Err(super::super::FnError::Refused(_))
+            ));
         }
         let secret = t.root.parent().map(|d| d.join("secret")).expect("parent");
         assert!(run(&t, "file", &[path(&secret)]).is_err());
@@ -455,33 +477,29 @@ mod tests {
     }
 
     #[test]
-    fn templatefile_renders() {
+    fn templatefile_reads_its_template() {
         let t = tree();
-        let vars = map(&[("name", s("world")), ("regions", strs(&["eu", "us"]))]);
+        let vars = map(&[("name", s("world"))]);
         assert_eq!(
-            run(&t, "templatefile", &[s("../../shared.tpl"), vars]).ok(),
-            Some(s("Hello world! eu us"))
+            template(&t, &[s("../../shared.tpl"), vars.clone()]).ok(),
+            Some(Some(
+                "Hello ${name}!%{ for r in regions } ${r}%{ endfor ~}\n".into()
+            ))
         );
-        let vars = map(&[
-            ("name", Value::reference("aws_iam_role.r.name".into())),
-            ("regions", strs(&[])),
-        ]);
-        let Ok(Value::Unknown(u)) = run(&t, "templatefile", &[s("../../shared.tpl"), vars]) else {
-            panic!("expected unknown")
-        };
-        assert_eq!(u.shape, Some(format!("Hello {HOLE}!")));
-        assert!(run(
-            &t,
-            "templatefile",
-            &[s("../../shared.tpl"), map(&[("name", s("x"))])]
-        )
-        .is_err());
-        assert!(run(
-            &t,
-            "templatefile",
-            &[s("../../shared.tpl"), Value::unresolved()]
-        )
-        .is_ok_and(|v| v.is_unknown()));
+        assert_eq!(
+            template(&t, &[s("../../shared.tpl"), Value::unresolved()]).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            template(&t, &[Value::unresolved(), vars.clone()]).ok(),
+            Some(None)
+        );
+        assert!(template(&t, &[s("nope.tpl"), vars.clone()]).is_err());
+        assert!(template(&t, &[s("bin.dat"), vars.clone()]).is_err());
+        assert!(template(&t, &[s("../../shared.tpl"), s("x")]).is_err());
+        assert!(template(&t, &[s("../../shared.tpl")]).is_err());
+        let bad_name = map(&[("not valid!", s("x"))]);
+        assert!(template(&t, &[s("../../shared.tpl"), bad_name]).is_err());
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Test helpers shared by the function modules, and tests of the dispatcher.
 
-use super::{call, FnCtx, FnError};
+use super::{call, FileAccess, FnError};
 use crate::model::value::{Unknown, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub(super) fn ctx(dir: &Path) -> FnCtx<'_> {
-    FnCtx {
+pub(super) fn access(dir: &Path) -> FileAccess<'_> {
+    FileAccess {
         module_dir: dir,
         scan_root: dir,
     }
@@ -14,7 +14,7 @@ pub(super) fn ctx(dir: &Path) -> FnCtx<'_> {
 
 /// Call a function that must succeed.
 pub(super) fn ok(name: &str, args: &[Value]) -> Value {
-    match call(name, args, &ctx(Path::new("/"))) {
+    match call(name, args, &access(Path::new("/"))) {
         Ok(v) => v,
         Err(e) => panic!("{name}({args:?}) failed: {e}"),
     }
@@ -23,7 +23,7 @@ pub(super) fn ok(name: &str, args: &[Value]) -> Value {
 /// Whether a call fails with an evaluation error.
 pub(super) fn err(name: &str, args: &[Value]) -> bool {
     matches!(
-        call(name, args, &ctx(Path::new("/"))),
+        call(name, args, &access(Path::new("/"))),
         Err(FnError::Invalid(_))
     )
 }
@@ -31,7 +31,7 @@ pub(super) fn err(name: &str, args: &[Value]) -> bool {
 /// Whether a call is refused as unsupported.
 pub(super) fn unsupported(name: &str, args: &[Value]) -> bool {
     matches!(
-        call(name, args, &ctx(Path::new("/"))),
+        call(name, args, &access(Path::new("/"))),
         Err(FnError::Unsupported(_))
     )
 }
@@ -214,8 +214,6 @@ fn no_panics_on_odd_input() {
         "filebase64",
         "filesha256",
         "fileset",
-        "templatefile",
-        "templatestring",
         "abspath",
         "basename",
         "dirname",
@@ -225,7 +223,7 @@ fn no_panics_on_odd_input() {
         "provider::aws::trim_iam_role_path",
     ];
     let dir = tempfile::tempdir().expect("tempdir");
-    let c = ctx(dir.path());
+    let c = access(dir.path());
     for name in names {
         for a in &odd {
             for b in &odd {
