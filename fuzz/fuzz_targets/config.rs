@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(catalogue) = soc2scan::rules::meta::catalogue() else {
+    let Ok(catalogue) = soc2scan::catalogue::catalogue() else {
         return;
     };
     let _ = FileConfig::parse(text, Path::new(".soc2scan.toml"), catalogue);
