@@ -163,14 +163,12 @@ fn parse_fail_on(s: &str) -> Result<Option<Severity>, Failure> {
     })
 }
 
-fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
-    catalogue()?;
-    let vars = args
-        .vars
-        .iter()
-        .map(|v| parse_var(v))
-        .collect::<Result<Vec<_>, _>>()?;
-    for f in &args.var_files {
+/// `--var NAME=VALUE` parsed, once every `--var-file` is known to exist.
+fn terraform_inputs(
+    vars: &[String],
+    var_files: &[PathBuf],
+) -> Result<Vec<(String, String)>, Failure> {
+    for f in var_files {
         if !f.is_file() {
             return Err(Failure::usage(format!(
                 "--var-file {}: no such file",
@@ -178,6 +176,12 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             )));
         }
     }
+    vars.iter().map(|v| parse_var(v)).collect()
+}
+
+fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
+    catalogue()?;
+    let vars = terraform_inputs(&args.vars, &args.var_files)?;
     // `--aws` alone sweeps only the account; otherwise Terraform defaults to `.`.
     let paths = if args.paths.is_empty() && !args.aws.aws {
         vec![PathBuf::from(".")]
@@ -474,11 +478,7 @@ fn terraform_options(
 
 fn baseline_command(args: BaselineArgs) -> Result<u8, Failure> {
     catalogue()?;
-    let vars = args
-        .vars
-        .iter()
-        .map(|v| parse_var(v))
-        .collect::<Result<Vec<_>, _>>()?;
+    let vars = terraform_inputs(&args.vars, &args.var_files)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
