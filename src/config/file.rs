@@ -150,7 +150,7 @@ impl FileConfig {
             path: path.to_path_buf(),
             problems: vec![syntax_problem(text, &e)],
         })?;
-        let mut check = Check {
+        let mut check = Validator {
             text,
             file_name: path
                 .file_name()
@@ -477,14 +477,15 @@ type Entries = [(String, Located)];
 /// An account id with where it was written and its key, for cross-table checks.
 type WrittenAccount = (String, Range<usize>, String);
 
-struct Check<'a> {
+/// Validates one parsed file, collecting every problem with its line and key.
+struct Validator<'a> {
     text: &'a str,
     /// For `because` strings: short and the same on every machine.
     file_name: String,
     problems: Vec<Problem>,
 }
 
-impl Check<'_> {
+impl Validator<'_> {
     fn line(&self, span: &Range<usize>) -> usize {
         line_col(self.text, span.start).0
     }

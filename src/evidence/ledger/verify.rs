@@ -162,7 +162,7 @@ impl Ledger {
         let checkpoints = self.stored_checkpoints()?;
         let runs = self.stored_runs()?;
         let origin = self.origin()?;
-        let check = Check {
+        let check = RunVerifier {
             rows: &rows,
             checkpoints: &checkpoints,
             origin: &origin,
@@ -296,7 +296,7 @@ impl Ledger {
 }
 
 /// What one run is checked against.
-struct Check<'a> {
+struct RunVerifier<'a> {
     rows: &'a Rows,
     checkpoints: &'a BTreeMap<i64, Checkpoint>,
     origin: &'a str,
@@ -305,7 +305,7 @@ struct Check<'a> {
     runs: u64,
 }
 
-impl Check<'_> {
+impl RunVerifier<'_> {
     /// Check the run expected at position `expected`, given the head before it; its
     /// head, and whether its checkpoint is signed by the key.
     fn run(
