@@ -47,6 +47,10 @@ fn normalise(report: &mut Value, scanned: &Path) {
     let text = text
         .replace(&absolute, "<scanned>")
         .replace(&repository, "<repository>");
+    // A source key names the repository by its remote when it has one, and a clone's
+    // remote differs from machine to machine.
+    let remote = regex::Regex::new(r#""terraform:[^"]*?//"#).expect("regex");
+    let text = remote.replace_all(&text, r#""terraform:<repository>//"#);
     *report = serde_json::from_str(&text).expect("reparse");
 }
 

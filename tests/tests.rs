@@ -13,6 +13,7 @@ mod evidence_ledger;
 mod evidence_scan;
 mod fixtures;
 mod golden;
+mod layers;
 // The live sweep exists only in builds with the `aws` feature (the default).
 #[cfg(feature = "aws")]
 mod live;
