@@ -128,6 +128,17 @@ impl Meta {
         }
     }
 
+    /// The same resource with one more API operation of its service named among those
+    /// that showed the facts judged; a Terraform resource is unchanged.
+    pub fn also_read_by(&self, operation: &str) -> Meta {
+        let mut meta = self.clone();
+        if let Origin::Aws { operation: ops, .. } = &mut meta.origin {
+            ops.push(',');
+            ops.push_str(operation);
+        }
+        meta
+    }
+
     pub fn is_sensitive(&self) -> bool {
         self.classification
             .as_ref()

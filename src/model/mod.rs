@@ -8,18 +8,19 @@ pub mod apigw;
 mod attr;
 pub mod cloudfront;
 pub mod datastores;
-pub mod db_tls;
 pub mod ec2;
-pub mod elasticache_tls;
+pub mod elasticache;
 pub mod envlinks;
 pub mod iam;
 pub mod kms;
 pub mod lb;
 mod meta;
 pub mod msk;
-pub mod opensearch_tls;
+pub mod opensearch;
+pub mod parameter_group;
 pub mod policy;
 pub mod rds;
+pub mod redshift;
 pub mod resource_policy;
 pub mod s3;
 pub mod value;
@@ -82,10 +83,6 @@ inventory! {
     cloudfront_distributions: cloudfront::CloudFrontDistribution,
     apigw_domains: apigw::ApiGatewayDomain,
     msk_clusters: msk::MskCluster,
-    db_transit: db_tls::DbTransit,
-    redshift_transit: db_tls::RedshiftTransit,
-    elasticache_transit: elasticache_tls::ElastiCacheTransit,
-    opensearch_transit: opensearch_tls::OpenSearchTransit,
     db_instances: rds::DbInstance,
     db_parameter_groups: rds::DbParameterGroup,
     ebs_volumes: ec2::EbsVolume,
@@ -96,9 +93,11 @@ inventory! {
     sns_topics: datastores::SnsTopic,
     log_groups: datastores::LogGroup,
     secrets: datastores::Secret,
-    elasticache_groups: datastores::ElastiCacheGroup,
-    redshift_clusters: datastores::RedshiftCluster,
-    opensearch_domains: datastores::OpenSearchDomain,
+    elasticache_groups: elasticache::ElastiCacheGroup,
+    elasticache_clusters: elasticache::CacheCluster,
+    serverless_caches: elasticache::ServerlessCache,
+    redshift_clusters: redshift::RedshiftCluster,
+    opensearch_domains: opensearch::OpenSearchDomain,
     kinesis_streams: datastores::KinesisStream,
     firehose_streams: datastores::FirehoseStream,
     provider_configs: envlinks::ProviderConfig,

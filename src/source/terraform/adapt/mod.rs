@@ -8,16 +8,17 @@ mod account;
 mod apigw;
 mod cloudfront;
 mod datastores;
-mod db_tls;
 mod ec2;
-mod elasticache_tls;
+mod elasticache;
 mod envlinks;
 mod iam;
 mod kms;
 mod lb;
 mod msk;
-mod opensearch_tls;
+mod opensearch;
+mod parameter_group;
 mod rds;
+mod redshift;
 mod resource_policy;
 mod s3;
 
@@ -254,13 +255,13 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     rds::adapt(&mut ctx, &mut inventory);
     ec2::adapt(&mut ctx, &mut inventory);
     datastores::adapt(&mut ctx, &mut inventory);
+    elasticache::adapt(&mut ctx, &mut inventory);
+    redshift::adapt(&mut ctx, &mut inventory);
+    opensearch::adapt(&mut ctx, &mut inventory);
     lb::adapt(&mut ctx, &mut inventory);
     cloudfront::adapt(&mut ctx, &mut inventory);
     apigw::adapt(&mut ctx, &mut inventory);
     msk::adapt(&mut ctx, &mut inventory);
-    db_tls::adapt(&mut ctx, &mut inventory);
-    elasticache_tls::adapt(&mut ctx, &mut inventory);
-    opensearch_tls::adapt(&mut ctx, &mut inventory);
     resource_policy::adapt(&mut ctx, &mut inventory);
     account::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)
