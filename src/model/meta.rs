@@ -41,6 +41,53 @@ pub enum Origin {
     },
 }
 
+/// The root module or account and region a resource belongs to: references that only
+/// mean something nearby (a bare key id, a name joined within a root) are matched
+/// within it, and findings about a whole root or account are grouped by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// A Terraform root module directory.
+    Root(&'a str),
+    /// A swept account (when known) and region.
+    Account {
+        account: Option<&'a str>,
+        region: &'a str,
+    },
+}
+
+impl Origin {
+    pub fn scope(&self) -> Scope<'_> {
+        match self {
+            Origin::Terraform { root, .. } => Scope::Root(root),
+            Origin::Aws {
+                account, region, ..
+            } => Scope::Account {
+                account: account.as_deref(),
+                region,
+            },
+        }
+    }
+
+    /// Whether an account-level fact seen here applies to a resource seen at
+    /// `resource`: the same Terraform root module (a root deploys to one account), or
+    /// the same swept account. Terraform and live facts never meet: the scanner cannot
+    /// tell which account a root deploys to.
+    pub fn same_account(&self, resource: &Origin) -> bool {
+        match (resource.scope(), self.scope()) {
+            (Scope::Root(a), Scope::Root(b)) => a == b,
+            (
+                Scope::Account {
+                    account: Some(a), ..
+                },
+                Scope::Account {
+                    account: Some(b), ..
+                },
+            ) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// Data classification levels; `Confidential` and `Restricted` raise severities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -137,6 +184,30 @@ impl Meta {
             ops.push_str(operation);
         }
         meta
+    }
+
+    /// A stand-in for the whole root module or account this resource belongs to, named
+    /// `address`, for findings about the scope rather than one resource: it keeps the
+    /// resource's location (so the finding has a line to point at) but none of its
+    /// own facts. An account stands for itself: the facts are everything the sweep
+    /// read in it, not one resource's API answer.
+    pub fn scope_stand_in(&self, address: String) -> Meta {
+        let mut rep = self.clone();
+        rep.address = address;
+        rep.environment = None;
+        rep.tags.clear();
+        match &mut rep.origin {
+            Origin::Terraform { .. } => rep.kind = "terraform_root".into(),
+            Origin::Aws {
+                account, operation, ..
+            } => {
+                rep.kind = "aws_account".into();
+                rep.arn = None;
+                rep.name = account.clone();
+                *operation = "sweep of the account".into();
+            }
+        }
+        rep
     }
 
     pub fn is_sensitive(&self) -> bool {

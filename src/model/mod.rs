@@ -28,7 +28,7 @@ pub mod value;
 pub use attr::Tri;
 pub use meta::{
     arn_account, Classification, ClassificationSource, Environment, Location, Meta, ModuleCall,
-    Origin,
+    Origin, Scope,
 };
 pub use policy::PolicyDocument;
 pub use value::Value;

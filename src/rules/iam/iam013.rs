@@ -11,7 +11,6 @@
 //! block that could not be read gives unknown. Flags unknown before apply give
 //! unknown unless the other block sets all four.
 
-use super::exposure::same_scope;
 use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{PublicAccessBlock, S3Bucket};
 use crate::model::{Inventory, Origin, Tri};
@@ -31,7 +30,7 @@ pub(super) fn account_blocks<'a>(
 ) -> Vec<&'a crate::model::account::S3AccountPublicAccessBlock> {
     inv.s3_account_public_access_blocks
         .iter()
-        .filter(|a| same_scope(&bucket.meta.origin, &a.meta.origin))
+        .filter(|a| a.meta.origin.same_account(&bucket.meta.origin))
         .collect()
 }
 

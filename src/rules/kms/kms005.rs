@@ -27,7 +27,7 @@
 
 use crate::model::kms::{key_label, KmsKey};
 use crate::model::s3::{judged_for, BucketSetting, KeyRef, SseAlgorithm};
-use crate::model::{Inventory, Meta, Origin, Tri};
+use crate::model::{Inventory, Meta, Scope, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -189,26 +189,10 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
     out
 }
 
-/// Where a resource lives, for matching references that only mean something nearby.
-#[derive(PartialEq)]
-enum Scope<'a> {
-    Root(&'a str),
-    Account(Option<&'a str>, &'a str),
-}
-
-fn scope(meta: &Meta) -> Scope<'_> {
-    match &meta.origin {
-        Origin::Terraform { root, .. } => Scope::Root(root),
-        Origin::Aws {
-            account, region, ..
-        } => Scope::Account(account.as_deref(), region),
-    }
-}
-
 /// Does this use's key reference name `key`? `None` when the reference is unknown and
 /// in the key's scope (it may name it).
 fn names(u: &KeyUse, key: &KmsKey) -> Option<bool> {
-    let same_scope = scope(u.user) == scope(&key.meta);
+    let same_scope = u.user.origin.scope() == key.meta.origin.scope();
     match u.key {
         Tri::Absent => Some(false),
         Tri::Unknown => {
@@ -218,12 +202,7 @@ fn names(u: &KeyUse, key: &KmsKey) -> Option<bool> {
                 Some(false)
             }
         }
-        Tri::Known(KeyRef::Managed(r)) => Some(
-            same_scope
-                && matches!(key.meta.origin, Origin::Terraform { .. })
-                && r.strip_prefix(key.meta.address.as_str())
-                    .is_some_and(|rest| rest.starts_with('.')),
-        ),
+        Tri::Known(KeyRef::Managed(r)) => Some(same_scope && key.is_managed_target_of(r)),
         Tri::Known(KeyRef::Literal(s)) => Some(literal_names(s, key, same_scope)),
     }
 }
@@ -246,25 +225,9 @@ fn literal_names(s: &str, key: &KmsKey, same_scope: bool) -> bool {
     }
     // A bare id or alias means something only in the same account and region.
     same_scope
-        && matches!(key.meta.origin, Origin::Aws { .. })
+        && matches!(key.meta.origin.scope(), Scope::Account { .. })
         && (arn.rsplit_once("key/").is_some_and(|(_, id)| id == s)
             || key.meta.name.as_deref() == Some(s))
-}
-
-/// The problem with the key's state, for messages; `Some(None)` when the state is fine,
-/// `None` when not known.
-fn unusable(k: &KmsKey) -> Option<Option<&'static str>> {
-    let terraform = matches!(k.meta.origin, Origin::Terraform { .. });
-    match &k.key_state {
-        Tri::Absent => Some(None),
-        Tri::Unknown => None,
-        Tri::Known(state) => Some(match state.as_str() {
-            "Disabled" if terraform => Some("disabled (is_enabled = false)"),
-            "Disabled" => Some("disabled"),
-            "PendingDeletion" | "PendingReplicaDeletion" => Some("scheduled for deletion"),
-            _ => None,
-        }),
-    }
 }
 
 fn judge(k: &KmsKey, uses: &[KeyUse], ctx: &mut Ctx) {
@@ -280,7 +243,7 @@ fn judge(k: &KmsKey, uses: &[KeyUse], ctx: &mut Ctx) {
             _ => possible.push(entry),
         }
     }
-    let state = match unusable(k) {
+    let state = match k.unusable() {
         Some(state) => state,
         None => {
             if certain.is_empty() && possible.is_empty() {
