@@ -27,8 +27,8 @@ pub mod value;
 
 pub use attr::Tri;
 pub use meta::{
-    arn_account, Classification, ClassificationSource, Environment, Location, Meta, ModuleCall,
-    Origin, Scope,
+    arn_account, Classification, ClassificationSource, Environment, Location, Meta, Missing,
+    ModuleCall, Origin, Scope, Wording,
 };
 pub use policy::PolicyDocument;
 pub use value::Value;

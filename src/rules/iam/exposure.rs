@@ -69,7 +69,7 @@ pub(super) fn join(items: &[String]) -> String {
 pub(super) mod testing {
     use crate::config::Settings;
     use crate::finding::{Finding, Status};
-    use crate::model::{Inventory, Meta, Origin};
+    use crate::model::{Inventory, Meta, Origin, Wording};
     use crate::rules::{meta, Ctx};
 
     /// A live resource of account 123456789012.
@@ -87,6 +87,7 @@ pub(super) mod testing {
                 region: "global".into(),
                 operation: "iam:GetCredentialReport".into(),
             },
+            wording: &Wording::LIVE,
         }
     }
 

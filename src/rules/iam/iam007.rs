@@ -286,7 +286,7 @@ mod tests {
     use super::*;
     use crate::finding::Status;
     use crate::model::iam::IamRole;
-    use crate::model::Origin;
+    use crate::model::{Origin, Wording};
     use std::collections::BTreeMap;
 
     /// Statuses and messages of IAM007 over one Terraform file, with `settings`.
@@ -452,6 +452,7 @@ accounts = ["444444444444"]
                 region: "global".into(),
                 operation: "iam:GetAccountAuthorizationDetails".into(),
             },
+            wording: &Wording::LIVE,
         };
         let trust = |account: &str| {
             let text = format!(

@@ -26,7 +26,7 @@ use super::resource::{Attr, TfResource};
 use super::RootResources;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value};
+use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording};
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
@@ -197,6 +197,7 @@ impl<'a> Ctx<'a> {
                 location: r.location.clone(),
                 module_calls: r.module_calls.clone(),
             },
+            wording: &Wording::TERRAFORM,
         }
     }
 
