@@ -254,6 +254,7 @@ mod tests {
                 },
                 module_calls: Vec::new(),
             },
+            wording: &crate::model::Wording::TERRAFORM,
         }
     }
 

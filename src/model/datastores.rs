@@ -1,6 +1,6 @@
 //! Managed data stores whose encryption at rest the ENC rules judge: DynamoDB, EFS,
-//! SQS, SNS, CloudWatch Logs, Secrets Manager, ElastiCache, Redshift, OpenSearch and
-//! Kinesis.
+//! SQS, SNS, CloudWatch Logs, Secrets Manager and Kinesis. (ElastiCache, Redshift and
+//! OpenSearch, which other rules judge too, have modules of their own.)
 //!
 //! `kms_key` fields keep the key as written ([`KeyRef`]); absent means the service's
 //! default key (AWS-owned or the AWS-managed `aws/<service>` key, per service).
@@ -82,48 +82,6 @@ pub struct Secret {
     pub kms_key: Tri<KeyRef>,
     /// The secret's resource policy (inline `policy`, `aws_secretsmanager_secret_policy`).
     pub policies: Tri<Vec<ResourcePolicy>>,
-}
-
-/// `aws_elasticache_replication_group`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ElastiCacheGroup {
-    pub meta: Meta,
-    /// `redis` when absent; `valkey` changes the at-rest default.
-    pub engine: Tri<String>,
-    /// `at_rest_encryption_enabled`: absent means `false` for Redis, `true` for Valkey.
-    pub at_rest_encryption: Tri<bool>,
-    pub kms_key: Tri<KeyRef>,
-}
-
-impl ElastiCacheGroup {
-    /// Whether data at rest is encrypted, with the provider's engine-dependent default;
-    /// `None` when that cannot be known.
-    pub fn at_rest_encrypted(&self) -> Option<bool> {
-        match (&self.at_rest_encryption, &self.engine) {
-            (Tri::Known(b), _) => Some(*b),
-            (Tri::Unknown, _) | (Tri::Absent, Tri::Unknown) => None,
-            (Tri::Absent, Tri::Known(engine)) => Some(engine.eq_ignore_ascii_case("valkey")),
-            (Tri::Absent, Tri::Absent) => Some(false),
-        }
-    }
-}
-
-/// `aws_redshift_cluster`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RedshiftCluster {
-    pub meta: Meta,
-    /// Absent: AWS provider v6+ defaults to `true`, v5 and earlier to `false`.
-    pub encrypted: Tri<bool>,
-    pub kms_key: Tri<KeyRef>,
-}
-
-/// `aws_opensearch_domain` / `aws_elasticsearch_domain`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OpenSearchDomain {
-    pub meta: Meta,
-    /// `encrypt_at_rest.enabled`: absent (no block) means `false`.
-    pub encrypt_at_rest: Tri<bool>,
-    pub kms_key: Tri<KeyRef>,
 }
 
 /// `aws_kinesis_firehose_delivery_stream`.

@@ -1,7 +1,7 @@
 //! KMS keys.
 
 use super::s3::KeyRef;
-use super::{Meta, PolicyDocument, Tri};
+use super::{Meta, Origin, PolicyDocument, Tri};
 use serde::Serialize;
 
 /// Where a key's material comes from, which decides whether KMS can rotate it.
@@ -76,6 +76,40 @@ impl KmsKey {
                 " (judged on this resource: {key} is not declared in the scanned configuration)"
             ),
             None => String::new(),
+        }
+    }
+
+    /// Whether a Terraform reference to a managed key (`aws_kms_key.k.arn`, see
+    /// [`KeyRef::Managed`]) names this key: only a key declared in Terraform has an
+    /// address such a reference can start with.
+    pub fn is_managed_target_of(&self, reference: &str) -> bool {
+        matches!(self.meta.origin, Origin::Terraform { .. })
+            && reference
+                .strip_prefix(self.meta.address.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    }
+
+    /// Whether the key has a deletion window to judge before any deletion: Terraform
+    /// declares one (`deletion_window_in_days`); live, a window exists only once a
+    /// deletion is scheduled.
+    pub fn declares_deletion_window(&self) -> bool {
+        matches!(self.meta.origin, Origin::Terraform { .. })
+    }
+
+    /// What makes the key unusable, in the words of its source (Terraform disables a
+    /// key with `is_enabled = false`); `Some(None)` when its state is fine, `None` when
+    /// not known.
+    pub fn unusable(&self) -> Option<Option<&'static str>> {
+        let terraform = matches!(self.meta.origin, Origin::Terraform { .. });
+        match &self.key_state {
+            Tri::Absent => Some(None),
+            Tri::Unknown => None,
+            Tri::Known(state) => Some(match state.as_str() {
+                "Disabled" if terraform => Some("disabled (is_enabled = false)"),
+                "Disabled" => Some("disabled"),
+                "PendingDeletion" | "PendingReplicaDeletion" => Some("scheduled for deletion"),
+                _ => None,
+            }),
         }
     }
 

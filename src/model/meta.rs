@@ -41,6 +41,112 @@ pub enum Origin {
     },
 }
 
+/// The root module or account and region a resource belongs to: references that only
+/// mean something nearby (a bare key id, a name joined within a root) are matched
+/// within it, and findings about a whole root or account are grouped by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope<'a> {
+    /// A Terraform root module directory.
+    Root(&'a str),
+    /// A swept account (when known) and region.
+    Account {
+        account: Option<&'a str>,
+        region: &'a str,
+    },
+}
+
+impl Origin {
+    pub fn scope(&self) -> Scope<'_> {
+        match self {
+            Origin::Terraform { root, .. } => Scope::Root(root),
+            Origin::Aws {
+                account, region, ..
+            } => Scope::Account {
+                account: account.as_deref(),
+                region,
+            },
+        }
+    }
+
+    /// Whether an account-level fact seen here applies to a resource seen at
+    /// `resource`: the same Terraform root module (a root deploys to one account), or
+    /// the same swept account. Terraform and live facts never meet: the scanner cannot
+    /// tell which account a root deploys to.
+    pub fn same_account(&self, resource: &Origin) -> bool {
+        match (resource.scope(), self.scope()) {
+            (Scope::Root(a), Scope::Root(b)) => a == b,
+            (
+                Scope::Account {
+                    account: Some(a), ..
+                },
+                Scope::Account {
+                    account: Some(b), ..
+                },
+            ) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// How a source words the gaps in what it saw, so a rule's message speaks in the
+/// source's terms (Terraform: values known only after apply; live: API answers that
+/// could not be read) without the rule asking where a resource came from. Each source
+/// gives its resources one of [`Wording::TERRAFORM`] and [`Wording::LIVE`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Wording {
+    /// A value the source could not see.
+    pub unknown: &'static str,
+    /// The same, in a sentence that says where to look next.
+    pub gap: &'static str,
+    /// Why a bucket's versioning status is not known.
+    pub versioning_unknown: &'static str,
+    /// Why a key's policy is not known.
+    pub key_policy_unknown: &'static str,
+    /// Why a bucket's policies are not known.
+    pub bucket_policy_unknown: &'static str,
+    /// A bucket without a public access block of its own.
+    pub no_bucket_block: &'static str,
+    /// No account-level S3 public access block applies to a bucket.
+    pub no_account_block: Missing,
+    /// Appended when a bucket's configuration has no public access block at all: S3's
+    /// own default for new buckets is not a control the configuration holds.
+    pub bucket_block_default_note: &'static str,
+}
+
+/// What the absence of a fact means for a source.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// The source shows everything of its kind: the fact is absent, the setting off.
+    Off(&'static str),
+    /// The source did not collect it: nothing can be concluded.
+    Unknown(&'static str),
+}
+
+impl Wording {
+    pub const TERRAFORM: Wording = Wording {
+        unknown: "not known before apply",
+        gap: "not known before apply",
+        versioning_unknown:
+            "its status, or the bucket an aws_s3_bucket_versioning names, is not known before apply",
+        key_policy_unknown: "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
+        bucket_policy_unknown: "an aws_s3_bucket_policy in this configuration names a bucket that is not known before apply and may be this one",
+        no_bucket_block: "the bucket has no aws_s3_bucket_public_access_block",
+        no_account_block: Missing::Off("this root has no aws_s3_account_public_access_block"),
+        bucket_block_default_note: " (S3 turns all four on for buckets created since April 2023, but the configuration neither records nor enforces it)",
+    };
+
+    pub const LIVE: Wording = Wording {
+        unknown: "could not be read",
+        gap: "not known (an AWS answer could not be read; see the collection gaps)",
+        versioning_unknown: "GetBucketVersioning failed",
+        key_policy_unknown: "GetKeyPolicy failed or its answer did not parse",
+        bucket_policy_unknown: "its bucket policy could not be read",
+        no_bucket_block: "the bucket has no public access block",
+        no_account_block: Missing::Unknown("the account's public access block was not collected"),
+        bucket_block_default_note: "",
+    };
+}
+
 /// Data classification levels; `Confidential` and `Restricted` raise severities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -118,6 +224,9 @@ pub struct Meta {
     /// Resolved after adaptation, from configuration, tags, paths or account.
     pub environment: Option<Environment>,
     pub origin: Origin,
+    /// The words of the source that saw the resource, for gaps in what it saw.
+    #[serde(skip)]
+    pub wording: &'static Wording,
 }
 
 impl Meta {
@@ -125,6 +234,52 @@ impl Meta {
         match &self.origin {
             Origin::Terraform { location, .. } => Some(location),
             Origin::Aws { .. } => None,
+        }
+    }
+
+    /// The same resource with one more API operation of its service named among those
+    /// that showed the facts judged; a Terraform resource is unchanged.
+    pub fn also_read_by(&self, operation: &str) -> Meta {
+        let mut meta = self.clone();
+        if let Origin::Aws { operation: ops, .. } = &mut meta.origin {
+            ops.push(',');
+            ops.push_str(operation);
+        }
+        meta
+    }
+
+    /// A stand-in for the whole root module or account this resource belongs to, named
+    /// `address`, for findings about the scope rather than one resource: it keeps the
+    /// resource's location (so the finding has a line to point at) but none of its
+    /// own facts. An account stands for itself: the facts are everything the sweep
+    /// read in it, not one resource's API answer.
+    pub fn scope_stand_in(&self, address: String) -> Meta {
+        let mut rep = self.clone();
+        rep.address = address;
+        rep.environment = None;
+        rep.tags.clear();
+        match &mut rep.origin {
+            Origin::Terraform { .. } => rep.kind = "terraform_root".into(),
+            Origin::Aws {
+                account, operation, ..
+            } => {
+                rep.kind = "aws_account".into();
+                rep.arn = None;
+                rep.name = account.clone();
+                *operation = "sweep of the account".into();
+            }
+        }
+        rep
+    }
+
+    /// What tells apart two resources with one address in one report, for
+    /// fingerprints: a module called from two root modules yields the same address in
+    /// the same file twice, and the root tells the instances apart. Live addresses are
+    /// ARNs, unique on their own.
+    pub fn fingerprint_scope(&self) -> String {
+        match &self.origin {
+            Origin::Terraform { root, location, .. } => format!("{}\u{0}{root}", location.file),
+            Origin::Aws { .. } => String::new(),
         }
     }
 

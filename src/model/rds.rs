@@ -1,8 +1,12 @@
-//! RDS instances, clusters and their parameter groups.
+//! RDS instances, clusters and their parameter groups: storage encryption, backups,
+//! deletion protection, cluster membership, replication, and whether clients must use
+//! TLS.
 
+use super::parameter_group::ParameterGroup;
 use super::s3::KeyRef;
 use super::{Inventory, Meta, Origin, Tri};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Another RDS resource that an instance or cluster names: the cluster it belongs
 /// to, the database it replicates.
@@ -28,7 +32,11 @@ pub struct DbInstance {
     pub meta: Meta,
     /// True for `aws_rds_cluster` / DBCluster.
     pub cluster: bool,
+    /// `postgres`, `mysql`, `mariadb`, `sqlserver-se`, `aurora-postgresql`, ...; for a
+    /// read replica without one, the source instance's.
     pub engine: Tri<String>,
+    /// `16.4`, `8.0.39`, ...; absent means the default version at creation time.
+    pub engine_version: Tri<String>,
     /// `provisioned`, `serverless`, ... (clusters only).
     pub engine_mode: Tri<String>,
     pub storage_encrypted: Tri<bool>,
@@ -42,13 +50,30 @@ pub struct DbInstance {
     /// `snapshot_identifier`: created by restoring this snapshot, whose encryption it
     /// inherits.
     pub restored_from_snapshot: Tri<String>,
-    pub parameter_group: Tri<String>,
+    /// `parameter_group_name` / `db_cluster_parameter_group_name`, joined to the group.
+    pub parameter_group: Tri<ParameterGroup>,
+    /// A live instance in a cluster: the cluster's parameter group decides whether
+    /// clients must use TLS, so the instance is not judged on its own. The Terraform
+    /// adapter judges every `aws_db_instance` by the group it names.
+    pub tls_from_cluster: bool,
+    /// Live: the API operation that read the parameter group's parameters, named in
+    /// TLS findings next to the one that showed the database.
+    pub parameters_read_by: Option<&'static str>,
     pub deletion_protection: Tri<bool>,
     pub backup_retention_days: Tri<f64>,
     pub kms_key: Tri<KeyRef>,
 }
 
 impl DbInstance {
+    /// The database as TLS findings name it: with the operation that read its
+    /// parameter group, when that took one more call.
+    pub fn tls_meta(&self) -> Cow<'_, Meta> {
+        match self.parameters_read_by {
+            Some(operation) => Cow::Owned(self.meta.also_read_by(operation)),
+            None => Cow::Borrowed(&self.meta),
+        }
+    }
+
     /// The cluster or source database `r` names, if the inventory holds it. A name the
     /// Terraform adapter could not join within its root is only looked up among live
     /// resources of the same account and region: a root's literal identifier says

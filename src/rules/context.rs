@@ -3,7 +3,7 @@
 use crate::catalogue::RuleMeta;
 use crate::config::Settings;
 use crate::finding::{Finding, Severity, Status};
-use crate::model::Meta;
+use crate::model::{Meta, Wording};
 use sha2::{Digest, Sha256};
 
 pub struct Ctx<'a> {
@@ -51,14 +51,11 @@ impl<'a> Ctx<'a> {
 
     pub fn unknown(&mut self, resource: &Meta, message: impl Into<String>) {
         let mut message = message.into();
-        // Rules word unknowns in Terraform's terms ("not known before apply"); for a
-        // live resource the same gap means an AWS answer that could not be read
-        // (its collection gap is in the diagnostics).
-        if matches!(resource.origin, crate::model::Origin::Aws { .. }) {
-            message = message.replace(
-                "not known before apply",
-                "not known (an AWS answer could not be read; see the collection gaps)",
-            );
+        // Rules still word unknowns in Terraform's terms ("not known before apply");
+        // the resource's source supplies its own words for the same gap.
+        let gap = resource.wording.gap;
+        if gap != Wording::TERRAFORM.gap {
+            message = message.replace(Wording::TERRAFORM.gap, gap);
         }
         self.push(resource, Status::Unknown, message, None);
     }
@@ -104,15 +101,11 @@ impl<'a> Ctx<'a> {
                 ),
                 _ => (base, None),
             };
-        // A module called from two root modules yields the same address in the same
-        // file twice: the root tells the instances apart.
-        let scope = match &resource.origin {
-            crate::model::Origin::Terraform { root, location, .. } => {
-                format!("{}\u{0}{root}", location.file)
-            }
-            _ => String::new(),
-        };
-        let fingerprint = fingerprint(&self.meta.id, &resource.address, &scope);
+        let fingerprint = fingerprint(
+            &self.meta.id,
+            &resource.address,
+            &resource.fingerprint_scope(),
+        );
         self.results.push(Finding {
             rule_id: &self.meta.id,
             rule_name: &self.meta.name,

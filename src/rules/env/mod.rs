@@ -11,7 +11,7 @@ pub mod env007;
 
 use crate::config::Settings;
 use crate::model::policy::{Effect, PolicyDocument, Principals};
-use crate::model::{Environment, Meta, Origin};
+use crate::model::{Environment, Meta, Scope};
 use std::collections::BTreeMap;
 
 /// A resource's environment when it is known and unambiguous.
@@ -122,11 +122,9 @@ pub fn cross_env(
 }
 
 fn root_key(m: &Meta) -> String {
-    match &m.origin {
-        Origin::Terraform { root, .. } => root.clone(),
-        Origin::Aws {
-            account, region, ..
-        } => format!("{account:?}/{region}"),
+    match m.origin.scope() {
+        Scope::Root(root) => root.to_string(),
+        Scope::Account { account, region } => format!("{account:?}/{region}"),
     }
 }
 
@@ -151,32 +149,15 @@ pub fn roots<'a>(metas: impl Iterator<Item = &'a Meta>) -> BTreeMap<String, (Met
         key(a).cmp(&key(b)).then(a.address.cmp(&b.address))
     });
     for m in sorted {
-        let scope = match &m.origin {
-            Origin::Terraform { root, .. } => format!("root module {root}"),
-            Origin::Aws { account, .. } => {
-                format!("account {}", account.as_deref().unwrap_or("unknown"))
+        let scope = match m.origin.scope() {
+            Scope::Root(root) => format!("root module {root}"),
+            Scope::Account { account, .. } => {
+                format!("account {}", account.unwrap_or("unknown"))
             }
         };
-        let entry = out.entry(scope.clone()).or_insert_with(|| {
-            let mut rep = m.clone();
-            rep.address = scope.clone();
-            rep.environment = None;
-            rep.tags.clear();
-            match &mut rep.origin {
-                Origin::Terraform { .. } => rep.kind = "terraform_root".into(),
-                // The account stands for itself: the facts are the environments of
-                // everything the sweep read in it, not one resource's API answer.
-                Origin::Aws {
-                    account, operation, ..
-                } => {
-                    rep.kind = "aws_account".into();
-                    rep.arn = None;
-                    rep.name = account.clone();
-                    *operation = "sweep of the account".into();
-                }
-            }
-            (rep, Vec::new())
-        });
+        let entry = out
+            .entry(scope.clone())
+            .or_insert_with(|| (m.scope_stand_in(scope.clone()), Vec::new()));
         entry.1.push(m);
     }
     out

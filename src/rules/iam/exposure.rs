@@ -2,7 +2,7 @@
 //! the resource to everyone, and where the governed resource's account-level settings
 //! are (IAM012, IAM013).
 
-use crate::model::{Origin, PolicyDocument, Tri};
+use crate::model::{PolicyDocument, Tri};
 
 /// Public grants found in the policies of one resource, as phrases for messages.
 #[derive(Default)]
@@ -54,24 +54,6 @@ impl Exposure {
     }
 }
 
-/// Whether an account-level fact applies to a resource: the same Terraform root
-/// module (a root deploys to one account), or the same swept account. Terraform and
-/// live facts never meet: the scanner cannot tell which account a root deploys to.
-pub(super) fn same_scope(resource: &Origin, account_fact: &Origin) -> bool {
-    match (resource, account_fact) {
-        (Origin::Terraform { root: a, .. }, Origin::Terraform { root: b, .. }) => a == b,
-        (
-            Origin::Aws {
-                account: Some(a), ..
-            },
-            Origin::Aws {
-                account: Some(b), ..
-            },
-        ) => a == b,
-        _ => false,
-    }
-}
-
 /// "a", "a and b", "a, b and c".
 pub(super) fn join(items: &[String]) -> String {
     match items {
@@ -88,7 +70,7 @@ pub(super) mod testing {
     use crate::catalogue;
     use crate::config::Settings;
     use crate::finding::{Finding, Status};
-    use crate::model::{Inventory, Meta, Origin};
+    use crate::model::{Inventory, Meta, Origin, Wording};
     use crate::rules::Ctx;
 
     /// A live resource of account 123456789012.
@@ -106,6 +88,7 @@ pub(super) mod testing {
                 region: "global".into(),
                 operation: "iam:GetCredentialReport".into(),
             },
+            wording: &Wording::LIVE,
         }
     }
 

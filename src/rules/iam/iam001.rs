@@ -10,7 +10,7 @@
 use crate::model::iam::{PolicyAttachment, Principal};
 use crate::model::policy::{PList, PStr, Statement, StatementMatch, StatementRef};
 use crate::model::value::HOLE;
-use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri};
+use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
 use std::collections::HashMap;
 
@@ -24,10 +24,7 @@ pub(super) enum Verdict {
 /// Why a part of a policy is not known, in the words of its source: Terraform values
 /// unknown before apply, or an AWS answer that could not be read.
 pub(super) fn unknown_because(meta: &Meta) -> &'static str {
-    match meta.origin {
-        Origin::Terraform { .. } => "not known before apply",
-        Origin::Aws { .. } => "could not be read",
-    }
+    meta.wording.unknown
 }
 
 /// Collects verdicts and reports one result per resource address, in first-seen order:

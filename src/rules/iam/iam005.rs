@@ -20,7 +20,7 @@
 use super::iam001::{judge_identity_policies, unknown_because, PerResource, Verdict};
 use crate::model::iam::{IdentityPolicy, Principal};
 use crate::model::policy::Escalation;
-use crate::model::{Inventory, Meta, PolicyDocument, Tri};
+use crate::model::{Inventory, Meta, PolicyDocument, Scope, Tri};
 use crate::rules::Ctx;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,11 +162,9 @@ fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
 
 /// The root module or account a resource belongs to.
 fn scope_of(meta: &Meta) -> String {
-    match &meta.origin {
-        crate::model::Origin::Terraform { root, .. } => format!("root {root}"),
-        crate::model::Origin::Aws { account, .. } => {
-            format!("account {}", account.as_deref().unwrap_or("?"))
-        }
+    match meta.origin.scope() {
+        Scope::Root(root) => format!("root {root}"),
+        Scope::Account { account, .. } => format!("account {}", account.unwrap_or("?")),
     }
 }
 

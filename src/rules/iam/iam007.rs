@@ -25,7 +25,7 @@ use super::iam001::{unknown_because, PerResource, Verdict};
 use crate::config::Settings;
 use crate::model::arn_account;
 use crate::model::policy::{PrincipalRef, Statement};
-use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri};
+use crate::model::{Inventory, Meta, PolicyDocument, Scope, Tri};
 use crate::rules::Ctx;
 use std::collections::BTreeSet;
 
@@ -45,18 +45,16 @@ fn own_accounts(inv: &Inventory, role: &Meta, settings: &Settings) -> Own {
     }
     let configured = !accounts.is_empty();
     let mut deploy = BTreeSet::new();
-    match &role.origin {
-        Origin::Aws { account, .. } => {
-            deploy.extend(account.clone());
+    match role.origin.scope() {
+        Scope::Account { account, .. } => {
+            deploy.extend(account.map(str::to_owned));
             if let Some(a) = role.arn.as_deref().and_then(arn_account) {
                 deploy.insert(a.to_string());
             }
         }
-        Origin::Terraform { root, .. } => {
+        Scope::Root(root) => {
             for p in &inv.provider_configs {
-                let same_root =
-                    matches!(&p.meta.origin, Origin::Terraform { root: r, .. } if r == root);
-                if !same_root {
+                if p.meta.origin.scope() != Scope::Root(root) {
                     continue;
                 }
                 if let Tri::Known(ids) = &p.allowed_account_ids {
@@ -288,6 +286,7 @@ mod tests {
     use super::*;
     use crate::finding::Status;
     use crate::model::iam::IamRole;
+    use crate::model::{Origin, Wording};
     use std::collections::BTreeMap;
 
     /// Statuses and messages of IAM007 over one Terraform file, with `settings`.
@@ -453,6 +452,7 @@ accounts = ["444444444444"]
                 region: "global".into(),
                 operation: "iam:GetAccountAuthorizationDetails".into(),
             },
+            wording: &Wording::LIVE,
         };
         let trust = |account: &str| {
             let text = format!(

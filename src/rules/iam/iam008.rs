@@ -11,7 +11,7 @@
 //! configuration (created by another stack, or by hand) fails on the policy or
 //! attachment itself: the direct grant is the finding, whoever the user is.
 
-use super::exposure::{join, same_scope};
+use super::exposure::join;
 use crate::model::iam::{IamUser, Principal};
 use crate::model::{Inventory, Meta, Tri};
 use crate::rules::Ctx;
@@ -41,7 +41,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 fn undeclared_users(inv: &Inventory, ctx: &mut Ctx) {
     let declared = |name: &str, m: &Meta| {
         inv.iam_users.iter().any(|u| {
-            same_scope(&u.meta.origin, &m.origin)
+            m.origin.same_account(&u.meta.origin)
                 && (u.meta.name.as_deref() == Some(name) || u.meta.address == name)
         })
     };
@@ -88,7 +88,7 @@ fn judge(u: &IamUser, unresolved: &[&Meta], ctx: &mut Ctx) {
     }
     let maybe: Vec<String> = unresolved
         .iter()
-        .filter(|m| same_scope(&u.meta.origin, &m.origin))
+        .filter(|m| m.origin.same_account(&u.meta.origin))
         .map(|m| m.address.clone())
         .collect();
     if maybe.is_empty() {

@@ -36,10 +36,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             continue;
         };
         for row in rows.iter().filter(|r| !r.root) {
-            let listed = inv.iam_access_keys.iter().any(|k| {
-                k.user == row.user
-                    && super::exposure::same_scope(&k.meta.origin, &report.meta.origin)
-            });
+            let listed = inv
+                .iam_access_keys
+                .iter()
+                .any(|k| k.user == row.user && report.meta.origin.same_account(&k.meta.origin));
             if !listed {
                 from_report(row, &report.meta, today, max, ctx);
             }

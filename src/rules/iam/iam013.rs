@@ -11,10 +11,9 @@
 //! block that could not be read gives unknown. Flags unknown before apply give
 //! unknown unless the other block sets all four.
 
-use super::exposure::same_scope;
 use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{PublicAccessBlock, S3Bucket};
-use crate::model::{Inventory, Origin, Tri};
+use crate::model::{Inventory, Missing, Tri};
 use crate::rules::Ctx;
 
 /// What is known about a block: all four flags on, not (with why), or unknown.
@@ -31,7 +30,7 @@ pub(super) fn account_blocks<'a>(
 ) -> Vec<&'a crate::model::account::S3AccountPublicAccessBlock> {
     inv.s3_account_public_access_blocks
         .iter()
-        .filter(|a| same_scope(&bucket.meta.origin, &a.meta.origin))
+        .filter(|a| a.meta.origin.same_account(&bucket.meta.origin))
         .collect()
 }
 
@@ -81,11 +80,11 @@ fn state_of(block: &Tri<Option<PublicAccessBlock>>, whose: &str, missing: &str) 
 
 /// The bucket's own block.
 pub(super) fn bucket_state(b: &S3Bucket) -> BlockState {
-    let missing = match b.meta.origin {
-        Origin::Terraform { .. } => "the bucket has no aws_s3_bucket_public_access_block",
-        Origin::Aws { .. } => "the bucket has no public access block",
-    };
-    state_of(&b.public_access_block, "the bucket's", missing)
+    state_of(
+        &b.public_access_block,
+        "the bucket's",
+        b.meta.wording.no_bucket_block,
+    )
 }
 
 /// The account's block, as far as it applies to `b`.
@@ -116,13 +115,9 @@ pub(super) fn account_state(inv: &Inventory, b: &S3Bucket) -> BlockState {
     if let Some(s) = states.into_iter().next() {
         return s;
     }
-    match b.meta.origin {
-        Origin::Terraform { .. } => {
-            BlockState::Off("this root has no aws_s3_account_public_access_block".to_string())
-        }
-        Origin::Aws { .. } => {
-            BlockState::Unknown("the account's public access block was not collected".to_string())
-        }
+    match b.meta.wording.no_account_block {
+        Missing::Off(why) => BlockState::Off(why.to_string()),
+        Missing::Unknown(why) => BlockState::Unknown(why.to_string()),
     }
 }
 
@@ -134,10 +129,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         match (bucket, account) {
             (BlockState::AllOn(why), _) | (_, BlockState::AllOn(why)) => ctx.pass(&b.meta, why),
             (BlockState::Off(own), BlockState::Off(acct)) => {
-                let default = if matches!(b.meta.origin, Origin::Terraform { .. })
-                    && b.public_access_block == Tri::Known(None)
-                {
-                    " (S3 turns all four on for buckets created since April 2023, but the configuration neither records nor enforces it)"
+                let default = if b.public_access_block == Tri::Known(None) {
+                    b.meta.wording.bucket_block_default_note
                 } else {
                     ""
                 };

@@ -4,7 +4,7 @@
 //! comes from the configuration (`kms_min_deletion_window_days`, default 30); an
 //! absent `deletion_window_in_days` is the provider default, 30.
 
-use crate::model::{Inventory, Origin, Tri};
+use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 /// `deletion_window_in_days` when absent.
@@ -17,10 +17,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         if k.customer_managed == Tri::Known(false) {
             continue;
         }
-        // Terraform only: live, a window exists only once a deletion is scheduled
-        // (KMS005 judges keys pending deletion that are still in use), so a live key
-        // has no setting to judge.
-        if matches!(k.meta.origin, Origin::Aws { .. }) {
+        // Live, KMS005 judges keys pending deletion that are still in use.
+        if !k.declares_deletion_window() {
             continue;
         }
         let (days, set) = match k.deletion_window_days {

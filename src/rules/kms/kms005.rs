@@ -27,7 +27,7 @@
 
 use crate::model::kms::{key_label, KmsKey};
 use crate::model::s3::{judged_for, BucketSetting, KeyRef, SseAlgorithm};
-use crate::model::{Inventory, Meta, Origin, Tri};
+use crate::model::{Inventory, Meta, Scope, Tri};
 use crate::rules::Ctx;
 use std::collections::HashMap;
 
@@ -54,7 +54,7 @@ impl<'a> UseIndex<'a> {
         let mut by_scope: HashMap<Scope<'a>, Vec<usize>> = HashMap::new();
         let mut by_arn: HashMap<&'a str, Vec<usize>> = HashMap::new();
         for (i, u) in uses.iter().enumerate() {
-            by_scope.entry(scope(u.user)).or_default().push(i);
+            by_scope.entry(u.user.origin.scope()).or_default().push(i);
             if let Tri::Known(KeyRef::Literal(s)) = u.key {
                 if s.starts_with("arn:") {
                     by_arn.entry(s.as_str()).or_default().push(i);
@@ -69,7 +69,7 @@ impl<'a> UseIndex<'a> {
     fn candidates(&self, key: &KmsKey) -> impl Iterator<Item = usize> {
         let mut out: Vec<usize> = self
             .by_scope
-            .get(&scope(&key.meta))
+            .get(&key.meta.origin.scope())
             .cloned()
             .unwrap_or_default();
         if let Some(arn) = key.meta.arn.as_deref() {
@@ -237,26 +237,10 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
     out
 }
 
-/// Where a resource lives, for matching references that only mean something nearby.
-#[derive(PartialEq, Eq, Hash)]
-enum Scope<'a> {
-    Root(&'a str),
-    Account(Option<&'a str>, &'a str),
-}
-
-fn scope(meta: &Meta) -> Scope<'_> {
-    match &meta.origin {
-        Origin::Terraform { root, .. } => Scope::Root(root),
-        Origin::Aws {
-            account, region, ..
-        } => Scope::Account(account.as_deref(), region),
-    }
-}
-
 /// Does this use's key reference name `key`? `None` when the reference is unknown and
 /// in the key's scope (it may name it).
 fn names(u: &KeyUse, key: &KmsKey) -> Option<bool> {
-    let same_scope = scope(u.user) == scope(&key.meta);
+    let same_scope = u.user.origin.scope() == key.meta.origin.scope();
     match u.key {
         Tri::Absent => Some(false),
         Tri::Unknown => {
@@ -266,12 +250,7 @@ fn names(u: &KeyUse, key: &KmsKey) -> Option<bool> {
                 Some(false)
             }
         }
-        Tri::Known(KeyRef::Managed(r)) => Some(
-            same_scope
-                && matches!(key.meta.origin, Origin::Terraform { .. })
-                && r.strip_prefix(key.meta.address.as_str())
-                    .is_some_and(|rest| rest.starts_with('.')),
-        ),
+        Tri::Known(KeyRef::Managed(r)) => Some(same_scope && key.is_managed_target_of(r)),
         Tri::Known(KeyRef::Literal(s)) => Some(literal_names(s, key, same_scope)),
     }
 }
@@ -294,25 +273,9 @@ fn literal_names(s: &str, key: &KmsKey, same_scope: bool) -> bool {
     }
     // A bare id or alias means something only in the same account and region.
     same_scope
-        && matches!(key.meta.origin, Origin::Aws { .. })
+        && matches!(key.meta.origin.scope(), Scope::Account { .. })
         && (arn.rsplit_once("key/").is_some_and(|(_, id)| id == s)
             || key.meta.name.as_deref() == Some(s))
-}
-
-/// The problem with the key's state, for messages; `Some(None)` when the state is fine,
-/// `None` when not known.
-fn unusable(k: &KmsKey) -> Option<Option<&'static str>> {
-    let terraform = matches!(k.meta.origin, Origin::Terraform { .. });
-    match &k.key_state {
-        Tri::Absent => Some(None),
-        Tri::Unknown => None,
-        Tri::Known(state) => Some(match state.as_str() {
-            "Disabled" if terraform => Some("disabled (is_enabled = false)"),
-            "Disabled" => Some("disabled"),
-            "PendingDeletion" | "PendingReplicaDeletion" => Some("scheduled for deletion"),
-            _ => None,
-        }),
-    }
 }
 
 fn judge<'u>(k: &KmsKey, uses: impl Iterator<Item = &'u KeyUse<'u>>, ctx: &mut Ctx) {
@@ -331,7 +294,7 @@ fn judge<'u>(k: &KmsKey, uses: impl Iterator<Item = &'u KeyUse<'u>>, ctx: &mut C
             possible.push(entry);
         }
     }
-    let state = match unusable(k) {
+    let state = match k.unusable() {
         Some(state) => state,
         None => {
             if certain.is_empty() && possible.is_empty() {

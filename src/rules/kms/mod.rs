@@ -7,7 +7,7 @@ pub mod kms004;
 pub mod kms005;
 
 use crate::model::kms::KmsKey;
-use crate::model::{Origin, PolicyDocument, Tri};
+use crate::model::{PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 /// The key policy KMS002 and KMS003 judge. A key without one has the default policy,
@@ -27,10 +27,7 @@ fn key_policy<'k>(
             None
         }
         Tri::Unknown => {
-            let why = match k.meta.origin {
-                Origin::Terraform { .. } => "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
-                Origin::Aws { .. } => "GetKeyPolicy failed or its answer did not parse",
-            };
+            let why = k.meta.wording.key_policy_unknown;
             ctx.unknown(&k.meta, format!("{unknown_what} cannot be judged: {why}"));
             None
         }

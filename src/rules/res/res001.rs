@@ -17,7 +17,7 @@
 //! per bucket.
 
 use crate::model::s3::{judged_for, BucketSetting};
-use crate::model::{Inventory, Origin, Tri};
+use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -57,10 +57,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 format!("versioning was never enabled on the {scope}: overwrites and deletes cannot be undone; add an aws_s3_bucket_versioning with status = \"Enabled\""),
             ),
             Tri::Unknown => {
-                let why = match b.meta.origin {
-                    Origin::Terraform { .. } => "its status, or the bucket an aws_s3_bucket_versioning names, is not known before apply",
-                    Origin::Aws { .. } => "GetBucketVersioning failed",
-                };
+                let why = b.meta.wording.versioning_unknown;
                 ctx.unknown(
                     &b.meta,
                     format!("whether versioning is enabled on the {scope} cannot be judged: {why}"),

@@ -29,7 +29,7 @@ use crate::model::policy::{PStr, Statement, StatementRef};
 use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{BucketPolicy, S3Bucket};
 use crate::model::value::HOLE;
-use crate::model::{Inventory, Origin, PolicyDocument, Tri};
+use crate::model::{Inventory, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -39,10 +39,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Known(p) => p,
             Tri::Absent => &[],
             Tri::Unknown => {
-                let why = match b.meta.origin {
-                    Origin::Terraform { .. } => "an aws_s3_bucket_policy in this configuration names a bucket that is not known before apply and may be this one",
-                    Origin::Aws { .. } => "its bucket policy could not be read",
-                };
+                let why = b.meta.wording.bucket_policy_unknown;
                 ctx.unknown(
                     &b.meta,
                     format!(

@@ -11,18 +11,21 @@
 //! default is not a control: the result is a failure (not enforced in
 //! configuration); a version not known before apply gives unknown.
 
-use crate::model::db_tls::{DbTransit, ParameterGroup};
+use crate::model::parameter_group::ParameterGroup;
+use crate::model::rds::DbInstance;
+use crate::model::Meta;
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for db in &inv.db_transit {
+    for db in inv.db_instances.iter().filter(|d| !d.tls_from_cluster) {
+        let meta = db.tls_meta();
         let kind = if db.cluster { "cluster" } else { "instance" };
         let engine = match &db.engine {
             Tri::Known(e) => e.to_ascii_lowercase(),
             Tri::Unknown | Tri::Absent => {
                 ctx.unknown(
-                    &db.meta,
+                    &meta,
                     format!("the {kind}'s engine is not known before apply, so which TLS parameter applies cannot be decided"),
                 );
                 continue;
@@ -30,7 +33,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         };
         let Some(family) = Family::of(&engine) else {
             ctx.unknown(
-                &db.meta,
+                &meta,
                 format!(
                     "{engine} does not enforce TLS through a parameter group (Oracle uses an \
                      option group SSL option, Db2 `db2comm`); not evaluated by this rule"
@@ -43,7 +46,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Known(g) => g,
             Tri::Unknown | Tri::Absent => {
                 ctx.unknown(
-                    &db.meta,
+                    &meta,
                     format!("the {kind}'s parameter group is not known before apply, so whether it sets {param} cannot be decided"),
                 );
                 continue;
@@ -52,7 +55,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let (value, source, family_hint) = match group {
             ParameterGroup::External(name) => {
                 ctx.unknown(
-                    &db.meta,
+                    &meta,
                     format!("uses parameter group {name}, which is not defined in the scanned configuration, so whether it sets {param} cannot be decided"),
                 );
                 continue;
@@ -73,28 +76,29 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         };
         match value {
             Tri::Known(v) if is_on(&v) => ctx.pass(
-                &db.meta,
+                &meta,
                 format!("{source} sets {param} = {v}: clients must connect with TLS"),
             ),
             Tri::Known(v) => ctx.fail(
-                &db.meta,
+                &meta,
                 format!(
                     "{source} sets {param} = {v}, so clients may connect without TLS; set it to {}",
                     family.on_value()
                 ),
             ),
             Tri::Unknown => ctx.unknown(
-                &db.meta,
+                &meta,
                 format!("whether {source} sets {param} is not known before apply"),
             ),
-            Tri::Absent => judge_default(db, family, &engine, &source, family_hint, ctx),
+            Tri::Absent => judge_default(db, &meta, family, &engine, &source, family_hint, ctx),
         }
     }
 }
 
 /// The group leaves the parameter at the engine default.
 fn judge_default(
-    db: &DbTransit,
+    db: &DbInstance,
+    meta: &Meta,
     family: Family,
     engine: &str,
     source: &str,
@@ -118,25 +122,25 @@ fn judge_default(
     );
     match default_on {
         Some(true) => ctx.pass(
-            &db.meta,
+            meta,
             format!(
                 "{source} leaves {param} at its default, which is on for {engine} {}",
                 version.unwrap_or_default()
             ),
         ),
         Some(false) => ctx.fail(
-            &db.meta,
+            meta,
             format!("{source} leaves {param} at its {engine} default, off, so clients may connect without TLS; {fix}"),
         ),
         None if db.engine_version.is_unknown() => ctx.unknown(
-            &db.meta,
+            meta,
             format!(
                 "{source} leaves {param} at its default, which for {engine} depends on the \
                  engine version, not known before apply; {fix}"
             ),
         ),
         None => ctx.fail(
-            &db.meta,
+            meta,
             format!(
                 "{source} leaves {param} at its default, which for {engine} depends on the \
                  engine version, and neither engine_version nor a parameter group family \

@@ -13,7 +13,7 @@ use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for d in &inv.opensearch_transit {
+    for d in &inv.opensearch_domains {
         let mut gaps = Vec::new();
         let mut undecided = Vec::new();
         match &d.enforce_https {

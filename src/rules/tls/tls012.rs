@@ -9,7 +9,7 @@
 //! created: a default that changed over time is not a control, so it fails as not
 //! enforced in configuration.
 
-use crate::model::db_tls::ParameterGroup;
+use crate::model::parameter_group::ParameterGroup;
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
@@ -17,7 +17,7 @@ const FIX: &str =
     "name a parameter group with parameter { name = \"require_ssl\" value = \"true\" }";
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for c in &inv.redshift_transit {
+    for c in &inv.redshift_clusters {
         let group = match &c.parameter_group {
             Tri::Known(g) => g,
             Tri::Unknown | Tri::Absent => {

@@ -5,7 +5,7 @@
 use super::client::ClientFactory;
 use super::guard::Refused;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Meta, Origin};
+use crate::model::{Meta, Origin, Wording};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -294,6 +294,7 @@ impl Ctx {
                 region: region.to_string(),
                 operation,
             },
+            wording: &Wording::LIVE,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! RDS of one region: DB instances and clusters (encryption, deletion protection,
 //! backups, cluster membership, replication) and the parameter groups they use,
-//! joined for the TLS rules.
+//! joined to each database for the TLS rules.
 //!
 //! Parameters are read with `Source=user`: the values set in the group. A parameter
 //! not listed takes the engine default, which is what "absent" means in the model.
@@ -8,7 +8,7 @@
 //! engine defaults by definition and are not read.
 
 use super::ctx::{flag, key_ref as key, key_value_tags, number, ops, opt, Ctx};
-use crate::model::db_tls::{DbTransit, ManagedParameterGroup, ParameterGroup};
+use crate::model::parameter_group::{ManagedParameterGroup, ParameterGroup};
 use crate::model::rds::{DbInstance, DbParameter, DbParameterGroup, DbRef};
 use crate::model::{Inventory, Tri};
 use aws_sdk_rds::types::{DbCluster, DbInstance as ApiInstance, Parameter, Tag};
@@ -114,25 +114,11 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
             ops(SVC, &["DescribeDBInstances"]),
         );
         meta.tags = tags(i.tag_list());
-        if member.is_none() {
-            inv.db_transit.push(DbTransit {
-                meta: transit_meta(
-                    &meta,
-                    &group,
-                    group_of(false, group.as_deref().unwrap_or_default()),
-                ),
-                cluster: false,
-                engine: opt(i.engine()),
-                engine_version: opt(i.engine_version()),
-                parameter_group: parameter_group(
-                    group.as_deref(),
-                    group_of(false, group.as_deref().unwrap_or_default()),
-                ),
-            });
-        }
+        let read = group_of(false, group.as_deref().unwrap_or_default());
         inv.db_instances.push(DbInstance {
             cluster: false,
             engine: opt(i.engine()),
+            engine_version: opt(i.engine_version()),
             engine_mode: Tri::Absent,
             storage_encrypted: flag(i.storage_encrypted()),
             cluster_member: match member {
@@ -147,7 +133,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
             // DescribeDBInstances does not say; the encryption it reports already
             // reflects any snapshot the instance was restored from.
             restored_from_snapshot: Tri::Absent,
-            parameter_group: opt(group.as_deref()),
+            parameter_group: parameter_group(group.as_deref(), read),
+            tls_from_cluster: member.is_some(),
+            parameters_read_by: parameters_read_by(&group, read),
             deletion_protection: flag(i.deletion_protection()),
             backup_retention_days: number(i.backup_retention_period()),
             kms_key: key(i.kms_key_id()),
@@ -167,21 +155,9 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
             ops(SVC, &["DescribeDBClusters"]),
         );
         meta.tags = tags(c.tag_list());
-        inv.db_transit.push(DbTransit {
-            meta: transit_meta(
-                &meta,
-                &group,
-                group_of(true, group.as_deref().unwrap_or_default()),
-            ),
-            cluster: true,
-            engine: opt(c.engine()),
-            engine_version: opt(c.engine_version()),
-            parameter_group: parameter_group(
-                group.as_deref(),
-                group_of(true, group.as_deref().unwrap_or_default()),
-            ),
-        });
-        inv.db_instances.push(cluster(c, meta, group, &db_ref));
+        let read = group_of(true, group.as_deref().unwrap_or_default());
+        inv.db_instances
+            .push(cluster(c, meta, group, read, &db_ref));
     }
     for g in &groups {
         let Some(arn) = &g.arn else { continue };
@@ -223,8 +199,6 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
     }
     inv.db_instances
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
-    inv.db_transit
-        .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv.db_parameter_groups
         .sort_by(|a, b| a.meta.address.cmp(&b.meta.address));
     inv
@@ -234,43 +208,39 @@ fn cluster(
     c: &DbCluster,
     meta: crate::model::Meta,
     group: Option<String>,
+    read: Option<&Group>,
     db_ref: &dyn Fn(Option<&str>) -> Tri<DbRef>,
 ) -> DbInstance {
     DbInstance {
         meta,
         cluster: true,
         engine: opt(c.engine()),
+        engine_version: opt(c.engine_version()),
         engine_mode: opt(c.engine_mode()),
         storage_encrypted: flag(c.storage_encrypted()),
         cluster_member: Tri::Absent,
         replicate_source: db_ref(c.replication_source_identifier()),
         restored_from_snapshot: Tri::Absent,
-        parameter_group: opt(group.as_deref()),
+        parameter_group: parameter_group(group.as_deref(), read),
+        tls_from_cluster: false,
+        parameters_read_by: parameters_read_by(&group, read),
         deletion_protection: flag(c.deletion_protection()),
         backup_retention_days: number(c.backup_retention_period()),
         kms_key: key(c.kms_key_id()),
     }
 }
 
-/// The TLS view of a database names the operations that showed its parameters too.
-fn transit_meta(
-    meta: &crate::model::Meta,
-    group: &Option<String>,
-    read: Option<&Group>,
-) -> crate::model::Meta {
-    let mut m = meta.clone();
-    if let (Some(_), Some(g), crate::model::Origin::Aws { operation, .. }) =
-        (group, read, &mut m.origin)
-    {
-        if g.parameters.is_some() {
-            operation.push_str(if g.cluster {
-                ",DescribeDBClusterParameters"
-            } else {
-                ",DescribeDBParameters"
-            });
-        }
+/// The operation that read the parameters of the group a database names, when they
+/// were read: TLS findings name it next to the database's own.
+fn parameters_read_by(group: &Option<String>, read: Option<&Group>) -> Option<&'static str> {
+    match (group, read) {
+        (Some(_), Some(g)) if g.parameters.is_some() => Some(if g.cluster {
+            "DescribeDBClusterParameters"
+        } else {
+            "DescribeDBParameters"
+        }),
+        _ => None,
     }
-    m
 }
 
 fn parameter_group(name: Option<&str>, read: Option<&Group>) -> Tri<ParameterGroup> {

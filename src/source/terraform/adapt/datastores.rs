@@ -1,14 +1,13 @@
-//! Managed data stores: DynamoDB, EFS, SQS, SNS, CloudWatch Logs, Secrets Manager,
-//! ElastiCache, Redshift, OpenSearch/Elasticsearch and Kinesis. Each keeps what says
-//! whether and with which key its data is encrypted at rest; unset arguments stay
-//! absent so rules apply the provider's documented default.
+//! Managed data stores: DynamoDB, EFS, SQS, SNS, CloudWatch Logs, Secrets Manager and
+//! Kinesis. Each keeps what says whether and with which key its data is encrypted at
+//! rest; unset arguments stay absent so rules apply the provider's documented default.
 
 use super::kms::key_attr;
 use super::resource_policy::{policies_of, Splits, SECRET, SNS, SQS};
 use super::Ctx;
 use crate::model::datastores::{
-    DynamoReplica, DynamoTable, EfsFileSystem, ElastiCacheGroup, FirehoseStream, KinesisStream,
-    LogGroup, OpenSearchDomain, RedshiftCluster, Secret, SnsTopic, SqsQueue,
+    DynamoReplica, DynamoTable, EfsFileSystem, FirehoseStream, KinesisStream, LogGroup, Secret,
+    SnsTopic, SqsQueue,
 };
 use crate::model::{Inventory, Tri};
 
@@ -54,35 +53,6 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
             kms_key: key_attr(ctx, &r.body, "kms_key_id"),
             policies: policies_of(ctx, r, &splits),
         });
-    }
-    for r in ctx.of_type("aws_elasticache_replication_group") {
-        inv.elasticache_groups.push(ElastiCacheGroup {
-            meta: ctx.meta(r, Some("replication_group_id")),
-            engine: r.body.str("engine"),
-            at_rest_encryption: r.body.bool("at_rest_encryption_enabled"),
-            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
-        });
-    }
-    for r in ctx.of_type("aws_redshift_cluster") {
-        inv.redshift_clusters.push(RedshiftCluster {
-            meta: ctx.meta(r, Some("cluster_identifier")),
-            encrypted: r.body.bool("encrypted"),
-            kms_key: key_attr(ctx, &r.body, "kms_key_id"),
-        });
-    }
-    for rtype in ["aws_opensearch_domain", "aws_elasticsearch_domain"] {
-        for r in ctx.of_type(rtype) {
-            let (encrypt_at_rest, kms_key) = match r.body.nested(&["encrypt_at_rest"]) {
-                Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_id")),
-                Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
-                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
-            };
-            inv.opensearch_domains.push(OpenSearchDomain {
-                meta: ctx.meta(r, Some("domain_name")),
-                encrypt_at_rest,
-                kms_key,
-            });
-        }
     }
     for r in ctx.of_type("aws_kinesis_stream") {
         inv.kinesis_streams.push(KinesisStream {

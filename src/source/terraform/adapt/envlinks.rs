@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::model::arn_account;
 use crate::model::envlinks::{ExternalRefs, NetworkLink, ProviderConfig};
-use crate::model::{Inventory, Meta, Origin, Tri, Value};
+use crate::model::{Inventory, Meta, Origin, Tri, Value, Wording};
 use crate::source::terraform::resource::{Body, TfResource};
 use std::collections::BTreeSet;
 
@@ -51,6 +51,7 @@ fn providers(ctx: &Ctx, inv: &mut Inventory) {
                 location: p.location.clone(),
                 module_calls: Vec::new(),
             },
+            wording: &Wording::TERRAFORM,
         };
         inv.provider_configs.push(ProviderConfig {
             meta,

@@ -8,16 +8,17 @@ mod account;
 mod apigw;
 mod cloudfront;
 mod datastores;
-mod db_tls;
 mod ec2;
-mod elasticache_tls;
+mod elasticache;
 mod envlinks;
 mod iam;
 mod kms;
 mod lb;
 mod msk;
-mod opensearch_tls;
+mod opensearch;
+mod parameter_group;
 mod rds;
+mod redshift;
 mod resource_policy;
 mod s3;
 
@@ -25,7 +26,7 @@ use super::resource::{Attr, TfResource};
 use super::RootResources;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value};
+use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording};
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
@@ -196,6 +197,7 @@ impl<'a> Ctx<'a> {
                 location: r.location.clone(),
                 module_calls: r.module_calls.clone(),
             },
+            wording: &Wording::TERRAFORM,
         }
     }
 
@@ -254,13 +256,13 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
     rds::adapt(&mut ctx, &mut inventory);
     ec2::adapt(&mut ctx, &mut inventory);
     datastores::adapt(&mut ctx, &mut inventory);
+    elasticache::adapt(&mut ctx, &mut inventory);
+    redshift::adapt(&mut ctx, &mut inventory);
+    opensearch::adapt(&mut ctx, &mut inventory);
     lb::adapt(&mut ctx, &mut inventory);
     cloudfront::adapt(&mut ctx, &mut inventory);
     apigw::adapt(&mut ctx, &mut inventory);
     msk::adapt(&mut ctx, &mut inventory);
-    db_tls::adapt(&mut ctx, &mut inventory);
-    elasticache_tls::adapt(&mut ctx, &mut inventory);
-    opensearch_tls::adapt(&mut ctx, &mut inventory);
     resource_policy::adapt(&mut ctx, &mut inventory);
     account::adapt(&mut ctx, &mut inventory);
     (inventory, ctx.diagnostics)

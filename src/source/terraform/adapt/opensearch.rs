@@ -1,13 +1,19 @@
-//! OpenSearch and Elasticsearch domains: endpoint HTTPS enforcement, endpoint TLS
-//! policy and node-to-node encryption.
+//! OpenSearch and Elasticsearch domains: encryption at rest, endpoint HTTPS
+//! enforcement, endpoint TLS policy and node-to-node encryption.
 
+use super::kms::key_attr;
 use super::Ctx;
-use crate::model::opensearch_tls::OpenSearchTransit;
+use crate::model::opensearch::OpenSearchDomain;
 use crate::model::{Inventory, Tri};
 
 pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
     for rtype in ["aws_opensearch_domain", "aws_elasticsearch_domain"] {
         for d in ctx.of_type(rtype) {
+            let (encrypt_at_rest, kms_key) = match d.body.nested(&["encrypt_at_rest"]) {
+                Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_id")),
+                Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
+                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+            };
             let (enforce_https, tls_security_policy) =
                 match d.body.nested(&["domain_endpoint_options"]) {
                     // The provider's schema default: a written block without
@@ -24,8 +30,10 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
                 Tri::Unknown => Tri::Unknown,
                 Tri::Known(None) | Tri::Absent => Tri::Absent,
             };
-            inv.opensearch_transit.push(OpenSearchTransit {
+            inv.opensearch_domains.push(OpenSearchDomain {
                 meta: ctx.meta(d, Some("domain_name")),
+                encrypt_at_rest,
+                kms_key,
                 enforce_https,
                 tls_security_policy,
                 node_to_node,

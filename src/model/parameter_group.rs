@@ -1,11 +1,9 @@
-//! Whether databases require TLS from their clients: RDS instances and clusters and
-//! Redshift clusters, through their parameter groups.
-//!
-//! The RDS and Redshift at-rest models (`rds`, `datastores`) carry the parameter group
-//! name only; TLS needs the group's parameters, the engine version and the AWS
-//! defaults that apply when no custom group is used, so the join is done here.
+//! Database parameter groups as the database that uses them sees them: RDS instances
+//! and clusters and Redshift clusters require TLS through a parameter, so each of them
+//! carries its group joined with the group's parameters, the AWS default group, or a
+//! name the source did not see.
 
-use super::{Meta, Tri};
+use super::Tri;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -45,27 +43,4 @@ impl ManagedParameterGroup {
             None => Tri::Absent,
         }
     }
-}
-
-/// An RDS DB instance (`aws_db_instance`) or cluster (`aws_rds_cluster`). Instances
-/// that belong to a cluster are not listed: the cluster parameter group decides.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct DbTransit {
-    pub meta: Meta,
-    pub cluster: bool,
-    /// `postgres`, `mysql`, `mariadb`, `sqlserver-se`, `aurora-postgresql`, ...; for a
-    /// read replica without one, the source instance's.
-    pub engine: Tri<String>,
-    /// `16.4`, `8.0.39`, ...; absent means the default version at creation time.
-    pub engine_version: Tri<String>,
-    /// `parameter_group_name` / `db_cluster_parameter_group_name`.
-    pub parameter_group: Tri<ParameterGroup>,
-}
-
-/// A Redshift provisioned cluster (`aws_redshift_cluster`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RedshiftTransit {
-    pub meta: Meta,
-    /// `cluster_parameter_group_name`.
-    pub parameter_group: Tri<ParameterGroup>,
 }

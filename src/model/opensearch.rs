@@ -1,14 +1,16 @@
-//! OpenSearch / Elasticsearch domain transport security. The at-rest side of the same
-//! resources lives in `datastores::OpenSearchDomain`; this type carries only what
-//! TLS010 judges.
+//! OpenSearch and Elasticsearch domains (`aws_opensearch_domain`,
+//! `aws_elasticsearch_domain`): encryption at rest and transport security.
 
+use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
 
-/// `aws_opensearch_domain` / `aws_elasticsearch_domain`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OpenSearchTransit {
+pub struct OpenSearchDomain {
     pub meta: Meta,
+    /// `encrypt_at_rest.enabled`: absent (no block) means `false`.
+    pub encrypt_at_rest: Tri<bool>,
+    pub kms_key: Tri<KeyRef>,
     /// `domain_endpoint_options.enforce_https`. The provider sends `true` when the
     /// block is written without it; absent means no block, and the service default
     /// (HTTP accepted) applies.
