@@ -182,7 +182,6 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     if req.paths.is_empty() {
         return part;
     }
-    let settings = &req.settings;
     let tf = terraform::scan(&req.paths, &req.terraform, |root| {
         let mut root_stats = Stats::default();
         for r in &root.resources {
@@ -190,7 +189,7 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
             count_attrs(&r.body, &mut root_stats);
         }
         let t = Instant::now();
-        let (inv, diags) = terraform::adapt::adapt(&root, settings);
+        let (inv, diags) = terraform::adapt::adapt(&root);
         (inv, diags, root_stats, t.elapsed(), root.root)
     });
     part.scope.terraform_base = Some(tf.base.clone());

@@ -24,14 +24,12 @@ mod s3;
 
 use super::resource::{Attr, TfResource};
 use super::RootResources;
-use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording};
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
 pub struct Ctx<'a> {
-    pub settings: &'a Settings,
     pub resources: &'a [TfResource],
     /// The root module's provider blocks.
     pub providers: &'a [super::resource::TfProvider],
@@ -233,7 +231,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Adapt one root module's resources into an inventory.
-pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagnostic>) {
+pub fn adapt(root: &RootResources) -> (Inventory, Vec<Diagnostic>) {
     let mut inventory = Inventory::default();
     let default_tags = root
         .providers
@@ -242,7 +240,6 @@ pub fn adapt(root: &RootResources, settings: &Settings) -> (Inventory, Vec<Diagn
         .flat_map(|p| p.default_tags())
         .collect();
     let mut ctx = Ctx {
-        settings,
         resources: &root.resources,
         providers: &root.providers,
         root: root.root.clone(),
