@@ -1,7 +1,7 @@
 //! CloudFront distributions (global): viewer protocol policies, custom origins and the
 //! viewer certificate, all from ListDistributions' summaries, and tags.
 
-use super::ctx::{key_value_tags, ops, Ctx, Read, GLOBAL};
+use super::ctx::{key_value_tags, ops, Read, SweepState, GLOBAL};
 use crate::model::cloudfront::{CacheBehavior, CloudFrontDistribution, CustomOrigin, Origin};
 use crate::model::{Inventory, Tri};
 use aws_sdk_cloudfront::types::DistributionSummary;
@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 
 const SVC: &str = "cloudfront";
 
-pub async fn collect(ctx: &Ctx) -> Inventory {
+pub async fn collect(ctx: &SweepState) -> Inventory {
     let home = ctx.home_region().to_string();
     let client = ctx.clients.cloudfront(&home);
     let mut inv = Inventory::default();
@@ -48,7 +48,7 @@ pub async fn collect(ctx: &Ctx) -> Inventory {
 }
 
 async fn describe(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_cloudfront::Client,
     home: &str,
     d: &DistributionSummary,

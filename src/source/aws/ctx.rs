@@ -1,5 +1,5 @@
 //! What every collector shares: the clients, the account, the concurrency bounds, the
-//! gaps recorded so far, and the one way to make a call ([`Ctx::call`]) that applies
+//! gaps recorded so far, and the one way to make a call ([`SweepState::call`]) that applies
 //! the bounds and turns SDK errors into [`Failure`]s.
 
 use super::client::ClientFactory;
@@ -89,7 +89,7 @@ where
 }
 
 /// The shared state of one sweep.
-pub struct Ctx {
+pub struct SweepState {
     pub clients: ClientFactory,
     pub account: Option<String>,
     /// The regions swept; the first is the home region for global services.
@@ -100,7 +100,7 @@ pub struct Ctx {
     progress: Option<ProgressBar>,
 }
 
-impl Ctx {
+impl SweepState {
     pub fn new(
         clients: ClientFactory,
         account: Option<String>,
@@ -108,8 +108,8 @@ impl Ctx {
         services: &[&'static str],
         tuning: &super::Tuning,
         progress: Option<ProgressBar>,
-    ) -> Ctx {
-        Ctx {
+    ) -> SweepState {
+        SweepState {
             clients,
             account,
             regions,
@@ -304,7 +304,7 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The answer to one [`Ctx::read`].
+/// The answer to one [`SweepState::read`].
 pub enum Read<T> {
     Found(T),
     /// The setting was never configured.

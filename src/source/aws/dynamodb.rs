@@ -1,7 +1,7 @@
 //! DynamoDB tables of one region: server-side encryption and its key, replicas in
 //! regions this sweep does not cover, and tags.
 
-use super::ctx::{key_ref, key_value_tags, ops, Ctx, Read};
+use super::ctx::{key_ref, key_value_tags, ops, Read, SweepState};
 use crate::model::datastores::{DynamoReplica, DynamoTable};
 use crate::model::{Inventory, Tri};
 use aws_sdk_dynamodb::types::{SseStatus, SseType};
@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 
 const SVC: &str = "dynamodb";
 
-pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.dynamodb(region);
     let mut inv = Inventory::default();
     let Some(names) = ctx

@@ -2,14 +2,14 @@
 //! regions enabled for the account, for `--all-regions`.
 
 use super::client::ClientFactory;
-use super::ctx::{flag, key_value_tags, ops, partition, Ctx, Failure, Read};
+use super::ctx::{flag, key_value_tags, ops, partition, Failure, Read, SweepState};
 use crate::diagnostic::Diagnostic;
 use crate::model::ec2::{EbsDefaultEncryption, EbsVolume};
 use crate::model::Inventory;
 
 const SVC: &str = "ec2";
 
-pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.ec2(region);
     let mut inv = Inventory::default();
     let account = ctx.account.clone().unwrap_or_default();

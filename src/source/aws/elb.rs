@@ -3,7 +3,7 @@
 //! their load balancer's tags, which is where teams put environment and
 //! classification.
 
-use super::ctx::{key_value_tags, ops, partition, Ctx, Read};
+use super::ctx::{key_value_tags, ops, partition, Read, SweepState};
 use crate::model::lb::{LbListener, ListenerAction};
 use crate::model::{Inventory, Tri};
 use futures_util::future::join_all;
@@ -15,7 +15,7 @@ const CLASSIC: &str = "elb";
 /// DescribeTags takes at most 20 resources per call.
 const TAG_BATCH: usize = 20;
 
-pub async fn collect_v2(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.elbv2(region);
     let mut inv = Inventory::default();
     let Some(lbs) = ctx
@@ -171,7 +171,7 @@ struct SslPolicies {
     by_name: BTreeMap<String, (Option<String>, Vec<String>)>,
 }
 
-pub async fn collect_classic(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect_classic(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.elb(region);
     let mut inv = Inventory::default();
     let Some(lbs) = ctx

@@ -5,7 +5,7 @@
 //! IAM is global: resources carry the region `global`; calls go to the home region's
 //! endpoint (IAM has one per partition).
 
-use super::ctx::{ops, partition, Ctx, Read, GLOBAL};
+use super::ctx::{ops, partition, Read, SweepState, GLOBAL};
 use super::Tuning;
 use crate::model::account::{CredentialReport, CredentialReportRow, IamAccessKey, ReportAccessKey};
 use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 const SVC: &str = "iam";
 const DETAILS: &str = "GetAccountAuthorizationDetails";
 
-pub async fn collect(ctx: &Ctx, tuning: &Tuning) -> Inventory {
+pub async fn collect(ctx: &SweepState, tuning: &Tuning) -> Inventory {
     let home = ctx.home_region().to_string();
     let client = ctx.clients.iam(&home);
     let mut inv = Inventory::default();
@@ -262,7 +262,7 @@ fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
 /// All pages of GetAccountAuthorizationDetails, without AWS-managed policies (their
 /// documents are AWS's; attachments of them are kept). `None` after a gap.
 async fn authorization_details(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_iam::Client,
     home: &str,
 ) -> Option<Details> {
@@ -365,7 +365,7 @@ fn rfc3339(t: Option<&DateTime>) -> Tri<String> {
 /// A user's access keys with their last use. A gap leaves that user's keys out
 /// (ListAccessKeys) or their last use unknown (GetAccessKeyLastUsed).
 async fn access_keys(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_iam::Client,
     home: &str,
     user: &Entity,
@@ -450,7 +450,7 @@ async fn access_keys(
 /// parses it. `None` only when the account id is unknown; a failure gives a report
 /// whose rows are unknown, so rules that need it say "unknown".
 async fn credential_report(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_iam::Client,
     home: &str,
     wait: Duration,

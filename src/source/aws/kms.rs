@@ -4,7 +4,7 @@
 //! state) but their rotation is not asked: AWS rotates them every year and
 //! customers cannot change it.
 
-use super::ctx::{ops, Ctx, Read};
+use super::ctx::{ops, Read, SweepState};
 use crate::model::kms::{KeySource, KmsKey};
 use crate::model::{Inventory, Tri};
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, MultiRegionKeyType, OriginType};
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 const SVC: &str = "kms";
 
-pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.kms(region);
     let mut inv = Inventory::default();
 
@@ -53,7 +53,7 @@ pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
 
 /// Alias names by target key id, sorted; `None` when ListAliases failed.
 async fn aliases(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_kms::Client,
     region: &str,
 ) -> Option<BTreeMap<String, Vec<String>>> {
@@ -96,7 +96,7 @@ async fn aliases(
 }
 
 async fn describe(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_kms::Client,
     region: &str,
     id: &str,
@@ -283,7 +283,7 @@ fn source(m: &KeyMetadata) -> KeySource {
 
 /// The key's tags; `None` (with a gap) when they could not be read.
 async fn tags(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_kms::Client,
     region: &str,
     id: &str,

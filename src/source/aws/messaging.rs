@@ -2,14 +2,14 @@
 //! policy (the `Policy` attribute of the same GetQueueAttributes/GetTopicAttributes
 //! answer), and tags.
 
-use super::ctx::{key_ref, key_value_tags, ops, Ctx, Read};
+use super::ctx::{key_ref, key_value_tags, ops, Read, SweepState};
 use crate::model::datastores::{SnsTopic, SqsQueue};
 use crate::model::resource_policy::ResourcePolicy;
 use crate::model::{Inventory, Tri};
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures_util::future::join_all;
 
-pub async fn collect_sqs(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect_sqs(ctx: &SweepState, region: &str) -> Inventory {
     const SVC: &str = "sqs";
     let client = ctx.clients.sqs(region);
     let mut inv = Inventory::default();
@@ -114,7 +114,7 @@ pub async fn collect_sqs(ctx: &Ctx, region: &str) -> Inventory {
     inv
 }
 
-pub async fn collect_sns(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect_sns(ctx: &SweepState, region: &str) -> Inventory {
     const SVC: &str = "sns";
     let client = ctx.clients.sns(region);
     let mut inv = Inventory::default();
@@ -219,7 +219,7 @@ pub async fn collect_sns(ctx: &Ctx, region: &str) -> Inventory {
 
 /// The resource policy an attribute answer carries: none attached is an empty list.
 fn policy_of(
-    ctx: &Ctx,
+    ctx: &SweepState,
     text: Option<&str>,
     arn: &str,
     operation: &str,

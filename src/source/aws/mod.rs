@@ -6,7 +6,7 @@
 //! - Every client refuses operations outside an allowlist of reads before anything is
 //!   sent ([`guard`]).
 //! - Collectors run per service and region concurrently, bounded overall and per
-//!   service ([`ctx::Ctx::call`]).
+//!   service ([`ctx::SweepState::call`]).
 //! - A call that fails (AccessDenied, throttling beyond the retries, a timeout, a
 //!   disabled region, an answer that does not parse) becomes a `collection-gap`
 //!   diagnostic naming service, region, operation and error code, and the facts it

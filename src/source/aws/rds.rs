@@ -7,7 +7,7 @@
 //! AWS default groups (`default.*`) cannot be changed, so their parameters are the
 //! engine defaults by definition and are not read.
 
-use super::ctx::{flag, key_ref as key, key_value_tags, number, ops, opt, Ctx};
+use super::ctx::{flag, key_ref as key, key_value_tags, number, ops, opt, SweepState};
 use crate::model::parameter_group::{ManagedParameterGroup, ParameterGroup};
 use crate::model::rds::{DbInstance, DbParameter, DbParameterGroup, DbRef};
 use crate::model::{Inventory, Tri};
@@ -27,7 +27,7 @@ struct Group {
     parameters: Option<Vec<(String, Option<String>)>>,
 }
 
-pub async fn collect(ctx: &Ctx, region: &str) -> Inventory {
+pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
     let client = ctx.clients.rds(region);
     let mut inv = Inventory::default();
     let (instances, clusters) = tokio::join!(
@@ -274,7 +274,7 @@ fn is_default_group(name: &str) -> bool {
 /// The parameter groups the instances and clusters use, with the parameters set in
 /// the custom ones.
 async fn parameter_groups(
-    ctx: &Ctx,
+    ctx: &SweepState,
     client: &aws_sdk_rds::Client,
     region: &str,
     instances: &[ApiInstance],

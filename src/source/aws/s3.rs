@@ -5,7 +5,7 @@
 //! only buckets in the swept regions are kept, so the scope a sweep records is the
 //! scope it saw.
 
-use super::ctx::{ops, partition, Ctx, Read};
+use super::ctx::{ops, partition, Read, SweepState};
 use crate::diagnostic::Diagnostic;
 use crate::model::account::S3AccountPublicAccessBlock;
 use crate::model::s3::{
@@ -35,7 +35,7 @@ struct Listed {
 /// semaphore bounds further.
 const BUCKETS_IN_FLIGHT: usize = 32;
 
-pub async fn collect(ctx: &Ctx) -> Inventory {
+pub async fn collect(ctx: &SweepState) -> Inventory {
     let mut inv = Inventory::default();
     let home = ctx.home_region().to_string();
     account_public_access_block(ctx, &home, &mut inv).await;
@@ -74,7 +74,7 @@ pub async fn collect(ctx: &Ctx) -> Inventory {
 
 /// ListBuckets, then each bucket's region (from the listing when S3 gives it, else
 /// GetBucketLocation). `None` when the listing failed.
-async fn list(ctx: &Ctx, home: &str) -> Option<Vec<Listed>> {
+async fn list(ctx: &SweepState, home: &str) -> Option<Vec<Listed>> {
     let client = ctx.clients.s3(home);
     let mut names: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     let mut token: Option<String> = None;
@@ -148,7 +148,7 @@ fn location_region(constraint: &str) -> String {
     }
 }
 
-async fn describe(ctx: &Ctx, client: &aws_sdk_s3::Client, b: &Listed) -> S3Bucket {
+async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> S3Bucket {
     let target = format!("bucket {}", b.name);
     let (r, t) = (b.region.as_str(), target.as_str());
     let (encryption, policy, pab, versioning, acl, tagging) = tokio::join!(
@@ -348,7 +348,7 @@ fn flags(f: [Option<bool>; 4], configured_by: &str) -> PublicAccessBlock {
 /// Parses a policy from an API answer; a document that does not parse is unknown,
 /// with a diagnostic.
 pub(super) fn parse_policy(
-    ctx: &Ctx,
+    ctx: &SweepState,
     text: &str,
     owner: &str,
     operation: &str,
@@ -368,7 +368,7 @@ pub(super) fn parse_policy(
 /// The account-wide block (S3 Control). Against AWS the account id is a host prefix;
 /// with `--endpoint-url` the request goes to that endpoint as given (see
 /// `ClientFactory::s3control`), so emulators decide IAM012/IAM013 too.
-async fn account_public_access_block(ctx: &Ctx, home: &str, inv: &mut Inventory) {
+async fn account_public_access_block(ctx: &SweepState, home: &str, inv: &mut Inventory) {
     let Some(account) = ctx.account.clone() else {
         return;
     };

@@ -2,7 +2,7 @@
 //! region at once; what fails becomes a gap, not an error.
 
 use super::client::ClientFactory;
-use super::ctx::{Ctx, Failure};
+use super::ctx::{Failure, SweepState};
 use super::interrupt::Interrupt;
 use super::{cloudfront, dynamodb, ec2, elb, iam, kms, messaging, rds, s3};
 use super::{AwsError, AwsOptions, AwsSweep, Tuning, SERVICES};
@@ -122,7 +122,7 @@ pub async fn sweep_until(
         bar
     });
 
-    let ctx = Ctx::new(clients, account, regions, &services, tuning, progress);
+    let ctx = SweepState::new(clients, account, regions, &services, tuning, progress);
     for g in early_gaps {
         ctx.push(g);
     }

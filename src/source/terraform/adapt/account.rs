@@ -2,12 +2,12 @@
 //! the same fact the live sweep reads from S3 Control (IAM013 judges a bucket by its
 //! own block and its account's).
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::account::S3AccountPublicAccessBlock;
 use crate::model::s3::PublicAccessBlock;
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_s3_account_public_access_block") {
         let block = PublicAccessBlock {
             block_public_acls: r.body.bool("block_public_acls"),

@@ -2,11 +2,11 @@
 //! `aws_apigatewayv2_domain_name` (HTTP/WebSocket, policy inside
 //! `domain_name_configuration`).
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::apigw::ApiGatewayDomain;
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for d in ctx.of_type("aws_api_gateway_domain_name") {
         inv.apigw_domains.push(ApiGatewayDomain {
             meta: ctx.meta(d, Some("domain_name")),

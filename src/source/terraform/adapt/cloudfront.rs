@@ -2,12 +2,12 @@
 //! origins and the viewer certificate, with `dynamic` blocks expanded by the
 //! evaluator; a dynamic block over unknown values marks the list incomplete.
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::cloudfront::{CacheBehavior, CloudFrontDistribution, CustomOrigin, Origin};
 use crate::model::{Inventory, Tri};
 use crate::source::terraform::resource::Body;
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for d in ctx.of_type("aws_cloudfront_distribution") {
         let body = &d.body;
         let mut behaviors = Vec::new();

@@ -4,14 +4,14 @@
 
 use super::kms::key_attr;
 use super::resource_policy::{policies_of, Splits, SECRET, SNS, SQS};
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::datastores::{
     DynamoReplica, DynamoTable, EfsFileSystem, FirehoseStream, KinesisStream, LogGroup, Secret,
     SnsTopic, SqsQueue,
 };
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     dynamodb(ctx, inv);
     for r in ctx.of_type("aws_efs_file_system") {
         inv.efs_file_systems.push(EfsFileSystem {
@@ -89,7 +89,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
 /// Tables with their inline `server_side_encryption` and `replica` blocks, and the
 /// separate `aws_dynamodb_table_replica` resource (always encrypted, with its own key
 /// or the region's `aws/dynamodb`).
-fn dynamodb(ctx: &Ctx, inv: &mut Inventory) {
+fn dynamodb(ctx: &RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_dynamodb_table") {
         let (sse_enabled, kms_key) = match r.body.nested(&["server_side_encryption"]) {
             Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_arn")),

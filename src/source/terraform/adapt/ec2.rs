@@ -8,7 +8,7 @@
 //! configures is still created (the root volume from the AMI) and is recorded as
 //! implicit, with the provider default.
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::ec2::{EbsDefaultEncryption, EbsVolume};
 use crate::model::{Inventory, Meta, Tri};
 use crate::source::terraform::resource::{Body, TfResource};
@@ -20,7 +20,7 @@ const INSTANCE_LIKE: &[&str] = &[
     "aws_launch_configuration",
 ];
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_ebs_volume") {
         inv.ebs_volumes.push(EbsVolume {
             meta: ctx.meta(r, None),

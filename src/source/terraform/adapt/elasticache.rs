@@ -3,11 +3,11 @@
 //! caches.
 
 use super::kms::key_attr;
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::elasticache::{CacheCluster, ElastiCacheGroup, ServerlessCache, Transit};
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for g in ctx.of_type("aws_elasticache_replication_group") {
         inv.elasticache_groups.push(ElastiCacheGroup {
             meta: ctx.meta(g, Some("replication_group_id")),

@@ -1,20 +1,20 @@
 //! Providers, literal cross-account references, remote-state lookups and network
 //! links, for the environment-separation rules.
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::arn_account;
 use crate::model::envlinks::{ExternalRefs, NetworkLink, ProviderConfig};
 use crate::model::{Inventory, Meta, Origin, Tri, Value, Wording};
 use crate::source::terraform::resource::{Body, TfResource};
 use std::collections::BTreeSet;
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     providers(ctx, inv);
     external_refs(ctx, inv);
     network_links(ctx, inv);
 }
 
-fn providers(ctx: &Ctx, inv: &mut Inventory) {
+fn providers(ctx: &RootAdapter, inv: &mut Inventory) {
     let root = ctx
         .resources
         .first()
@@ -152,7 +152,7 @@ fn state_location(r: &TfResource) -> Tri<String> {
     }
 }
 
-fn external_refs(ctx: &Ctx, inv: &mut Inventory) {
+fn external_refs(ctx: &RootAdapter, inv: &mut Inventory) {
     for r in ctx.resources.iter().filter(|r| !r.is_data()) {
         let mut arns = BTreeSet::new();
         let mut states = BTreeSet::new();
@@ -212,7 +212,7 @@ fn cidrs_of(b: &Body, keys: &[&str]) -> Tri<Vec<String>> {
     Tri::Known(out)
 }
 
-fn network_links(ctx: &Ctx, inv: &mut Inventory) {
+fn network_links(ctx: &RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_vpc_peering_connection") {
         inv.network_links.push(NetworkLink {
             meta: ctx.meta(r, None),

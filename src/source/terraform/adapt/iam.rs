@@ -6,7 +6,7 @@
 //! (`aws_iam_{role,user,group}_policy_attachment`, `aws_iam_policy_attachment`, and a
 //! role's `managed_policy_arns`). All of them land in the same model.
 
-use super::{Ctx, Target};
+use super::{RootAdapter, Target};
 use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Tri, Value};
@@ -15,7 +15,7 @@ use crate::source::terraform::resource::TfResource;
 /// The principal a `role`/`user`/`group` argument names: the managed resource's name
 /// when known, else its address, else the literal.
 fn principal(
-    ctx: &Ctx,
+    ctx: &RootAdapter,
     value: Option<&Value>,
     rtype: &'static str,
     make: fn(String) -> Principal,
@@ -36,7 +36,7 @@ fn principal(
 /// the partition or account (`arn:${partition}:iam::aws:policy/AdministratorAccess`),
 /// normalised to the `aws` partition so rules can recognise AWS-managed policies; or the
 /// `arn` of a `data "aws_iam_policy"` lookup (see [`looked_up_arn`]).
-fn policy_arn(ctx: &Ctx, v: Option<&Value>) -> Tri<String> {
+fn policy_arn(ctx: &RootAdapter, v: Option<&Value>) -> Tri<String> {
     match v {
         None | Some(Value::Null) => Tri::Absent,
         Some(Value::String(s)) => Tri::Known(s.clone()),
@@ -63,7 +63,7 @@ fn policy_arn(ctx: &Ctx, v: Option<&Value>) -> Tri<String> {
 /// (it exists in every account, and a customer policy of the same name would make the
 /// lookup ambiguous, which the provider refuses). A lookup by any other name may find
 /// a customer-managed policy whose ARN holds the account: unknown.
-fn looked_up_arn(ctx: &Ctx, reference: &str) -> Tri<String> {
+fn looked_up_arn(ctx: &RootAdapter, reference: &str) -> Tri<String> {
     if !reference.ends_with(".arn") {
         return Tri::Unknown;
     }
@@ -99,7 +99,7 @@ type Attachment<'a> = (
     Tri<Principal>,
 );
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     // Managed policies, with attachments found anywhere in the root.
     let managed: Vec<&TfResource> = ctx.of_type("aws_iam_policy").collect();
     let mut attachments: Vec<Attachment> = Vec::new();

@@ -4,14 +4,14 @@
 //! shares.
 
 use super::s3::key_ref;
-use super::{Ctx, Parent, Target};
+use super::{Parent, RootAdapter, Target};
 use crate::model::kms::{KeySource, KmsKey};
 use crate::model::s3::KeyRef;
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     // `aws_kms_key_policy` sets the policy of a key: one declared here, one declared
     // elsewhere (judged on the policy's own address), or, when its key cannot be
     // resolved, possibly any key of this root.
@@ -150,7 +150,7 @@ fn key_state(body: &Body) -> Tri<String> {
 /// default key applies), a managed key, a literal, or, for a key looked up through a
 /// `data "aws_kms_alias"`/`data "aws_kms_key"`, the alias or id that data source
 /// names, so that `alias/aws/<service>` is still recognised as AWS-managed.
-pub(super) fn key_attr(ctx: &Ctx, body: &Body, attr: &str) -> Tri<KeyRef> {
+pub(super) fn key_attr(ctx: &RootAdapter, body: &Body, attr: &str) -> Tri<KeyRef> {
     let v = match body.get(attr) {
         None | Some(Value::Null) => return Tri::Absent,
         Some(v) => v,
@@ -188,7 +188,7 @@ pub(super) fn key_attr(ctx: &Ctx, body: &Body, attr: &str) -> Tri<KeyRef> {
 /// (`target_key_id = aws_kms_key.k.key_id`): the reference becomes that key's, so
 /// rules about the key itself (KMS005, a key disabled while in use) find it. An
 /// alias whose target is not a managed key stays as written.
-fn through_alias(ctx: &Ctx, r: Tri<KeyRef>) -> Tri<KeyRef> {
+fn through_alias(ctx: &RootAdapter, r: Tri<KeyRef>) -> Tri<KeyRef> {
     let Tri::Known(KeyRef::Managed(reference)) = &r else {
         return r;
     };

@@ -4,7 +4,7 @@
 //! negotiation policy (`aws_load_balancer_policy` attached to a port by
 //! `aws_load_balancer_listener_policy`, or the older `aws_lb_ssl_negotiation_policy`).
 
-use super::{Ctx, Target};
+use super::{RootAdapter, Target};
 use crate::model::lb::{LbListener, ListenerAction};
 use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
@@ -12,7 +12,7 @@ use crate::source::terraform::resource::{Body, TfResource};
 const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb"];
 const CLASSIC: &[&str] = &["aws_elb"];
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for rtype in ["aws_lb_listener", "aws_alb_listener"] {
         for l in ctx.of_type(rtype) {
             inv.lb_listeners.push(LbListener {
@@ -82,7 +82,7 @@ fn default_actions(body: &Body) -> Tri<Vec<ListenerAction>> {
 /// The type of the load balancer a listener belongs to: read from the `aws_lb` it
 /// references (provider default `application`), or from a literal ARN
 /// (`...:loadbalancer/app/...`, `/net/`, `/gwy/`).
-fn load_balancer_type(ctx: &Ctx, l: &TfResource) -> Tri<String> {
+fn load_balancer_type(ctx: &RootAdapter, l: &TfResource) -> Tri<String> {
     match ctx.target(l.body.get("load_balancer_arn"), LOAD_BALANCERS, "arn") {
         Target::Resource(lb) => lb
             .body
@@ -124,7 +124,7 @@ struct ClassicPolicies<'a> {
 }
 
 impl<'a> ClassicPolicies<'a> {
-    fn collect(ctx: &Ctx<'a>) -> ClassicPolicies<'a> {
+    fn collect(ctx: &RootAdapter<'a>) -> ClassicPolicies<'a> {
         let mut attached = Vec::new();
         let mut unattributed = false;
         for lp in ctx.of_type("aws_load_balancer_listener_policy") {
@@ -207,7 +207,11 @@ impl<'a> ClassicPolicies<'a> {
     }
 }
 
-fn target_elb<'a>(ctx: &Ctx<'a>, value: Option<&Value>, unattributed: &mut bool) -> Target<'a> {
+fn target_elb<'a>(
+    ctx: &RootAdapter<'a>,
+    value: Option<&Value>,
+    unattributed: &mut bool,
+) -> Target<'a> {
     let t = ctx.target(value, CLASSIC, "name");
     if matches!(t, Target::Unknown) {
         *unattributed = true;

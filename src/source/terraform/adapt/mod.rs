@@ -29,7 +29,7 @@ use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording}
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
-pub struct Ctx<'a> {
+pub struct RootAdapter<'a> {
     pub resources: &'a [TfResource],
     /// The root module's provider blocks.
     pub providers: &'a [super::resource::TfProvider],
@@ -90,7 +90,7 @@ pub(super) fn without_module_path(reference: &str) -> &str {
     rest
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> RootAdapter<'a> {
     pub fn of_type(&self, rtype: &'a str) -> impl Iterator<Item = &'a TfResource> + 'a {
         self.resources
             .iter()
@@ -239,7 +239,7 @@ pub fn adapt(root: &RootResources) -> (Inventory, Vec<Diagnostic>) {
         .filter(|p| p.name == "aws")
         .flat_map(|p| p.default_tags())
         .collect();
-    let mut ctx = Ctx {
+    let mut ctx = RootAdapter {
         resources: &root.resources,
         providers: &root.providers,
         root: root.root.clone(),

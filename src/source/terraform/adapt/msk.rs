@@ -1,10 +1,10 @@
 //! MSK clusters (`aws_msk_cluster`): `encryption_info.encryption_in_transit`.
 
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::msk::MskCluster;
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for c in ctx.of_type("aws_msk_cluster") {
         let (client_broker, in_cluster) =
             match c.body.nested(&["encryption_info", "encryption_in_transit"]) {

@@ -2,11 +2,11 @@
 //! enforcement, endpoint TLS policy and node-to-node encryption.
 
 use super::kms::key_attr;
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::opensearch::OpenSearchDomain;
 use crate::model::{Inventory, Tri};
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for rtype in ["aws_opensearch_domain", "aws_elasticsearch_domain"] {
         for d in ctx.of_type(rtype) {
             let (encrypt_at_rest, kms_key) = match d.body.nested(&["encrypt_at_rest"]) {

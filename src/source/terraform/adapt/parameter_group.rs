@@ -2,7 +2,7 @@
 //! parameters, an AWS default group (`default.*`, or no name at all), or a name this
 //! configuration does not define. RDS and Redshift share it.
 
-use super::{Ctx, Target};
+use super::{RootAdapter, Target};
 use crate::model::parameter_group::{ManagedParameterGroup, ParameterGroup};
 use crate::model::Tri;
 use crate::source::terraform::resource::TfResource;
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// The group named by `attr`: a managed group, an AWS default group (`default.*`, or
 /// no name at all), or a name this configuration does not define.
 pub(super) fn parameter_group(
-    ctx: &Ctx,
+    ctx: &RootAdapter,
     r: &TfResource,
     attr: &str,
     types: &[&str],

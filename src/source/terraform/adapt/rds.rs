@@ -10,7 +10,7 @@
 
 use super::kms::key_attr;
 use super::parameter_group::parameter_group;
-use super::{Ctx, Target};
+use super::{RootAdapter, Target};
 use crate::model::rds::{DbInstance, DbParameter, DbParameterGroup, DbRef};
 use crate::model::{Inventory, Tri};
 use crate::source::terraform::resource::TfResource;
@@ -20,7 +20,13 @@ const CLUSTER: &[&str] = &["aws_rds_cluster"];
 
 /// Join `attr` (a reference, identifier or ARN) to a resource of `types` whose
 /// `name_attr` matches; absent when the attribute is unset.
-fn db_ref(ctx: &Ctx, r: &TfResource, attr: &str, types: &[&str], name_attr: &str) -> Tri<DbRef> {
+fn db_ref(
+    ctx: &RootAdapter,
+    r: &TfResource,
+    attr: &str,
+    types: &[&str],
+    name_attr: &str,
+) -> Tri<DbRef> {
     match r.body.value(attr) {
         Tri::Absent => Tri::Absent,
         Tri::Unknown | Tri::Known(_) => match ctx.target(r.body.get(attr), types, name_attr) {
@@ -31,7 +37,7 @@ fn db_ref(ctx: &Ctx, r: &TfResource, attr: &str, types: &[&str], name_attr: &str
     }
 }
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_db_instance") {
         let (engine, engine_version) = engine_of_instance(ctx, r);
         inv.db_instances.push(DbInstance {
@@ -108,7 +114,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
 }
 
 /// An instance's engine and version; a read replica may leave both to its source.
-fn engine_of_instance(ctx: &Ctx, db: &TfResource) -> (Tri<String>, Tri<String>) {
+fn engine_of_instance(ctx: &RootAdapter, db: &TfResource) -> (Tri<String>, Tri<String>) {
     let mut engine = db.body.str("engine");
     let mut engine_version = db.body.str("engine_version");
     if engine.is_absent() && !db.body.value("replicate_source_db").is_absent() {

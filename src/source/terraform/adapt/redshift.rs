@@ -2,11 +2,11 @@
 
 use super::kms::key_attr;
 use super::parameter_group::parameter_group;
-use super::Ctx;
+use super::RootAdapter;
 use crate::model::redshift::RedshiftCluster;
 use crate::model::Inventory;
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_redshift_cluster") {
         inv.redshift_clusters.push(RedshiftCluster {
             meta: ctx.meta(r, Some("cluster_identifier")),

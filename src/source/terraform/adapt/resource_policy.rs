@@ -8,7 +8,7 @@
 //! of that type without a policy of their own then get `Unknown` policies, since the
 //! unresolved one may be theirs (as for split S3 resources).
 
-use super::{Ctx, Target};
+use super::{RootAdapter, Target};
 use crate::model::policy::PStr;
 use crate::model::resource_policy::{
     DetachedGrant, DetachedResourcePolicy, EcrRepository, LambdaFunction, LambdaPermission,
@@ -65,7 +65,7 @@ pub struct Splits<'a> {
 }
 
 impl<'a> Splits<'a> {
-    pub fn collect(ctx: &Ctx<'a>, kind: &SplitKind) -> Splits<'a> {
+    pub fn collect(ctx: &RootAdapter<'a>, kind: &SplitKind) -> Splits<'a> {
         let mut by_holder = Vec::new();
         let mut unattributed = false;
         for r in ctx.of_type(kind.rtype) {
@@ -103,7 +103,7 @@ impl<'a> Splits<'a> {
 /// The policies of a queue, topic or secret: its inline `policy` argument and the
 /// separate policy resources that target it.
 pub fn policies_of(
-    ctx: &mut Ctx,
+    ctx: &mut RootAdapter,
     holder: &TfResource,
     splits: &Splits,
 ) -> Tri<Vec<ResourcePolicy>> {
@@ -125,7 +125,7 @@ pub fn policies_of(
 
 /// ECR repositories, Lambda functions, and every separate policy resource (of the
 /// five kinds) that targets no resource of this root.
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     let ecr = Splits::collect(ctx, &ECR);
     let repos: Vec<&TfResource> = ctx.of_type(ECR.holder).collect();
     for r in repos {
@@ -180,7 +180,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
 
 /// The policies of separate resources only (ECR repositories have no inline policy).
 fn splits_policies(
-    ctx: &mut Ctx,
+    ctx: &mut RootAdapter,
     holder: &TfResource,
     splits: &Splits,
 ) -> Tri<Vec<ResourcePolicy>> {

@@ -9,7 +9,7 @@
 //! setting it configures, with the other split resources of the same bucket.
 
 use super::kms::key_attr;
-use super::{without_module_path, Ctx, Parent, Target};
+use super::{without_module_path, Parent, RootAdapter, Target};
 use crate::model::s3::{
     BucketAcl, BucketEncryption, BucketPolicy, BucketSetting, Elsewhere, KeyRef, PublicAccessBlock,
     S3Bucket, SseAlgorithm,
@@ -55,7 +55,7 @@ struct Settings {
     versioning: Tri<String>,
 }
 
-pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
+pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     let log_targets = log_targets(ctx);
     let buckets: Vec<&TfResource> = ctx.of_type("aws_s3_bucket").collect();
     let mut declared: BTreeMap<&str, Splits> = BTreeMap::new();
@@ -137,7 +137,7 @@ pub fn adapt(ctx: &mut Ctx, inv: &mut Inventory) {
 /// (`bucket`, when declared here), else none, or unknown when a split resource of
 /// that kind configures a bucket that cannot be identified.
 fn settings(
-    ctx: &mut Ctx,
+    ctx: &mut RootAdapter,
     bucket: Option<&TfResource>,
     splits: &Splits,
     unattributed: &BTreeSet<BucketSetting>,
@@ -248,7 +248,11 @@ fn inline_acl(b: &TfResource, open: bool) -> Tri<Option<BucketAcl>> {
 
 /// Read `rule { apply_server_side_encryption_by_default { ... } }` from a split
 /// resource or the legacy inline block.
-fn encryption_of(ctx: &Ctx, body: &Body, configured_by: &str) -> Tri<Option<BucketEncryption>> {
+fn encryption_of(
+    ctx: &RootAdapter,
+    body: &Body,
+    configured_by: &str,
+) -> Tri<Option<BucketEncryption>> {
     let default = match body.nested(&["rule", "apply_server_side_encryption_by_default"]) {
         Tri::Known(Some(d)) => d,
         Tri::Known(None) | Tri::Absent => return Tri::Known(None),
@@ -323,9 +327,9 @@ fn acl_of_split(a: &TfResource) -> BucketAcl {
 
 /// Buckets that receive logs from AWS services which only support SSE-S3 targets:
 /// S3 server access logs, ELB access logs, CloudFront standard logs.
-fn log_targets(ctx: &Ctx) -> Vec<(String, String)> {
+fn log_targets(ctx: &RootAdapter) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut add = |ctx: &Ctx, v: Option<&Value>, why: String| {
+    let mut add = |ctx: &RootAdapter, v: Option<&Value>, why: String| {
         if let Target::Resource(b) = ctx.target(v, BUCKET, "bucket") {
             out.push((b.address.clone(), why));
         }

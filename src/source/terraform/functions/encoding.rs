@@ -134,7 +134,7 @@ pub(super) fn yamlencode(args: &[Value]) -> Out {
         return Ok(unknown_of([&v]));
     }
     let mut y = Yaml::default();
-    y.node(&v, Ctx::Root, false)?;
+    y.node(&v, Position::Root, false)?;
     y.write_indent();
     if y.open_ended {
         y.write_indicator("...", true, false, false);
@@ -145,7 +145,7 @@ pub(super) fn yamlencode(args: &[Value]) -> Out {
 
 /// Where a YAML node is emitted (libyaml's context flags).
 #[derive(Clone, Copy, PartialEq)]
-enum Ctx {
+enum Position {
     Root,
     Sequence,
     Mapping,
@@ -255,7 +255,7 @@ impl Yaml {
         Ok(())
     }
 
-    fn node(&mut self, v: &Value, ctx: Ctx, simple_key: bool) -> Result<(), Stop> {
+    fn node(&mut self, v: &Value, ctx: Position, simple_key: bool) -> Result<(), Stop> {
         self.check_size()?;
         match v {
             Value::Null => self.scalar("null", Style::Plain, ctx, simple_key),
@@ -291,11 +291,11 @@ impl Yaml {
                 Ok(())
             }
             Value::List(items) => {
-                self.increase_indent(false, ctx == Ctx::Mapping && !self.indention);
+                self.increase_indent(false, ctx == Position::Mapping && !self.indention);
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
-                    self.node(item, Ctx::Sequence, false)?;
+                    self.node(item, Position::Sequence, false)?;
                 }
                 self.pop_indent();
                 Ok(())
@@ -307,15 +307,15 @@ impl Yaml {
                     let simple = k.len() <= 128 && !k.chars().any(yaml_is_break);
                     let key = Value::String(k.clone());
                     if simple {
-                        self.node(&key, Ctx::Mapping, true)?;
+                        self.node(&key, Position::Mapping, true)?;
                         self.write_indicator(":", false, false, false);
                     } else {
                         self.write_indicator("?", true, false, true);
-                        self.node(&key, Ctx::Mapping, false)?;
+                        self.node(&key, Position::Mapping, false)?;
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
-                    self.node(item, Ctx::Mapping, false)?;
+                    self.node(item, Position::Mapping, false)?;
                 }
                 self.pop_indent();
                 Ok(())
@@ -324,7 +324,13 @@ impl Yaml {
         }
     }
 
-    fn scalar(&mut self, s: &str, style: Style, ctx: Ctx, simple_key: bool) -> Result<(), Stop> {
+    fn scalar(
+        &mut self,
+        s: &str,
+        style: Style,
+        ctx: Position,
+        simple_key: bool,
+    ) -> Result<(), Stop> {
         let multiline = s.chars().any(yaml_is_break);
         let mut style = style;
         if simple_key && multiline {
@@ -342,7 +348,7 @@ impl Yaml {
                 s.chars().for_each(|c| self.put(c));
                 self.whitespace = false;
                 self.indention = false;
-                if ctx == Ctx::Root {
+                if ctx == Position::Root {
                     self.open_ended = true;
                 }
             }
