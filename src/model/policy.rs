@@ -32,7 +32,7 @@ mod transport;
 pub use analyze::{ServiceWildcards, StatementMatch, StatementRef};
 pub use escalation::{escalation_catalogue, ActionGrant, Escalation, EscalationPath};
 pub use pattern::ResourceScope;
-pub(crate) use pattern::{all3, any3};
+pub(crate) use pattern::{all3, any3, glob};
 pub use principal::PrincipalRef;
 
 use super::value::{Unknown, Value, HOLE};

@@ -24,7 +24,7 @@
 //! apply replaces the other and which one is in force is not defined: every one must
 //! pass. One result per bucket.
 
-use crate::model::policy::any3;
+use crate::model::policy::{all3, any3, glob};
 use crate::model::policy::{PStr, Statement, StatementRef};
 use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{BucketPolicy, S3Bucket};
@@ -392,54 +392,8 @@ fn names_this_bucket(head: &str, name: Option<&str>) -> bool {
         return true;
     }
     match head.split_once(":::") {
-        Some((_, bucket)) => glob(bucket, name),
-        None => glob(head, name),
-    }
-}
-
-/// `*` and `?` matching, as IAM does for resources (case-sensitive).
-fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// Three-valued AND.
-fn all3(items: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
-    let mut unknown = false;
-    for i in items {
-        match i {
-            Some(false) => return Some(false),
-            None => unknown = true,
-            Some(true) => {}
-        }
-    }
-    if unknown {
-        None
-    } else {
-        Some(true)
+        Some((_, bucket)) => glob(bucket, name, false),
+        None => glob(head, name, false),
     }
 }
 
@@ -545,10 +499,10 @@ mod tests {
 
     #[test]
     fn globbing() {
-        assert!(glob("b*", "bucket"));
-        assert!(glob("b?cket", "bucket"));
-        assert!(!glob("b?cket", "bckt"));
-        assert!(glob("*", ""));
-        assert!(!glob("a", "b"));
+        assert!(glob("b*", "bucket", false));
+        assert!(glob("b?cket", "bucket", false));
+        assert!(!glob("b?cket", "bckt", false));
+        assert!(glob("*", "", false));
+        assert!(!glob("a", "b", false));
     }
 }
