@@ -13,7 +13,7 @@
 use super::iam001::{
     judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
 };
-use crate::model::policy::all3;
+use crate::model::policy::{all3, any3};
 use crate::model::policy::{PList, ResourceScope, Statement};
 use crate::model::Inventory;
 use crate::rules::Ctx;
@@ -39,21 +39,12 @@ fn item_reaches_every_role(list: &PList, index: usize) -> Option<bool> {
 /// Do the statement's resources reach every role?
 fn reaches_every_role(s: &Statement) -> Option<bool> {
     match (&s.resource, &s.not_resource) {
-        (Some(list), None) => {
-            let mut unknown = list.unknown_list;
-            for i in 0..list.items.len() {
-                match item_reaches_every_role(list, i) {
-                    Some(true) => return Some(true),
-                    Some(false) => {}
-                    None => unknown = true,
-                }
-            }
-            if unknown {
-                None
-            } else {
-                Some(false)
-            }
-        }
+        // An unknown part of the list may reach every role.
+        (Some(list), None) => any3(
+            (0..list.items.len())
+                .map(|i| item_reaches_every_role(list, i))
+                .chain(list.unknown_list.then_some(None)),
+        ),
         _ => s.applies_to_any_resource(),
     }
 }

@@ -12,8 +12,8 @@
 //! a secret. A role whose trust policy is unknown is unknown.
 
 use super::iam001::{show_actions, unknown_because, verdict_of, PerResource, Verdict};
-use crate::model::policy::all3;
 use crate::model::policy::Statement;
+use crate::model::policy::{all3, any3};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
@@ -26,19 +26,7 @@ const ASSUME: &[&str] = &[
 
 /// Does the statement allow one of the assume actions? Three-valued OR.
 pub(super) fn allows_assume(s: &Statement) -> Option<bool> {
-    let mut unknown = false;
-    for a in ASSUME {
-        match s.grants_action(a) {
-            Some(true) => return Some(true),
-            Some(false) => {}
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        None
-    } else {
-        Some(false)
-    }
+    any3(ASSUME.iter().map(|a| s.grants_action(a)))
 }
 
 fn matches(s: &Statement) -> Option<bool> {
