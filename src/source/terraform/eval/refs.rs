@@ -203,10 +203,7 @@ impl<'a> Evaluator<'a> {
         base: &str,
     ) -> Value {
         let decl: &ResourceDecl<'a> = &inst.module.resources[idx];
-        let addr = format!(
-            "{base}{}",
-            key.as_ref().map(InstKey::suffix).unwrap_or_default()
-        );
+        let addr = instance_address(base, key);
         let mut map = BTreeMap::new();
         let names: Vec<String> = decl
             .block
@@ -235,10 +232,7 @@ impl<'a> Evaluator<'a> {
         attr: &str,
     ) -> R {
         let decl: &ResourceDecl<'a> = &inst.module.resources[idx];
-        let addr = format!(
-            "{base}{}",
-            key.as_ref().map(InstKey::suffix).unwrap_or_default()
-        );
+        let addr = instance_address(base, key);
         if decl.data
             && decl.rtype == "aws_iam_policy_document"
             && matches!(attr, "json" | "minified_json")
@@ -297,6 +291,14 @@ impl<'a> Evaluator<'a> {
             None => Value::Json(Box::new(doc)),
         }
     }
+}
+
+/// `aws_s3_bucket.b` with its instance key: `aws_s3_bucket.b["logs"]`, `...b[0]`.
+fn instance_address(base: &str, key: &Option<InstKey>) -> String {
+    format!(
+        "{base}{}",
+        key.as_ref().map(InstKey::suffix).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
