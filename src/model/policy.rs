@@ -23,6 +23,7 @@
 //! unknown". The analyzer never guesses a value for an unknown part.
 
 mod analyze;
+mod aws_managed;
 mod condition;
 mod escalation;
 mod pattern;
@@ -30,6 +31,7 @@ mod principal;
 mod transport;
 
 pub use analyze::{ServiceWildcards, StatementMatch, StatementRef};
+pub use aws_managed::{aws_managed_document, aws_managed_path};
 pub use escalation::{escalation_catalogue, ActionGrant, Escalation, EscalationPath};
 pub use pattern::ResourceScope;
 pub(crate) use pattern::{all3, any3, glob};

@@ -8,6 +8,7 @@
 
 use super::{RootAdapter, Target};
 use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
+use crate::model::policy::aws_managed_path;
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Tri, Value};
 use crate::source::terraform::resource::TfResource;
@@ -40,16 +41,11 @@ fn policy_arn(ctx: &RootAdapter, v: Option<&Value>) -> Tri<String> {
     match v {
         None | Some(Value::Null) => Tri::Absent,
         Some(Value::String(s)) => Tri::Known(s.clone()),
-        Some(Value::Unknown(u)) => match &u.shape {
-            Some(shape) if shape.starts_with("arn:") && shape.contains(":iam::aws:policy/") => {
-                let tail = shape.split(":iam::aws:policy/").nth(1).unwrap_or_default();
-                if tail.contains(HOLE) {
-                    Tri::Unknown
-                } else {
-                    Tri::Known(format!("arn:aws:iam::aws:policy/{tail}"))
-                }
-            }
-            _ if u.refs.len() == 1 && u.shape.as_deref().is_none_or(|s| s.chars().eq([HOLE])) => {
+        Some(Value::Unknown(u)) => match u.shape.as_deref().and_then(aws_managed_path) {
+            Some(path) => Tri::Known(format!("arn:aws:iam::aws:policy/{path}")),
+            None if u.refs.len() == 1
+                && u.shape.as_deref().is_none_or(|s| s.chars().eq([HOLE])) =>
+            {
                 looked_up_arn(ctx, &u.refs[0])
             }
             _ => Tri::Unknown,

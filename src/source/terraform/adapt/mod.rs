@@ -112,7 +112,18 @@ impl<'a> RootAdapter<'a> {
                     return Target::Resource(found);
                 }
             }
-            return Target::Unknown;
+            // A name computed the same way from the same unknowns as exactly one
+            // resource's own (a permission's `"${random_pet.this.id}-lambda1"`, read
+            // from the function it names) is that resource's.
+            let mut same = self.resources.iter().filter(|res| {
+                !res.is_data()
+                    && types.contains(&res.rtype.as_str())
+                    && res.body.get(name_attr) == Some(value)
+            });
+            return match (same.next(), same.next()) {
+                (Some(found), None) => Target::Resource(found),
+                _ => Target::Unknown,
+            };
         }
         match value.to_tf_string() {
             Some(name) => {

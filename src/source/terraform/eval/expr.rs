@@ -12,10 +12,35 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Terraform equality: same type and value (numbers compare numerically).
-fn tf_equal(a: &Value, b: &Value) -> bool {
+/// `a == b`, unknown (`None`) only when the answer depends on an unknown part: values
+/// whose known parts already differ (a map and null, lists of different lengths, one
+/// differing element) are unequal whatever the unknown parts turn out to be. So
+/// `var.groups != null` is true for a map of groups whose AMI ids are computed.
+fn tf_equal(a: &Value, b: &Value) -> Option<bool> {
+    let all = |pairs: &mut dyn Iterator<Item = (&Value, &Value)>| {
+        let mut verdict = Some(true);
+        for (x, y) in pairs {
+            match tf_equal(x, y) {
+                Some(false) => return Some(false),
+                None => verdict = None,
+                Some(true) => {}
+            }
+        }
+        verdict
+    };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => (x - y).abs() < f64::EPSILON,
-        _ => a == b,
+        (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
+        (Value::Number(x), Value::Number(y)) => Some((x - y).abs() < f64::EPSILON),
+        (Value::List(x), Value::List(y)) if x.len() == y.len() => all(&mut x.iter().zip(y)),
+        (Value::Map(x), Value::Map(y)) if x.keys().eq(y.keys()) => {
+            all(&mut x.values().zip(y.values()))
+        }
+        // A partly known JSON string is a string: never null, and equal to another
+        // only as far as their known structures say.
+        (Value::Json(x), Value::Json(y)) => tf_equal(x, y),
+        (Value::Json(_), Value::Null) | (Value::Null, Value::Json(_)) => Some(false),
+        (Value::Json(_), _) | (_, Value::Json(_)) => None,
+        _ => Some(a == b),
     }
 }
 
@@ -426,7 +451,8 @@ impl<'a> Evaluator<'a> {
         if matches!(op, BinaryOperator::Or) && r.to_tf_bool() == Some(true) {
             return Ok(Value::Bool(true));
         }
-        if l.contains_unknown() || r.contains_unknown() {
+        let comparison = matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq);
+        if !comparison && (l.contains_unknown() || r.contains_unknown()) {
             return Ok(Value::unknown_from([&l, &r]));
         }
         let num = |v: &Value| {
@@ -438,8 +464,10 @@ impl<'a> Evaluator<'a> {
                 .ok_or_else(|| EvalError(format!("{} is not a bool", v.describe())))
         };
         Ok(match op {
-            BinaryOperator::Eq => Value::Bool(tf_equal(&l, &r)),
-            BinaryOperator::NotEq => Value::Bool(!tf_equal(&l, &r)),
+            BinaryOperator::Eq | BinaryOperator::NotEq => match tf_equal(&l, &r) {
+                Some(same) => Value::Bool(same == matches!(op, BinaryOperator::Eq)),
+                None => Value::unknown_from([&l, &r]),
+            },
             BinaryOperator::Less => Value::Bool(num(&l)? < num(&r)?),
             BinaryOperator::LessEq => Value::Bool(num(&l)? <= num(&r)?),
             BinaryOperator::Greater => Value::Bool(num(&l)? > num(&r)?),
@@ -486,6 +514,22 @@ variable "nested" {
 }
 resource "aws_s3_bucket" "b" { bucket = "named" }
 "#;
+
+    #[test]
+    fn equality_is_decided_by_known_parts() {
+        const PRE: &str = r#"
+variable "groups" {
+  default = { a = { ami = aws_instance.x.ami }, b = { ami = "ami-1" } }
+}
+resource "aws_instance" "x" {}
+"#;
+        assert_eq!(value(PRE, "var.groups != null"), Value::Bool(true));
+        assert_eq!(value(PRE, "var.groups == {}"), Value::Bool(false));
+        let lists = "[1, aws_instance.x.id] == [2, aws_instance.x.id]";
+        assert_eq!(value(PRE, lists), Value::Bool(false));
+        assert!(value(PRE, "var.groups.a == { ami = \"ami-1\" }").is_unknown());
+        assert!(value(PRE, "aws_instance.x.id == null").is_unknown());
+    }
 
     #[test]
     fn traversal_reads_values_and_extends_unknowns() {

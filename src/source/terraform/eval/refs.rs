@@ -10,6 +10,7 @@ use super::super::module::ResourceDecl;
 use super::expand::{collection_of, Expansion, InstKey};
 use super::scope::{Inst, Scope, Slot};
 use super::{EvalError, Evaluator, R};
+use crate::model::policy::{aws_managed_document, aws_managed_path};
 use crate::model::value::Value;
 use hcl_edit::expr::TraversalOperator;
 use std::collections::BTreeMap;
@@ -96,7 +97,11 @@ impl<'a> Evaluator<'a> {
             if data { "data." } else { "" }
         );
         let single = exp.instances.len() == 1 && exp.instances[0].0.is_none() && !exp.counted;
-        if single || exp.unknown {
+        let splat = matches!(
+            ops.first(),
+            Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
+        );
+        if single || (exp.unknown && !splat) {
             let key = exp
                 .instances
                 .first()
@@ -129,9 +134,13 @@ impl<'a> Evaluator<'a> {
                 self.indexed_instance(inst, idx, &exp, &base, &key, ops.get(1).copied())
             }
             Some(TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_))
-                if exp.counted =>
+                if exp.counted || exp.unknown =>
             {
-                // `aws_x.y[*].arn`: list of each instance's attribute.
+                // `aws_x.y[*].arn`: list of each instance's attribute, computed ones
+                // (a policy document's `json`) included. Over an unknown expansion the
+                // one instance that stands for all gives a one-element list, as an
+                // index into it gives that instance: `join("", data.x[*].json)` under
+                // `count = local.enabled ? 1 : 0` is the document whenever it exists.
                 if let Some(TraversalOperator::GetAttr(attr)) = ops.get(1) {
                     let mut items = Vec::new();
                     for (k, _) in &exp.instances {
@@ -139,7 +148,12 @@ impl<'a> Evaluator<'a> {
                     }
                     return Ok((Value::List(items), 2));
                 }
-                Ok((self.resource_collection(inst, idx, &exp, &base), 0))
+                let objects = exp
+                    .instances
+                    .iter()
+                    .map(|(k, _)| self.resource_object(inst, idx, k, &base))
+                    .collect();
+                Ok((Value::List(objects), 0))
             }
             _ => Ok((self.resource_collection(inst, idx, &exp, &base), 0)),
         }
@@ -238,6 +252,21 @@ impl<'a> Evaluator<'a> {
             && matches!(attr, "json" | "minified_json")
         {
             return Ok(self.policy_document_json(inst, idx, key));
+        }
+        if decl.data && decl.rtype == "aws_iam_policy" && attr == "policy" {
+            // An AWS-managed policy looked up by ARN: its document, when catalogued.
+            let arn = self.resource_attr(inst, idx, key, base, "arn")?;
+            let text = match &arn {
+                Value::String(s) => Some(s.as_str()),
+                Value::Unknown(u) => u.shape.as_deref(),
+                _ => None,
+            };
+            if let Some(doc) = text
+                .and_then(aws_managed_path)
+                .and_then(aws_managed_document)
+            {
+                return Ok(Value::str(doc));
+            }
         }
         let Some(expr) = decl.attr(attr) else {
             return Ok(Value::reference(format!("{addr}.{attr}")));
@@ -423,5 +452,29 @@ data "aws_iam_policy_document" "p" {
         let json = value(pre, "data.aws_iam_policy_document.p.json");
         let text = json.as_str().expect("a known document is a string");
         assert!(text.contains("s3:GetObject"), "{text}");
+    }
+
+    #[test]
+    fn splat_over_an_unknown_expansion_is_the_one_instance() {
+        const PRE: &str = r#"
+variable "on" {}
+data "aws_iam_policy_document" "d" {
+  count = var.on ? 1 : 0
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+"#;
+        // A fully known document is its JSON text.
+        let doc = value(PRE, "join(\"\", data.aws_iam_policy_document.d[*].json)");
+        let Value::String(text) = &doc else {
+            panic!("the document is lost: {doc:?}");
+        };
+        assert!(text.contains("s3:GetObject"));
+        assert_eq!(
+            value(PRE, "one(data.aws_iam_policy_document.d.*.json)"),
+            doc
+        );
     }
 }

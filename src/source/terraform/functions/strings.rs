@@ -303,6 +303,19 @@ pub(super) fn join(args: &[Value]) -> Out {
         return Ok(unknown_of(args));
     }
     let sep = string(&args[0])?;
+    // One element joins to itself: a partly known JSON document (the usual
+    // `join("", data.aws_iam_policy_document.x[*].json)`) keeps its structure.
+    let mut items = args[1..].iter().filter_map(|l| match l {
+        Value::List(items) => Some(items.iter()),
+        _ => None,
+    });
+    if let (Some(mut only), None) = (items.next(), items.next()) {
+        if let (Some(item @ (Value::Json(_) | Value::Unknown(_))), None) =
+            (only.next(), only.next())
+        {
+            return Ok(item.clone());
+        }
+    }
     let mut out = Shaped::default();
     let mut first = true;
     for l in &args[1..] {
@@ -338,6 +351,9 @@ fn compile(pattern: &str) -> Result<regex::Regex, Stop> {
 /// expression whose replacement may use `$1`/`${name}`.
 pub(super) fn replace(args: &[Value]) -> Out {
     arity(args, 3, 3)?;
+    if let Some(out) = replace_in_partly_known(args) {
+        return Ok(out);
+    }
     all_known(args)?;
     let s = string(&args[0])?;
     let sub = string(&args[1])?;
@@ -361,6 +377,102 @@ pub(super) fn replace(args: &[Value]) -> Out {
         s.replace(sub.as_str(), &rep)
     };
     Ok(Value::String(out))
+}
+
+/// `replace` of a literal substring where the string or the replacement is only
+/// partly known, keeping every known part. terraform-aws-s3-bucket writes
+/// `_S3_BUCKET_ARN_` into its policy documents and replaces it with the bucket's ARN:
+/// each string leaf of the document is replaced on its own, so the statements stay
+/// readable. `None` (the result is unknown) when the substring is a regular
+/// expression, or could match across a hole or across JSON syntax (it holds a quote,
+/// a backslash or a control character, or occurs in a key, number or literal).
+fn replace_in_partly_known(args: &[Value]) -> Option<Value> {
+    let [text, Value::String(sub), rep] = args else {
+        return None;
+    };
+    let plain = !sub.is_empty()
+        && !(sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/'))
+        && !sub
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c == HOLE || c.is_control());
+    let rep_usable = matches!(rep, Value::String(_))
+        || matches!(rep, Value::Unknown(u) if !u.shape.as_deref().is_some_and(|s| s.contains(sub.as_str())));
+    if !plain || !rep_usable || !(text.contains_unknown() || rep.contains_unknown()) {
+        return None;
+    }
+    match text {
+        Value::Json(doc) => replace_leaves(doc, sub, rep).map(|d| Value::Json(Box::new(d))),
+        Value::String(_) | Value::Unknown(_) => replace_leaves(text, sub, rep),
+        _ => None,
+    }
+}
+
+/// [`replace_in_partly_known`] over one value of a document.
+fn replace_leaves(v: &Value, sub: &str, rep: &Value) -> Option<Value> {
+    let literal = |t: &str| (!t.contains(sub)).then(|| v.clone());
+    match v {
+        Value::String(t) => replace_shaped(t, None, sub, rep),
+        Value::Unknown(u) => match &u.shape {
+            Some(shape) => replace_shaped(shape, Some(u), sub, rep),
+            // Wholly unknown: it stays unknown whatever it holds.
+            None => Some(v.clone()),
+        },
+        Value::Number(n) => literal(&crate::model::value::format_number(*n)),
+        Value::Bool(b) => literal(if *b { "true" } else { "false" }),
+        Value::Null => literal("null"),
+        Value::List(items) => items
+            .iter()
+            .map(|i| replace_leaves(i, sub, rep))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::List),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, i)| {
+                (!k.contains(sub))
+                    .then_some(())
+                    .and_then(|()| replace_leaves(i, sub, rep))
+                    .map(|i| (k.clone(), i))
+            })
+            .collect::<Option<BTreeMap<_, _>>>()
+            .map(Value::Map),
+        Value::Json(doc) => replace_leaves(doc, sub, rep).map(|d| Value::Json(Box::new(d))),
+    }
+}
+
+/// Replace `sub` in a string's literal text (holes marked by [`HOLE`], standing for
+/// `unknown`'s references) by `rep`, a string or an unknown; `None` past the
+/// string length limit.
+fn replace_shaped(text: &str, unknown: Option<&Unknown>, sub: &str, rep: &Value) -> Option<Value> {
+    let matches = text.matches(sub).count();
+    if matches == 0 {
+        return Some(match unknown {
+            Some(u) => Value::Unknown(Box::new(u.clone())),
+            None => Value::str(text),
+        });
+    }
+    let mut acc = unknown.cloned().unwrap_or_default();
+    let with = match rep {
+        Value::Unknown(r) => {
+            acc.refs.extend(r.refs.iter().cloned());
+            acc.unresolved |= r.unresolved;
+            r.shape.clone().unwrap_or_else(|| HOLE.to_string())
+        }
+        other => other.to_tf_string().unwrap_or_default(),
+    };
+    if matches
+        .saturating_mul(with.len())
+        .saturating_add(text.len())
+        > MAX_STRING
+    {
+        return None;
+    }
+    let out = text.replace(sub, &with);
+    Some(if out.contains(HOLE) {
+        acc.shape = Some(out);
+        Value::Unknown(Box::new(acc))
+    } else {
+        Value::String(out)
+    })
 }
 
 /// What one match of a pattern yields: the matched text without capture groups, a
@@ -602,6 +714,45 @@ mod tests {
         assert!(u.unresolved && u.shape.is_none());
         assert!(err("join", &[s(","), list(&[Value::Null])]));
         assert!(err("join", &[s(",")]));
+    }
+
+    #[test]
+    fn join_of_one_partly_known_document_is_that_document() {
+        let arn = shaped(&format!("arn:aws:s3:::{HOLE}"), &["b.arn"]);
+        let doc = Value::Json(Box::new(map(&[("Resource", arn)])));
+        assert_eq!(ok("join", &[s(""), list(&[doc.clone()])]), doc);
+        // Two elements: a string with holes, no longer a document.
+        let two = ok("join", &[s(""), list(&[doc.clone(), s("x")])]);
+        assert!(!matches!(two, Value::Json(_)));
+    }
+
+    #[test]
+    fn replace_keeps_the_known_parts_of_a_document() {
+        let doc = Value::Json(Box::new(map(&[
+            ("Effect", s("Deny")),
+            ("Resource", list(&[s("_ARN_"), s("_ARN_/*")])),
+        ])));
+        let arn = Value::reference("aws_s3_bucket.b.arn".into());
+        let want = Value::Json(Box::new(map(&[
+            ("Effect", s("Deny")),
+            (
+                "Resource",
+                list(&[
+                    shaped(&HOLE.to_string(), &["aws_s3_bucket.b.arn"]),
+                    shaped(&format!("{HOLE}/*"), &["aws_s3_bucket.b.arn"]),
+                ]),
+            ),
+        ])));
+        assert_eq!(ok("replace", &[doc.clone(), s("_ARN_"), arn.clone()]), want);
+        // A known replacement into a templated string keeps its other hole.
+        let t = shaped(&format!("_ID_-{HOLE}"), &["x.y.id"]);
+        let want = shaped(&format!("a-{HOLE}"), &["x.y.id"]);
+        assert_eq!(ok("replace", &[t, s("_ID_"), s("a")]), want);
+        // A pattern that could cross JSON syntax, or a regular expression: unknown.
+        assert!(ok("replace", &[doc.clone(), s("\"Deny"), arn.clone()]).is_unknown());
+        assert!(ok("replace", &[doc.clone(), s("/_ARN_/"), arn.clone()]).is_unknown());
+        let keyed = Value::Json(Box::new(map(&[("_ARN_", s("x"))])));
+        assert!(ok("replace", &[keyed, s("_ARN_"), arn]).is_unknown());
     }
 
     #[test]
