@@ -29,6 +29,10 @@ pub struct PolicyAttachment {
     pub meta: Meta,
     /// The policy ARN (may be partly known, e.g. with an unknown partition).
     pub policy_arn: Tri<String>,
+    /// The policy's name when its ARN is not known but ends in a literal name
+    /// (`arn:${partition}:iam::${account_id}:policy/AmazonEKS_CNI_IPv6_Policy`): enough
+    /// to tell which AWS-managed policy it is not.
+    pub policy_name: Option<String>,
     pub attached_to: Tri<Principal>,
 }
 

@@ -258,6 +258,20 @@ fn attachment_verdict(first: &PolicyAttachment, to: &[String]) -> Option<Verdict
         Tri::Known(arn) => Some(Verdict::Pass(format!(
             "attaches {arn}, not AdministratorAccess"
         ))),
+        // Whatever the unknown partition or account, a policy of another name is not
+        // AdministratorAccess.
+        Tri::Unknown
+            if first
+                .policy_name
+                .as_deref()
+                .is_some_and(|n| n != "AdministratorAccess") =>
+        {
+            Some(Verdict::Pass(format!(
+                "attaches policy {}, not AdministratorAccess (its ARN is {})",
+                first.policy_name.as_deref().unwrap_or_default(),
+                unknown_because(&first.meta)
+            )))
+        }
         Tri::Unknown => Some(Verdict::Unknown(format!(
             "the attached policy's ARN is {}; it could be AdministratorAccess",
             unknown_because(&first.meta)

@@ -95,6 +95,7 @@ pub async fn collect(ctx: &SweepState, tuning: &Tuning) -> Inventory {
         inv.policy_attachments.push(PolicyAttachment {
             meta,
             policy_arn: Tri::Known(policy_arn.clone()),
+            policy_name: None,
             attached_to: Tri::Known(who.clone()),
         });
     }

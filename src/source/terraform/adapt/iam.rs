@@ -54,6 +54,19 @@ fn policy_arn(ctx: &RootAdapter, v: Option<&Value>) -> Tri<String> {
     }
 }
 
+/// The name that ends a policy ARN template whose path is literal
+/// (`arn:${partition}:iam::${account_id}:policy/AmazonEKS_CNI_IPv6_Policy`).
+fn policy_name(v: Option<&Value>) -> Option<String> {
+    let text = match v? {
+        Value::String(s) => s.as_str(),
+        Value::Unknown(u) => u.shape.as_deref()?,
+        _ => return None,
+    };
+    let (_, path) = text.split_once(":policy/")?;
+    let name = path.rsplit('/').next()?;
+    (!path.contains(HOLE) && !name.is_empty()).then(|| name.to_string())
+}
+
 /// The ARN a `data "aws_iam_policy"` lookup returns, when its arguments say: its `arn`
 /// argument, or for `name = "AdministratorAccess"` the AWS-managed policy of that name
 /// (it exists in every account, and a customer policy of the same name would make the
@@ -186,6 +199,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             inv.policy_attachments.push(PolicyAttachment {
                 meta,
                 policy_arn: arn.clone(),
+                policy_name: policy_name(a.body.get("policy_arn")),
                 attached_to: who.clone(),
             });
         }
@@ -251,6 +265,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                     inv.policy_attachments.push(PolicyAttachment {
                         meta: meta.clone(),
                         policy_arn: policy_arn(ctx, Some(arn)),
+                        policy_name: policy_name(Some(arn)),
                         attached_to: Tri::Known(who.clone()),
                     });
                 }
@@ -258,6 +273,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             Some(Value::Unknown(_)) => inv.policy_attachments.push(PolicyAttachment {
                 meta: meta.clone(),
                 policy_arn: Tri::Unknown,
+                policy_name: None,
                 attached_to: Tri::Known(who.clone()),
             }),
             _ => {}
