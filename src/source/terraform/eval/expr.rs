@@ -44,6 +44,32 @@ fn tf_equal(a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
+/// The value of a conditional whose condition is unknown: whatever both branches
+/// agree on, unknown only where they differ. Objects with the same attributes and
+/// lists of the same length agree element by element, so that
+/// `var.x ? { encrypted = true, size = 10 } : { encrypted = true, size = 20 }` is
+/// certainly encrypted: a verdict that is the same for every value of the condition
+/// is decided.
+fn agree(cond: &Value, a: Value, b: Value) -> Value {
+    match (a, b) {
+        (a, b) if a == b => a,
+        (Value::Map(x), Value::Map(y)) if x.keys().eq(y.keys()) => Value::Map(
+            x.into_iter()
+                .zip(y.into_values())
+                .map(|((k, a), b)| (k, agree(cond, a, b)))
+                .collect(),
+        ),
+        (Value::List(x), Value::List(y)) if x.len() == y.len() => Value::List(
+            x.into_iter()
+                .zip(y)
+                .map(|(a, b)| agree(cond, a, b))
+                .collect(),
+        ),
+        (Value::Json(x), Value::Json(y)) => Value::Json(Box::new(agree(cond, *x, *y))),
+        (a, b) => Value::unknown_from([cond, &a, &b]),
+    }
+}
+
 /// `value.name`. A resource object answers for attributes it does not configure
 /// with a reference; an unknown's attribute is unknown, referring further in.
 fn get_attr(value: &Value, name: &str) -> R {
@@ -200,11 +226,7 @@ impl<'a> Evaluator<'a> {
                         let b = self
                             .eval(&c.false_expr, scope)
                             .unwrap_or_else(|_| Value::unresolved());
-                        if a == b {
-                            a
-                        } else {
-                            Value::unknown_from([&cond, &a, &b])
-                        }
+                        agree(&cond, a, b)
                     }
                     None => {
                         return Err(EvalError(format!(
@@ -514,6 +536,25 @@ variable "nested" {
 }
 resource "aws_s3_bucket" "b" { bucket = "named" }
 "#;
+
+    #[test]
+    fn a_conditional_keeps_what_both_branches_agree_on() {
+        const PRE: &str = r#"
+variable "u" {}
+"#;
+        let v = value(
+            PRE,
+            "var.u ? { encrypted = true, size = 10 } : { encrypted = true, size = 20 }",
+        );
+        let Value::Map(m) = &v else {
+            panic!("{v:?}");
+        };
+        assert_eq!(m.get("encrypted"), Some(&Value::Bool(true)));
+        assert!(m.get("size").is_some_and(Value::is_unknown));
+        // Different shapes: nothing is known.
+        assert!(value(PRE, "var.u ? [1] : [1, 2]").is_unknown());
+        assert!(value(PRE, "var.u ? { a = 1 } : { b = 1 }").is_unknown());
+    }
 
     #[test]
     fn equality_is_decided_by_known_parts() {
