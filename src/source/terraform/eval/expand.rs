@@ -45,6 +45,16 @@ pub(super) struct Expansion {
     pub(super) unknown: bool,
 }
 
+impl Expansion {
+    /// `each.value` of the instance with `key` (null for `count` and single instances).
+    pub(super) fn each_value(&self, key: &Option<InstKey>) -> Value {
+        self.instances
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(Value::Null, |(_, v)| v.clone())
+    }
+}
+
 /// Instances created by one module call, or `None` when the module is unresolved.
 #[derive(Clone)]
 pub(super) struct Children<'a> {

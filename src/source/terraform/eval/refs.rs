@@ -282,13 +282,7 @@ impl<'a> Evaluator<'a> {
             .borrow_mut()
             .insert(memo_key.clone(), Slot::InProgress);
         let exp = self.expansion(inst, idx);
-        let each_value = exp
-            .instances
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or(Value::Null);
-        let scope = Scope::with_instance(inst, key, &each_value, exp.counted);
+        let scope = Scope::with_instance(inst, key, &exp.each_value(key), exp.counted);
         let v = self.value_of(expr, &scope);
         inst.attrs
             .borrow_mut()
@@ -306,13 +300,7 @@ impl<'a> Evaluator<'a> {
     ) -> Value {
         let decl: &ResourceDecl<'a> = &inst.module.resources[idx];
         let exp = self.expansion(inst, idx);
-        let each_value = exp
-            .instances
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or(Value::Null);
-        let scope = Scope::with_instance(inst, key, &each_value, exp.counted);
+        let scope = Scope::with_instance(inst, key, &exp.each_value(key), exp.counted);
         let body = self.eval_body(&decl.block.body, &scope, decl.file, true);
         let doc = super::super::policy_document::build(&body);
         match doc.to_json() {
