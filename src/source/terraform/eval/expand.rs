@@ -294,6 +294,35 @@ impl<'a> Evaluator<'a> {
         e
     }
 
+    /// Say once per declaration that its instances are not known: which keys or how
+    /// many cannot be told before apply, so one instance stands for all of them and
+    /// results about it hold for each instance that will exist.
+    fn report_unknown_instances(&self, what: &str, e: Expr<'a>, v: &Value) {
+        let loc = e.file.location(e.expr.span());
+        let message = match v {
+            Value::Unknown(u) if u.refs.is_empty() => format!(
+                "{what} is unknown (it depends on an input without value, an unresolved module or an expression that cannot be evaluated): which instances exist is not known before apply, so one instance without an index stands for all of them"
+            ),
+            Value::Unknown(_) | Value::List(_) | Value::Json(_) => format!(
+                "{what} is {}: which instances exist is not known before apply, so one instance without an index stands for all of them",
+                v.describe()
+            ),
+            other => format!(
+                "{what} is {}, not a {}; one instance without an index stands for all of them",
+                other.describe(),
+                if what == "count" { "whole number" } else { "map or set of strings" }
+            ),
+        };
+        self.report_once(
+            &loc,
+            Diagnostic::warning("unknown-instances", message).at(
+                loc.file.clone(),
+                Some(loc.start_line),
+                Some(loc.start_column),
+            ),
+        );
+    }
+
     /// The instances that a `count` or `for_each` (or neither) gives. A count or
     /// collection that is unknown, or over the element budget, is one unknown
     /// instance standing for all.
@@ -305,7 +334,8 @@ impl<'a> Evaluator<'a> {
     ) -> Expansion {
         let scope = Scope::new(inst);
         if let Some(c) = count {
-            return match self.value_of(c, &scope).to_tf_number() {
+            let v = self.value_of(c, &scope);
+            return match v.to_tf_number() {
                 Some(n) if n >= 0.0 && self.fits(n as usize, c.expr.span(), Some(c.file)) => {
                     Expansion {
                         instances: (0..n as usize)
@@ -315,11 +345,17 @@ impl<'a> Evaluator<'a> {
                         unknown: false,
                     }
                 }
-                _ => Expansion {
-                    instances: vec![(None, Value::Null)],
-                    counted: true,
-                    unknown: true,
-                },
+                n => {
+                    // Past the element budget, `fits` has said so already.
+                    if n.is_none_or(|n| n < 0.0) {
+                        self.report_unknown_instances("count", c, &v);
+                    }
+                    Expansion {
+                        instances: vec![(None, Value::Null)],
+                        counted: true,
+                        unknown: true,
+                    }
+                }
             };
         }
         if let Some(f) = for_each {
@@ -341,6 +377,9 @@ impl<'a> Evaluator<'a> {
                 Value::Null => Some(Vec::new()),
                 _ => None,
             };
+            if instances.is_none() {
+                self.report_unknown_instances("for_each", f, &v);
+            }
             return match instances {
                 Some(list) if self.fits(list.len(), f.expr.span(), Some(f.file)) => Expansion {
                     instances: list,
@@ -413,6 +452,12 @@ resource "aws_s3_bucket" "null" { for_each = null }
         assert_eq!(body(3, "bucket"), Some(Value::str("a")));
         assert_eq!(body(5, "bucket"), Some(Value::str("x-1")));
         assert_eq!(out.module_instances, 1);
+        // The unknown count is said once, where it is written, with its reason.
+        let diags: Vec<_> = out.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(diags, [("unknown-instances", Some(8))]);
+        assert!(out.diagnostics[0]
+            .message
+            .contains("an input without value"));
     }
 
     #[test]
