@@ -17,7 +17,7 @@ pub fn build(body: &Body) -> Value {
         statements.push(statement(block));
     }
     if body.unknown_blocks.contains("statement") {
-        statements.push(Value::unresolved());
+        statements.extend(unknown_statements(body));
     }
     for doc in documents(body.get("override_policy_documents")) {
         for st in doc {
@@ -43,6 +43,35 @@ pub fn build(body: &Body) -> Value {
     );
     doc.insert("Statement".to_string(), Value::List(statements));
     Value::Map(doc)
+}
+
+/// The statements of `dynamic "statement"` blocks over a collection not known before
+/// apply. An Allow whose template is known enough is judged as one statement: what it
+/// allows, each of its copies allows, so a verdict about what the policy grants holds
+/// for any number of them (as one instance stands for an unknown `count`). Anything
+/// else (a Deny, which may exist zero times and so cannot make a pass; an unknown
+/// effect) stays an unknown statement.
+fn unknown_statements(body: &Body) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut unknown = !body
+        .unknown_block_templates
+        .iter()
+        .any(|b| b.kind == "statement");
+    for template in body
+        .unknown_block_templates
+        .iter()
+        .filter(|b| b.kind == "statement")
+    {
+        let st = statement(template);
+        match st.get("Effect").and_then(Value::as_str) {
+            Some("Allow") => out.push(st),
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        out.push(Value::unresolved());
+    }
+    out
 }
 
 /// Statements of each document in a `*_policy_documents` list (JSON strings).

@@ -33,6 +33,10 @@ pub struct Body {
     /// Kinds of `dynamic` blocks whose `for_each` is unknown: whether (and how many)
     /// such blocks exist cannot be known.
     pub unknown_blocks: BTreeSet<String>,
+    /// Each such `dynamic` block's content, evaluated once with its element unknown:
+    /// what every one of those blocks has in common (a statement's literal effect and
+    /// actions), for the judgements that hold for any number of them.
+    pub unknown_block_templates: Vec<Block>,
 }
 
 /// One instance of a resource or data source.

@@ -95,7 +95,18 @@ impl<'a> Evaluator<'a> {
                 .map(|(k, v)| (Value::String(k), v))
                 .collect(),
             Value::Null => Vec::new(),
-            _ => {
+            unknown => {
+                // One template block, its element unknown: what all of them share.
+                let mut obj = BTreeMap::new();
+                obj.insert("key".to_string(), Value::unknown_from([&unknown]));
+                obj.insert("value".to_string(), Value::unknown_from([&unknown]));
+                let inner = scope.with([(iterator.as_str(), Value::Map(obj))]);
+                out.unknown_block_templates.push(EvBlock {
+                    kind: kind.clone(),
+                    labels: Vec::new(),
+                    body: self.eval_body(&content.body, &inner, file, false),
+                    location: file.location(block.span()),
+                });
                 out.unknown_blocks.insert(kind);
                 return;
             }
