@@ -262,10 +262,21 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         match r.body.get("managed_policy_arns") {
             Some(Value::List(arns)) => {
                 for arn in arns {
+                    // A policy of this configuration is customer-managed, whatever
+                    // its ARN turns out to be; its document is judged on its own.
+                    let declared = match ctx.target(Some(arn), &["aws_iam_policy"], "arn") {
+                        Target::Resource(p) => Some(
+                            p.body
+                                .get("name")
+                                .and_then(Value::to_tf_string)
+                                .unwrap_or_else(|| p.address.clone()),
+                        ),
+                        _ => None,
+                    };
                     inv.policy_attachments.push(PolicyAttachment {
                         meta: meta.clone(),
                         policy_arn: policy_arn(ctx, Some(arn)),
-                        policy_name: policy_name(Some(arn)),
+                        policy_name: declared.or_else(|| policy_name(Some(arn))),
                         attached_to: Tri::Known(who.clone()),
                     });
                 }
