@@ -7,7 +7,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
-pub mod env;
+pub mod environment;
 pub mod evidence;
 pub mod finding;
 pub mod model;

@@ -255,7 +255,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let report_started = std::time::Instant::now();
 
     if let Some(wanted) = &args.env {
-        let wanted = crate::env::canonical(wanted)
+        let wanted = crate::environment::canonical(wanted)
             .map(|(n, _)| n.to_string())
             .unwrap_or_else(|| wanted.to_ascii_lowercase());
         outcome.report.findings.retain(|f| {

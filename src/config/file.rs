@@ -5,7 +5,7 @@
 //! type, which turns fixing a config into one run per typo.
 
 use crate::catalogue::RuleMeta;
-use crate::env::EnvConfig;
+use crate::environment::EnvConfig;
 use crate::finding::Severity;
 use crate::model::{Classification, ClassificationSource};
 use crate::source::terraform::budget::Budgets;
@@ -1086,7 +1086,7 @@ impl Validator<'_> {
                 self.problem(&body.span(), &key, "empty environment name");
                 continue;
             }
-            let canonical = crate::env::canonical(name)
+            let canonical = crate::environment::canonical(name)
                 .map_or_else(|| name.to_ascii_lowercase(), |(n, _)| n.to_string());
             if let Some((other, line)) = canonical_owner.get(&canonical) {
                 self.problem(
@@ -1133,7 +1133,7 @@ impl Validator<'_> {
         let mut env = EnvConfig {
             name: name.to_string(),
             // `prod`, `production`, `prd`, `live` are production unless told otherwise.
-            production: crate::env::canonical(name).is_some_and(|(_, prod)| prod),
+            production: crate::environment::canonical(name).is_some_and(|(_, prod)| prod),
             accounts: Vec::new(),
             paths: GlobSet::empty(),
             path_patterns: Vec::new(),

@@ -62,7 +62,7 @@ pub struct Settings {
     pub kms_min_deletion_window_days: u32,
     pub min_backup_retention_days: u32,
     /// Environments declared in the configuration (`[environments.<name>]`).
-    pub environments: Vec<crate::env::EnvConfig>,
+    pub environments: Vec<crate::environment::EnvConfig>,
     /// The configuration file these settings came from, if any, for reports.
     pub config_file: Option<PathBuf>,
     /// Where runs are recorded and what the auditor's report expects.

@@ -122,9 +122,9 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
             });
         }
         meta.classification = classified.source;
-        meta.environment = crate::env::resolve(meta, &req.settings.environments);
+        meta.environment = crate::environment::resolve(meta, &req.settings.environments);
     }
-    diagnostics.extend(crate::env::config_warnings(
+    diagnostics.extend(crate::environment::config_warnings(
         &inventory.metas(),
         &req.settings.environments,
         req.settings.config_file.as_deref(),

@@ -35,7 +35,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 Tri::Known(loc) => {
                     let named = loc
                         .split(['/', '-', '_', '.', ':'])
-                        .filter_map(crate::env::canonical)
+                        .filter_map(crate::environment::canonical)
                         .find(|(env, _)| !env.eq_ignore_ascii_case(&own.name));
                     if let Some((env, _)) = named {
                         other.get_or_insert(format!("remote state {name} at {loc} ({env})"));

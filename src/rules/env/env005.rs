@@ -54,7 +54,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                         .settings
                         .environments
                         .iter()
-                        .filter(|e| crate::env::normalized(&e.name) != own.name)
+                        .filter(|e| crate::environment::normalized(&e.name) != own.name)
                     {
                         if env.cidrs.iter().any(|ec| overlaps(c, ec)) {
                             other.get_or_insert((

@@ -25,7 +25,7 @@ pub fn env_of_account(settings: &Settings, account: &str) -> Option<(String, boo
         .environments
         .iter()
         .find(|e| e.accounts.iter().any(|a| a == account))
-        .map(|e| (crate::env::normalized(&e.name), e.production))
+        .map(|e| (crate::environment::normalized(&e.name), e.production))
 }
 
 /// Whether the configuration maps any account at all (without it, accounts in ARNs
