@@ -32,6 +32,7 @@ pub struct PolicyAttachment {
     /// The policy's name when its ARN is not known but ends in a literal name
     /// (`arn:${partition}:iam::${account_id}:policy/AmazonEKS_CNI_IPv6_Policy`): enough
     /// to tell which AWS-managed policy it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     pub attached_to: Tri<Principal>,
 }
