@@ -138,7 +138,14 @@ pub(crate) fn location_label(f: &Finding) -> String {
         Origin::Terraform { location, .. } => format!("{}:{}", location.file, location.start_line),
         Origin::Aws {
             region, operation, ..
-        } => format!("{region} ({operation})"),
+        } => match &f.managed_by {
+            // Both: where it was seen, and the Terraform that manages it.
+            Some(m) => format!(
+                "{region} ({operation}); managed by {} at {}:{}",
+                m.address, m.location.file, m.location.start_line
+            ),
+            None => format!("{region} ({operation})"),
+        },
     }
 }
 

@@ -1,0 +1,325 @@
+//! DRIFT001 drifted-security-setting: a live resource whose security setting differs
+//! from what the Terraform that manages it declares. A review approved the Terraform;
+//! a setting changed outside it (console, CLI, another tool) bypassed that review,
+//! which is what the Type 2 control "production is configured as reviewed" must catch.
+//!
+//! Only settings the Terraform declares are compared (a setting it leaves to the
+//! provider default is not its to keep). Values compare by meaning: keys as ARNs with
+//! aliases and references resolved, policies as sets of normalised statements. A
+//! Terraform value known only after apply, or a live answer that could not be read,
+//! gives unknown.
+
+use super::{linked, statements, twin, Keys};
+use crate::model::kms::KmsKey;
+use crate::model::s3::{BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket};
+use crate::model::{Inventory, Meta, Tri};
+use crate::rules::Ctx;
+
+/// One setting on both sides, normalised to text.
+struct Setting {
+    name: &'static str,
+    terraform: Tri<String>,
+    live: Tri<String>,
+}
+
+pub fn check(inv: &Inventory, ctx: &mut Ctx) {
+    let keys = Keys::new(&inv.kms_keys);
+    for live in linked(&inv.s3_buckets, |b| &b.meta) {
+        if let Some(tf) = twin(&inv.s3_buckets, |b| &b.meta, &live.meta) {
+            judge(ctx, &live.meta, &tf.meta, bucket(tf, live, &keys));
+        }
+    }
+    for live in linked(&inv.kms_keys, |k| &k.meta) {
+        if let Some(tf) = twin(&inv.kms_keys, |k| &k.meta, &live.meta) {
+            judge(ctx, &live.meta, &tf.meta, key(tf, live));
+        }
+    }
+    for live in linked(&inv.sqs_queues, |q| &q.meta) {
+        if let Some(tf) = twin(&inv.sqs_queues, |q| &q.meta, &live.meta) {
+            let settings = vec![
+                key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
+                declared(
+                    "SQS-managed encryption",
+                    &tf.sqs_managed_sse,
+                    &live.sqs_managed_sse,
+                ),
+            ];
+            judge(ctx, &live.meta, &tf.meta, settings);
+        }
+    }
+    for live in linked(&inv.sns_topics, |t| &t.meta) {
+        if let Some(tf) = twin(&inv.sns_topics, |t| &t.meta, &live.meta) {
+            let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
+            judge(ctx, &live.meta, &tf.meta, settings);
+        }
+    }
+    for live in linked(&inv.db_instances, |d| &d.meta) {
+        if let Some(tf) = twin(&inv.db_instances, |d| &d.meta, &live.meta) {
+            let settings = vec![
+                declared(
+                    "storage encryption",
+                    &tf.storage_encrypted,
+                    &live.storage_encrypted,
+                ),
+                key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
+            ];
+            judge(ctx, &live.meta, &tf.meta, settings);
+        }
+    }
+    for live in linked(&inv.dynamo_tables, |t| &t.meta) {
+        if let Some(tf) = twin(&inv.dynamo_tables, |t| &t.meta, &live.meta) {
+            let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
+            judge(ctx, &live.meta, &tf.meta, settings);
+        }
+    }
+}
+
+/// Fail on the settings that differ, naming both values and the Terraform location;
+/// unknown when none differs but some could not be compared; pass otherwise.
+fn judge(ctx: &mut Ctx, live: &Meta, tf: &Meta, settings: Vec<Setting>) {
+    let at = tf
+        .location()
+        .map(|l| format!("{} ({}:{})", tf.address, l.file, l.start_line))
+        .unwrap_or_else(|| tf.address.clone());
+    let mut drifted = Vec::new();
+    let mut unknown = Vec::new();
+    let mut compared = 0;
+    for s in settings {
+        match (&s.terraform, &s.live) {
+            (Tri::Absent, _) => {}
+            (Tri::Unknown, _) => {
+                unknown.push(format!("{} (Terraform: not known before apply)", s.name))
+            }
+            (Tri::Known(_), Tri::Unknown) => {
+                unknown.push(format!("{} (live: could not be read)", s.name))
+            }
+            (Tri::Known(t), live) => {
+                compared += 1;
+                let l = match live {
+                    Tri::Known(l) => l.as_str(),
+                    _ => "not set",
+                };
+                if t != l {
+                    drifted.push(format!("{}: Terraform declares {t}, live is {l}", s.name));
+                }
+            }
+        }
+    }
+    if !drifted.is_empty() {
+        ctx.fail(
+            live,
+            format!(
+                "changed outside Terraform: {}; declared by {at}",
+                drifted.join("; ")
+            ),
+        );
+    } else if !unknown.is_empty() {
+        ctx.unknown(
+            live,
+            format!("cannot compare with {at}: {}", unknown.join(", ")),
+        );
+    } else if compared > 0 {
+        ctx.pass(live, format!("{compared} security setting(s) match {at}"));
+    }
+}
+
+/// A setting compared only when Terraform declares it.
+fn declared<T: ToString>(name: &'static str, tf: &Tri<T>, live: &Tri<T>) -> Setting {
+    Setting {
+        name,
+        terraform: text(tf),
+        live: text(live),
+    }
+}
+
+fn text<T: ToString>(t: &Tri<T>) -> Tri<String> {
+    match t {
+        Tri::Known(v) => Tri::Known(v.to_string()),
+        Tri::Unknown => Tri::Unknown,
+        Tri::Absent => Tri::Absent,
+    }
+}
+
+fn key_setting(name: &'static str, tf: &Tri<KeyRef>, live: &Tri<KeyRef>, keys: &Keys) -> Setting {
+    let arn = |k: &Tri<KeyRef>| match k {
+        Tri::Known(k) => keys.arn(k),
+        Tri::Unknown => Tri::Unknown,
+        Tri::Absent => Tri::Absent,
+    };
+    Setting {
+        name,
+        terraform: arn(tf),
+        live: arn(live),
+    }
+}
+
+fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
+    let mut out = Vec::new();
+    // Encryption: only when Terraform configures it.
+    match &tf.encryption {
+        Tri::Known(Some(e)) => {
+            let live_enc =
+                |f: &dyn Fn(&crate::model::s3::BucketEncryption) -> Tri<String>| match &live
+                    .encryption
+                {
+                    Tri::Known(Some(l)) => f(l),
+                    Tri::Known(None) | Tri::Absent => Tri::Absent,
+                    Tri::Unknown => Tri::Unknown,
+                };
+            let alg = |e: &crate::model::s3::BucketEncryption| {
+                e.algorithm.clone().map(|a| format!("{a:?}"))
+            };
+            out.push(Setting {
+                name: "default encryption",
+                terraform: alg(e),
+                live: live_enc(&alg),
+            });
+            let key = |e: &crate::model::s3::BucketEncryption| match &e.kms_key {
+                Tri::Known(k) => keys.arn(k),
+                Tri::Unknown => Tri::Unknown,
+                Tri::Absent => Tri::Known("the default key".into()),
+            };
+            if e.algorithm.known().is_some_and(|a| a.uses_kms()) {
+                out.push(Setting {
+                    name: "encryption key",
+                    terraform: key(e),
+                    live: live_enc(&key),
+                });
+            }
+        }
+        Tri::Unknown => out.push(Setting {
+            name: "default encryption",
+            terraform: Tri::Unknown,
+            live: Tri::Absent,
+        }),
+        Tri::Known(None) | Tri::Absent => {}
+    }
+    out.push(declared("versioning", &tf.versioning, &live.versioning));
+    if let Tri::Known(Some(block)) = &tf.public_access_block {
+        let flags: [(&'static str, fn(&PublicAccessBlock) -> &Tri<bool>); 4] = [
+            ("block_public_acls", |b| &b.block_public_acls),
+            ("block_public_policy", |b| &b.block_public_policy),
+            ("ignore_public_acls", |b| &b.ignore_public_acls),
+            ("restrict_public_buckets", |b| &b.restrict_public_buckets),
+        ];
+        for (name, flag) in flags {
+            let live_flag = match &live.public_access_block {
+                Tri::Known(Some(l)) => flag(l).clone(),
+                Tri::Known(None) | Tri::Absent => Tri::Known(false),
+                Tri::Unknown => Tri::Unknown,
+            };
+            // The provider's default for each flag is false.
+            let tf_flag = match flag(block) {
+                Tri::Absent => Tri::Known(false),
+                other => other.clone(),
+            };
+            out.push(declared(name, &tf_flag, &live_flag));
+        }
+    }
+    out.push(policy_setting(
+        "bucket policy statements",
+        &bucket_statements(&tf.policies),
+        &bucket_statements(&live.policies),
+    ));
+    out
+}
+
+fn bucket_statements(p: &Tri<Vec<BucketPolicy>>) -> Tri<Vec<String>> {
+    let Tri::Known(policies) = p else {
+        return match p {
+            Tri::Unknown => Tri::Unknown,
+            _ => Tri::Absent,
+        };
+    };
+    if policies.is_empty() {
+        return Tri::Absent;
+    }
+    let mut all = Vec::new();
+    for bp in policies {
+        match &bp.document {
+            Tri::Known(d) => match statements(d) {
+                Tri::Known(s) => all.extend(s),
+                _ => return Tri::Unknown,
+            },
+            Tri::Unknown => return Tri::Unknown,
+            Tri::Absent => {}
+        }
+    }
+    all.sort();
+    Tri::Known(all)
+}
+
+/// Statements as a setting: equal sets compare equal; otherwise the live side says
+/// which statements it has that Terraform does not (by Sid where there is one) and
+/// how many of Terraform's it lacks.
+fn policy_setting(name: &'static str, tf: &Tri<Vec<String>>, live: &Tri<Vec<String>>) -> Setting {
+    let count = |n: usize| format!("{n} statement(s)");
+    let (terraform, live) = match (tf, live) {
+        (Tri::Known(t), Tri::Known(l)) if t == l => {
+            (Tri::Known(count(t.len())), Tri::Known(count(l.len())))
+        }
+        (Tri::Known(t), Tri::Known(l)) => {
+            let extra: Vec<String> = l
+                .iter()
+                .filter(|s| !t.contains(s))
+                .map(|s| {
+                    serde_json::from_str::<serde_json::Value>(s)
+                        .ok()
+                        .and_then(|v| v.get("sid")?.as_str().map(|x| format!("\"{x}\"")))
+                        .unwrap_or_else(|| "without Sid".into())
+                })
+                .collect();
+            let missing = t.iter().filter(|s| !l.contains(s)).count();
+            let mut d = count(l.len());
+            if !extra.is_empty() {
+                d.push_str(&format!(
+                    ", {} not in Terraform ({})",
+                    extra.len(),
+                    extra.join(", ")
+                ));
+            }
+            if missing > 0 {
+                d.push_str(&format!(", {missing} of Terraform's missing"));
+            }
+            (Tri::Known(count(t.len())), Tri::Known(d))
+        }
+        (Tri::Known(t), Tri::Absent) => {
+            (Tri::Known(count(t.len())), Tri::Known("no policy".into()))
+        }
+        (Tri::Known(t), Tri::Unknown) => (Tri::Known(count(t.len())), Tri::Unknown),
+        (Tri::Unknown, _) => (Tri::Unknown, Tri::Unknown),
+        (Tri::Absent, _) => (Tri::Absent, Tri::Absent),
+    };
+    Setting {
+        name,
+        terraform,
+        live,
+    }
+}
+
+fn key(tf: &KmsKey, live: &KmsKey) -> Vec<Setting> {
+    // The provider creates keys without rotation and enabled unless told otherwise.
+    let rotation = match &tf.rotation_enabled {
+        Tri::Absent => Tri::Known(false),
+        other => other.clone(),
+    };
+    let state = match &tf.key_state {
+        Tri::Absent => Tri::Known("Enabled".to_string()),
+        other => other.clone(),
+    };
+    let live_state = match &live.key_state {
+        // Keys pending deletion or import are not what any Terraform declares.
+        Tri::Known(s) => Tri::Known(s.clone()),
+        other => other.clone(),
+    };
+    let policy = |k: &KmsKey| match &k.policy {
+        Tri::Known(d) => statements(d),
+        Tri::Unknown => Tri::Unknown,
+        Tri::Absent => Tri::Absent,
+    };
+    vec![
+        declared("automatic rotation", &rotation, &live.rotation_enabled),
+        declared("key state", &state, &live_state),
+        policy_setting("key policy statements", &policy(tf), &policy(live)),
+    ]
+}
