@@ -11,9 +11,12 @@
 
 use super::{linked, statements, twin, Keys};
 use crate::model::kms::KmsKey;
-use crate::model::s3::{BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket};
+use crate::model::s3::{BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm};
 use crate::model::{Inventory, Meta, Tri};
 use crate::rules::Ctx;
+
+/// Reads one flag of a public access block.
+type Flag = fn(&PublicAccessBlock) -> &Tri<bool>;
 
 /// One setting on both sides, normalised to text.
 struct Setting {
@@ -167,7 +170,12 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
                     Tri::Unknown => Tri::Unknown,
                 };
             let alg = |e: &crate::model::s3::BucketEncryption| {
-                e.algorithm.clone().map(|a| format!("{a:?}"))
+                e.algorithm.clone().map(|a| match a {
+                    SseAlgorithm::SseS3 => "AES256".to_string(),
+                    SseAlgorithm::SseKms => "aws:kms".to_string(),
+                    SseAlgorithm::DsseKms => "aws:kms:dsse".to_string(),
+                    SseAlgorithm::Other(o) => o,
+                })
             };
             out.push(Setting {
                 name: "default encryption",
@@ -196,7 +204,7 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
     }
     out.push(declared("versioning", &tf.versioning, &live.versioning));
     if let Tri::Known(Some(block)) = &tf.public_access_block {
-        let flags: [(&'static str, fn(&PublicAccessBlock) -> &Tri<bool>); 4] = [
+        let flags: [(&'static str, Flag); 4] = [
             ("block_public_acls", |b| &b.block_public_acls),
             ("block_public_policy", |b| &b.block_public_policy),
             ("ignore_public_acls", |b| &b.ignore_public_acls),

@@ -286,7 +286,7 @@ impl<'a> References<'a> {
                     })
                     .collect();
                 let own = own_key.map(|k| format!("{base}{k}"));
-                match own.filter(|o| all.iter().any(|a| *a == o)) {
+                match own.filter(|o| all.contains(&o)) {
                     Some(o) => vec![o],
                     None if all.is_empty() => vec![base.clone()],
                     None => all.into_iter().cloned().collect(),
