@@ -329,3 +329,94 @@ fn hcl_and_plan_differ_only_where_the_plan_knows_more() {
         .iter()
         .any(|d| d.message.contains("terraform-aws-modules/s3-bucket/aws")));
 }
+
+/// A policy in a plan is a JSON string, decoded as `jsonencode` output is for HCL.
+#[test]
+fn policy_strings_in_a_plan_are_decoded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::acme-p","arn:aws:s3:::acme-p/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_s3_bucket.p", "mode": "managed", "type": "aws_s3_bucket", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "after": {"bucket": "acme-p"}, "after_unknown": {"id": true, "arn": true}}},
+            {"address": "aws_s3_bucket_policy.p", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "after": {"policy": policy}, "after_unknown": {"bucket": true, "id": true}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.p", "mode": "managed", "type": "aws_s3_bucket", "name": "p",
+             "expressions": {"bucket": {"constant_value": "acme-p"}}},
+            {"address": "aws_s3_bucket_policy.p", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "p",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.p.id", "aws_s3_bucket.p"]}, "policy": {"constant_value": policy}}}
+        ]}}
+    });
+    let path = dir.path().join("plan.json");
+    fs::write(&path, plan.to_string()).expect("write");
+    let o = scan_paths(vec![path]);
+    assert!(
+        o.report.diagnostics.is_empty(),
+        "{:#?}",
+        o.report.diagnostics
+    );
+    let f = find(&o, "TLS001", "aws_s3_bucket.p");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+}
+
+/// The binary: a plan given as a path or with --plan, SARIF on the `.tf` lines, and
+/// clear errors for what cannot be read.
+#[test]
+fn the_command_line_reads_plans_and_says_what_it_cannot() {
+    let cwd = root();
+    let o = crate::cli::soc2scan(
+        &[
+            "scan",
+            "plan.json",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+            "--no-config",
+        ],
+        &cwd,
+    );
+    assert_eq!(
+        crate::cli::code(&o),
+        0,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif");
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(
+        uris.iter().any(|u| u.ends_with("modules/bucket/main.tf")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.iter()
+            .any(|u| u.ends_with("main.tf") && !u.contains("modules")),
+        "{uris:?}"
+    );
+    // The registry module's bucket has no configuration here: it sits on the plan.
+    assert!(uris.iter().any(|u| u.ends_with("plan.json")), "{uris:?}");
+
+    let o = crate::cli::soc2scan(&["scan", "--plan", "missing.json"], &cwd);
+    assert_eq!(crate::cli::code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--plan missing.json: no such file"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("tfplan"), b"PK\x03\x04binary").expect("write");
+    let o = crate::cli::soc2scan(&["scan", "--plan", "tfplan", "--no-config"], dir.path());
+    assert_eq!(crate::cli::code(&o), 3);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("tfplan") && err.contains("terraform show -json"),
+        "{err}"
+    );
+}

@@ -96,6 +96,12 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         .and_then(|m| m.arn())
         .expect("key arn")
         .to_string();
+    kms.create_alias()
+        .alias_name("alias/app")
+        .target_key_id(&key_arn)
+        .send()
+        .await
+        .expect("alias");
     let s3 = moto.s3().await;
     use aws_sdk_s3::types::*;
     for bucket in ["acme-app", "acme-handmade", "acme-scratch"] {
@@ -141,7 +147,11 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
                         .apply_server_side_encryption_by_default(
                             ServerSideEncryptionByDefault::builder()
                                 .sse_algorithm(ServerSideEncryption::AwsKms)
-                                .kms_master_key_id(&key_arn)
+                                // The alias of the key Terraform names by reference:
+                                // the same key, so no drift.
+                                .kms_master_key_id(format!(
+                                    "arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"
+                                ))
                                 .build()
                                 .expect("sse"),
                         )
@@ -269,6 +279,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         "{bucket}"
     );
     assert!(bucket.contains("aws_s3_bucket.app (main.tf:6)"), "{bucket}");
+    assert!(!bucket.contains("encryption"), "{bucket}");
     let key_message = message("DRIFT001", &key_arn);
     assert!(
         key_message.contains("automatic rotation: Terraform declares true, live is false"),
