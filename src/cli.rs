@@ -221,6 +221,12 @@ pub struct ScanArgs {
     #[arg(long = "state", value_name = "FILE")]
     pub states: Vec<PathBuf>,
 
+    /// Read each scanned root's state from the S3 backend it configures (read-only,
+    /// through the sweep's guarded client), for the ARNs that link live resources to
+    /// their Terraform.
+    #[arg(long, requires = "aws")]
+    pub state_from_backend: bool,
+
     /// The configuration directory plans and states were made from, so that their
     /// results sit on its .tf lines (default: the plan's or state's own directory when
     /// it holds .tf files).

@@ -238,6 +238,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         paths,
         documents,
         document_source: args.source.clone(),
+        state_from_backend: args.state_from_backend,
         terraform: terraform_options(&args.var_files, vars, &settings),
         settings,
         require_reason: args.require_reason,

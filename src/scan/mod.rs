@@ -25,6 +25,9 @@ pub struct ScanRequest {
     /// The configuration that plans and states given as paths were made from
     /// (`--source DIR`), for locations; default: their own directory.
     pub document_source: Option<PathBuf>,
+    /// Read each root's state from the S3 backend it configures, through the sweep's
+    /// read-only client (`--state-from-backend`, with `aws`).
+    pub state_from_backend: bool,
     pub terraform: TfOptions,
     pub settings: Settings,
     /// Reject suppressions that give no reason.
@@ -209,6 +212,9 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     for input in &documents {
         scan_document(input, with_configuration, &mut part);
     }
+    if let (true, Some(aws)) = (req.state_from_backend, &req.aws) {
+        states_from_backends(aws, &req.aws_tuning, &mut part);
+    }
     part.scope.roots.sort();
     part.scope.roots.dedup();
     part
@@ -229,26 +235,13 @@ fn scan_document(input: &DocumentInput, with_configuration: bool, part: &mut Ter
             return;
         }
     };
-    if with_configuration && doc.kind == document::Kind::State {
-        let base = part.scope.terraform_base.clone().unwrap_or_default();
-        let mut lent = 0;
-        for meta in part.inventory.metas_mut() {
-            let crate::model::Origin::Terraform { root, .. } = &meta.origin else {
-                continue;
-            };
-            let same_root = base.join(root).canonicalize().ok().as_ref() == Some(&doc.base);
-            if let (true, Some(arn)) = (same_root, doc.identities.get(&meta.address)) {
-                if arn.starts_with("arn:") {
-                    meta.arn = Some(arn.clone());
-                    lent += 1;
-                }
-            }
-        }
-        if lent > 0 || doc.resources.is_empty() {
-            part.stats.files += 1;
-            return;
-        }
-        // A state of a configuration not scanned here is judged on its own.
+    // A state of a configuration not scanned here is judged on its own.
+    if with_configuration
+        && doc.kind == document::Kind::State
+        && (lend_identities(&doc, part) > 0 || doc.resources.is_empty())
+    {
+        part.stats.files += 1;
+        return;
     }
     part.stats.files += 1;
     part.stats.bytes += std::fs::metadata(&input.path).map_or(0, |m| m.len());
@@ -281,6 +274,87 @@ fn scan_document(input: &DocumentInput, with_configuration: bool, part: &mut Ter
     part.suppressions.extend(doc.suppressions);
     part.scope.roots.push(doc.root);
     part.scope.terraform_base.get_or_insert(doc.base);
+}
+
+/// Give the configuration's resources of the state's root their ARNs from the state;
+/// returns how many got one.
+fn lend_identities(doc: &document::DocumentResources, part: &mut TerraformPart) -> usize {
+    let base = part.scope.terraform_base.clone().unwrap_or_default();
+    let mut lent = 0;
+    for meta in part.inventory.metas_mut() {
+        let crate::model::Origin::Terraform { root, .. } = &meta.origin else {
+            continue;
+        };
+        let same_root = base.join(root).canonicalize().ok().as_ref() == Some(&doc.base);
+        if let (true, Some(arn)) = (same_root, doc.identities.get(&meta.address)) {
+            if arn.starts_with("arn:") {
+                meta.arn = Some(arn.clone());
+                lent += 1;
+            }
+        }
+    }
+    lent
+}
+
+/// `--state-from-backend`: each scanned root's state, read from the S3 backend it
+/// configures, lends the root's resources their ARNs. A root without an S3 backend
+/// is left as it is; one whose state cannot be read is an error naming the object.
+fn states_from_backends(aws: &aws::AwsOptions, tuning: &aws::Tuning, part: &mut TerraformPart) {
+    let base = part.scope.terraform_base.clone().unwrap_or_default();
+    let mut found = 0;
+    for root in part.scope.roots.clone() {
+        let dir = base.join(&root);
+        let backend = match document::backend::find(&dir) {
+            Ok(Some(b)) => b,
+            Ok(None) => continue,
+            Err(d) => {
+                part.diagnostics.push(d);
+                continue;
+            }
+        };
+        found += 1;
+        let url = backend.url();
+        let bytes = match aws::backend::read_object_blocking(
+            aws,
+            tuning,
+            &backend.bucket,
+            &backend.key,
+            backend.region.as_deref(),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                part.diagnostics.push(
+                    Diagnostic::error(
+                        "state-backend",
+                        format!(
+                            "{url} (backend of {}): cannot read the state: {e}",
+                            backend.at
+                        ),
+                    )
+                    .at(url.clone(), None, None),
+                );
+                continue;
+            }
+        };
+        let input = DocumentInput {
+            path: PathBuf::from(&url),
+            kind: Some(document::Kind::State),
+            source: Some(backend.root.clone()),
+        };
+        match document::read_bytes(&bytes, &url, &input) {
+            Ok(doc) => {
+                lend_identities(&doc, part);
+                part.stats.files += 1;
+            }
+            Err(e) => part.diagnostics.push(e.diagnostic()),
+        }
+    }
+    if found == 0 {
+        part.diagnostics.push(Diagnostic::warning(
+            "state-backend",
+            "--state-from-backend: no scanned root configures an s3 backend with a literal bucket and key",
+        ));
+    }
 }
 
 fn scan_configuration(req: &ScanRequest, paths: &[PathBuf], part: &mut TerraformPart) {

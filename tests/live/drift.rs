@@ -309,3 +309,67 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         "{covered}"
     );
 }
+
+/// `--state-from-backend`: the state comes from the S3 object the root's backend
+/// names, read through the guarded client, and links the key by its ARN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_state_is_read_from_the_s3_backend() {
+    let moto = Moto::start();
+    let conf = moto.config().await;
+    let kms = aws_sdk_kms::Client::new(&conf);
+    let key_arn = kms
+        .create_key()
+        .description("app")
+        .send()
+        .await
+        .expect("key")
+        .key_metadata()
+        .and_then(|m| m.arn())
+        .expect("key arn")
+        .to_string();
+    let s3 = moto.s3().await;
+    s3.create_bucket()
+        .bucket("tf-state")
+        .send()
+        .await
+        .expect("bucket");
+    s3.put_object()
+        .bucket("tf-state")
+        .key("app/terraform.tfstate")
+        .body(state(&key_arn).into_bytes().into())
+        .send()
+        .await
+        .expect("state object");
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  backend \"s3\" {\n    bucket = \"tf-state\"\n    key    = \"app/terraform.tfstate\"\n    region = \"us-east-1\"\n  }\n}\n\nresource \"aws_kms_key\" \"app\" {\n  description         = \"app\"\n  enable_key_rotation = true\n}\n",
+    )
+    .expect("write");
+    let mut settings = soc2scan::config::Settings::default();
+    settings.only_rules.insert("DRIFT001".into());
+    let outcome = run(&ScanRequest {
+        paths: vec![dir.path().to_path_buf()],
+        state_from_backend: true,
+        settings,
+        aws: Some(options(&moto.url(), &["kms"])),
+        aws_tuning: tuning(),
+        ..ScanRequest::default()
+    })
+    .expect("scan");
+    assert!(
+        outcome.report.diagnostics.is_empty(),
+        "{:#?}",
+        outcome.report.diagnostics
+    );
+    let f = outcome
+        .report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "DRIFT001" && f.resource == key_arn)
+        .expect("key drift");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    let by = &f.managed_by.as_ref().expect("linked").by;
+    assert!(by.starts_with(&format!("ARN {key_arn}")), "{by}");
+    assert_eq!(f.location().map(|l| l.start_line), Some(9));
+}

@@ -43,7 +43,8 @@ pub struct Locator {
 }
 
 impl Locator {
-    pub fn new(input: &DocumentInput) -> Locator {
+    /// `text` is the document's content, to find the lines that name addresses.
+    pub fn new(input: &DocumentInput, text: &str) -> Locator {
         let beside = input
             .path
             .parent()
@@ -80,7 +81,7 @@ impl Locator {
             source,
             base,
             shown,
-            text: std::fs::read_to_string(&input.path).ok(),
+            text: Some(text.to_string()),
             dirs: BTreeMap::new(),
             suppressions: BTreeMap::new(),
             diagnostics: Vec::new(),

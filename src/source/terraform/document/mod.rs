@@ -6,6 +6,7 @@
 //! of a change (exact values, every module expanded, remote modules included); a state
 //! holds what was applied, with each address's real ARN or id.
 
+pub mod backend;
 pub mod locate;
 pub mod plan;
 pub mod references;
@@ -148,18 +149,14 @@ pub fn detect(json: &serde_json::Value) -> Option<Kind> {
     None
 }
 
-/// Read a file and parse it as JSON, telling a binary plan (a zip archive) apart.
-pub fn read_json(path: &Path, shown: &str) -> Result<serde_json::Value, DocumentError> {
-    let bytes = std::fs::read(path).map_err(|e| DocumentError::Io {
-        file: shown.to_string(),
-        error: e.to_string(),
-    })?;
+/// Parse a document as JSON, telling a binary plan (a zip archive) apart.
+fn parse_json(bytes: &[u8], shown: &str) -> Result<serde_json::Value, DocumentError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(DocumentError::BinaryPlan {
             file: shown.to_string(),
         });
     }
-    serde_json::from_slice(&bytes).map_err(|e| DocumentError::Json {
+    serde_json::from_slice(bytes).map_err(|e| DocumentError::Json {
         file: shown.to_string(),
         line: e.line(),
         error: e.to_string(),
@@ -169,7 +166,22 @@ pub fn read_json(path: &Path, shown: &str) -> Result<serde_json::Value, Document
 /// Read one plan or state into resources.
 pub fn read(input: &DocumentInput) -> Result<DocumentResources, DocumentError> {
     let shown = input.path.display().to_string();
-    let json = read_json(&input.path, &shown)?;
+    let bytes = std::fs::read(&input.path).map_err(|e| DocumentError::Io {
+        file: shown.clone(),
+        error: e.to_string(),
+    })?;
+    read_bytes(&bytes, &shown, input)
+}
+
+/// Read a plan or state held in memory (a state fetched from its backend), shown as
+/// `shown`; `input` gives its kind and configuration directory.
+pub fn read_bytes(
+    bytes: &[u8],
+    shown: &str,
+    input: &DocumentInput,
+) -> Result<DocumentResources, DocumentError> {
+    let shown = shown.to_string();
+    let json = parse_json(bytes, &shown)?;
     let kind = match (detect(&json), input.kind) {
         (None, _) => return Err(DocumentError::NotTerraform { file: shown }),
         (Some(found), Some(wanted)) if found != wanted => {
@@ -184,7 +196,8 @@ pub fn read(input: &DocumentInput) -> Result<DocumentResources, DocumentError> {
         }
         (Some(found), _) => found,
     };
-    let mut locator = locate::Locator::new(input);
+    let text = String::from_utf8_lossy(bytes);
+    let mut locator = locate::Locator::new(input, &text);
     match kind {
         Kind::Plan => plan::read(&json, &shown, &mut locator),
         Kind::State => state::read(&json, &shown, &mut locator),
