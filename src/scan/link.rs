@@ -105,3 +105,115 @@ pub fn link(inv: &mut Inventory, environments: &[EnvConfig]) {
     }
     inv.terraform_accounts.extend(accounts);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::s3::S3Bucket;
+    use crate::model::{Location, Tri, Wording};
+
+    fn bucket(address: &str, name: &str, origin: Origin) -> S3Bucket {
+        let live = matches!(origin, Origin::Aws { .. });
+        S3Bucket {
+            meta: Meta {
+                address: address.into(),
+                kind: "aws_s3_bucket".into(),
+                arn: live.then(|| format!("arn:aws:s3:::{name}")),
+                name: Some(name.into()),
+                tags: Default::default(),
+                classification: None,
+                environment: None,
+                origin,
+                managed_by: None,
+                wording: if live {
+                    &Wording::LIVE
+                } else {
+                    &Wording::TERRAFORM
+                },
+            },
+            bucket: Tri::Known(name.into()),
+            encryption: Tri::Absent,
+            policies: Tri::Absent,
+            public_access_block: Tri::Absent,
+            acl: Tri::Absent,
+            versioning: Tri::Absent,
+            log_destination_for: None,
+            declared_elsewhere: None,
+        }
+    }
+
+    fn tf(root: &str, file: &str) -> Origin {
+        Origin::Terraform {
+            root: root.into(),
+            location: Location {
+                file: file.into(),
+                start_line: 3,
+                start_column: 1,
+                end_line: 5,
+                end_column: 2,
+            },
+            module_calls: Vec::new(),
+        }
+    }
+
+    fn live() -> Origin {
+        Origin::Aws {
+            account: Some("222222222222".into()),
+            region: "eu-west-1".into(),
+            operation: "s3:ListBuckets".into(),
+        }
+    }
+
+    #[test]
+    fn names_link_when_unique_and_config_maps_accounts() {
+        let mut inv = Inventory {
+            s3_buckets: vec![
+                bucket("aws_s3_bucket.a", "a", tf("envs/prod", "envs/prod/main.tf")),
+                bucket(
+                    "aws_s3_bucket.dup",
+                    "dup",
+                    tf("envs/prod", "envs/prod/main.tf"),
+                ),
+                bucket(
+                    "aws_s3_bucket.dup",
+                    "dup",
+                    tf("envs/dev", "envs/dev/main.tf"),
+                ),
+                bucket("arn:aws:s3:::a", "a", live()),
+                bucket("arn:aws:s3:::dup", "dup", live()),
+            ],
+            ..Inventory::default()
+        };
+        let mut globs = globset::GlobSetBuilder::new();
+        globs.add(globset::Glob::new("envs/prod/**").expect("glob"));
+        let prod = EnvConfig {
+            name: "prod".into(),
+            production: true,
+            accounts: vec!["222222222222".into()],
+            paths: globs.build().expect("globs"),
+            path_patterns: vec!["envs/prod/**".into()],
+            path_lines: vec![1],
+            tags: Default::default(),
+            cidrs: Vec::new(),
+        };
+        link(&mut inv, &[prod]);
+        let a = inv.s3_buckets[3]
+            .meta
+            .managed_by
+            .as_ref()
+            .expect("linked by name");
+        assert_eq!(
+            (a.address.as_str(), a.root.as_str(), a.by.as_str()),
+            ("aws_s3_bucket.a", "envs/prod", "aws_s3_bucket name \"a\"")
+        );
+        assert_eq!(a.location.file, "envs/prod/main.tf");
+        // Two Terraform buckets of that name: which one manages it is not known.
+        assert!(inv.s3_buckets[4].meta.managed_by.is_none());
+        assert_eq!(
+            inv.terraform_accounts
+                .get("222222222222")
+                .map(String::as_str),
+            Some("config environments.prod maps envs/prod/main.tf to account 222222222222")
+        );
+    }
+}

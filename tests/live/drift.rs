@@ -104,7 +104,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         .expect("alias");
     let s3 = moto.s3().await;
     use aws_sdk_s3::types::*;
-    for bucket in ["acme-app", "acme-handmade", "acme-scratch"] {
+    for bucket in ["acme-app", "acme-handmade", "acme-scratch", "acme-legacy-1"] {
         s3.create_bucket()
             .bucket(bucket)
             .send()
@@ -202,6 +202,11 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     let mut settings = soc2scan::config::Settings::default();
     settings.only_rules.insert("DRIFT001".into());
     settings.only_rules.insert("DRIFT002".into());
+    // `[drift] unmanaged = ["arn:aws:s3:::acme-legacy-*"]`
+    settings.unmanaged = vec!["arn:aws:s3:::acme-legacy-*".into()];
+    let mut globs = globset::GlobSetBuilder::new();
+    globs.add(globset::Glob::new("arn:aws:s3:::acme-legacy-*").expect("glob"));
+    settings.unmanaged_globs = globs.build().expect("globs");
     let outcome = run(&ScanRequest {
         paths: vec![dir.path().to_path_buf()],
         documents: vec![DocumentInput {
@@ -239,6 +244,11 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
             "DRIFT002",
             "arn:aws:s3:::acme-handmade".to_string(),
             Status::Fail,
+        ),
+        (
+            "DRIFT002",
+            "arn:aws:s3:::acme-legacy-1".to_string(),
+            Status::Pass,
         ),
         (
             "DRIFT002",
@@ -280,6 +290,16 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     );
     assert!(bucket.contains("aws_s3_bucket.app (main.tf:6)"), "{bucket}");
     assert!(!bucket.contains("encryption"), "{bucket}");
+    assert_eq!(
+        message("DRIFT002", "arn:aws:s3:::acme-legacy-1"),
+        "unmanaged on purpose: config drift.unmanaged \"arn:aws:s3:::acme-legacy-*\""
+    );
+    assert_eq!(
+        message("DRIFT002", "arn:aws:s3:::acme-scratch"),
+        "unmanaged on purpose: tag soc2scan:unmanaged=scratch space for load tests"
+    );
+    let handmade = message("DRIFT002", "arn:aws:s3:::acme-handmade");
+    assert!(handmade.contains("Terraform state records"), "{handmade}");
     let key_message = message("DRIFT001", &key_arn);
     assert!(
         key_message.contains("automatic rotation: Terraform declares true, live is false"),

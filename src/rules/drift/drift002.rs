@@ -7,8 +7,8 @@
 //! account in ARNs, the configuration maps its files to the account, or a live
 //! resource there is linked by name), and only in what was swept. AWS-managed and
 //! service-linked resources are nobody's Terraform to hold. A resource tagged
-//! `soc2scan:unmanaged` is unmanaged on purpose and passes, with the tag's value as
-//! the reason.
+//! `soc2scan:unmanaged`, or matched by a glob of `[drift] unmanaged` in the
+//! configuration, is unmanaged on purpose and passes, saying so.
 
 use crate::model::{Inventory, Meta, Origin, Tri};
 use crate::rules::Ctx;
@@ -75,6 +75,11 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         };
         if let Some(link) = &m.managed_by {
             ctx.pass(m, format!("managed by {} ({})", link.address, link.by));
+        } else if let Some(pattern) = unmanaged_by_config(m, ctx) {
+            ctx.pass(
+                m,
+                format!("unmanaged on purpose: config drift.unmanaged \"{pattern}\""),
+            );
         } else if let Some(why) = m.tags.get(UNMANAGED_TAG) {
             ctx.pass(
                 m,
@@ -90,4 +95,15 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             );
         }
     }
+}
+
+/// The configured glob that marks this resource (by ARN or name) as unmanaged on
+/// purpose, if any.
+fn unmanaged_by_config(m: &Meta, ctx: &Ctx) -> Option<String> {
+    let settings = ctx.settings;
+    [m.arn.as_deref(), m.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|s| settings.unmanaged_globs.matches(s).first().copied())
+        .and_then(|i| settings.unmanaged.get(i).cloned())
 }
