@@ -35,7 +35,7 @@ pub struct Locator {
     /// plan share fingerprints), else the document itself.
     pub root: String,
     /// The document's text, to find the line that names an address.
-    text: Option<String>,
+    text: String,
     manifest: BTreeMap<String, PathBuf>,
     dirs: BTreeMap<PathBuf, DirIndex>,
     pub suppressions: BTreeMap<String, FileDirectives>,
@@ -81,7 +81,7 @@ impl Locator {
             source,
             base,
             shown,
-            text: Some(text.to_string()),
+            text: text.to_string(),
             dirs: BTreeMap::new(),
             suppressions: BTreeMap::new(),
             diagnostics: Vec::new(),
@@ -194,9 +194,9 @@ impl Locator {
         let quoted = serde_json::to_string(address).unwrap_or_default();
         let line = self
             .text
-            .as_deref()
-            .and_then(|t| t.find(&quoted).map(|at| t[..at].matches('\n').count() + 1))
-            .unwrap_or(1);
+            .find(&quoted)
+            .and_then(|at| self.text.get(..at))
+            .map_or(1, |before| before.matches('\n').count() + 1);
         Location {
             file: self.shown.clone(),
             start_line: line,

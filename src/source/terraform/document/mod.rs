@@ -119,8 +119,8 @@ impl DocumentError {
 }
 
 /// Whether an explicitly given file is a Terraform document rather than
-/// configuration: anything but `.tf` and `.tfvars` files. `.tf.json` configuration is
-/// not read by soc2scan, so a `.json` file is a plan or state.
+/// configuration: anything but `.tf`, `.tfvars` and `.tf.json` files. Its content
+/// then says whether it is a plan or a state, or neither (an error naming it).
 pub fn is_document_path(path: &Path) -> bool {
     if !path.is_file() {
         return false;
@@ -129,7 +129,8 @@ pub fn is_document_path(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    !(name.ends_with(".tf") || name.ends_with(".tfvars"))
+    // `.tf.json` is configuration in JSON syntax, which the HCL reader leaves alone.
+    !(name.ends_with(".tf") || name.ends_with(".tfvars") || name.ends_with(".tf.json"))
 }
 
 /// Tell a plan from a state by content: a plan has `format_version` with
