@@ -91,7 +91,7 @@ fn judge(ctx: &mut Ctx, live: &Meta, tf: &Meta, settings: Vec<Setting>) {
         match (&s.terraform, &s.live) {
             (Tri::Absent, _) => {}
             (Tri::Unknown, _) => {
-                unknown.push(format!("{} (Terraform: not known before apply)", s.name))
+                unknown.push(format!("{} (Terraform: known only after apply)", s.name))
             }
             (Tri::Known(_), Tri::Unknown) => {
                 unknown.push(format!("{} (live: could not be read)", s.name))
@@ -330,4 +330,95 @@ fn key(tf: &KmsKey, live: &KmsKey) -> Vec<Setting> {
         declared("key state", &state, &live_state),
         policy_setting("key policy statements", &policy(tf), &policy(live)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::finding::Status;
+    use crate::model::{Location, Origin, Wording};
+
+    fn meta(address: &str, origin: Origin) -> Meta {
+        Meta {
+            address: address.into(),
+            kind: "aws_kms_key".into(),
+            arn: None,
+            name: None,
+            tags: Default::default(),
+            classification: None,
+            environment: None,
+            origin,
+            managed_by: None,
+            wording: &Wording::LIVE,
+        }
+    }
+
+    fn setting(terraform: Tri<String>, live: Tri<String>) -> Setting {
+        Setting {
+            name: "automatic rotation",
+            terraform,
+            live,
+        }
+    }
+
+    /// One judgement of `settings`: status and message.
+    fn judged(settings: Vec<Setting>) -> Option<(Status, String)> {
+        let catalogue = crate::catalogue::catalogue().expect("catalogue");
+        let rule = catalogue
+            .iter()
+            .find(|m| m.id == "DRIFT001")
+            .expect("DRIFT001");
+        let s = Settings::default();
+        let mut ctx = Ctx::new(&s, rule);
+        let live = meta(
+            "arn:aws:kms:eu-west-1:111111111111:key/k",
+            Origin::Aws {
+                account: None,
+                region: "eu-west-1".into(),
+                operation: "kms:DescribeKey".into(),
+            },
+        );
+        let tf = meta(
+            "aws_kms_key.k",
+            Origin::Terraform {
+                root: ".".into(),
+                location: Location {
+                    file: "main.tf".into(),
+                    start_line: 4,
+                    start_column: 1,
+                    end_line: 7,
+                    end_column: 2,
+                },
+                module_calls: Vec::new(),
+            },
+        );
+        judge(&mut ctx, &live, &tf, settings);
+        ctx.into_results()
+            .first()
+            .map(|f| (f.status, f.message.clone()))
+    }
+
+    #[test]
+    fn differences_fail_unknowns_stay_unknown_and_undeclared_settings_are_skipped() {
+        let t = |s: &str| Tri::Known(s.to_string());
+        let (status, message) = judged(vec![setting(t("true"), t("false"))]).expect("a result");
+        assert_eq!(status, Status::Fail);
+        assert_eq!(
+            message,
+            "changed outside Terraform: automatic rotation: Terraform declares true, live is false; declared by aws_kms_key.k (main.tf:4)"
+        );
+        let (status, message) = judged(vec![setting(Tri::Unknown, t("false"))]).expect("a result");
+        assert_eq!(status, Status::Unknown);
+        assert!(
+            message.contains("(Terraform: known only after apply)"),
+            "{message}"
+        );
+        assert_eq!(
+            judged(vec![setting(t("true"), t("true"))]).map(|r| r.0),
+            Some(Status::Pass)
+        );
+        // A setting Terraform leaves to the provider is not compared at all.
+        assert_eq!(judged(vec![setting(Tri::Absent, t("false"))]), None);
+    }
 }
