@@ -34,8 +34,9 @@ pub struct Locator {
     /// directory, as for HCL, so that results of the same resource from HCL and from a
     /// plan share fingerprints), else the document itself.
     pub root: String,
-    /// The document's text, to find the line that names an address.
-    text: String,
+    /// The line of the first `"address": "..."` naming each address (JSON-escaped, as
+    /// written), indexed once from the document's text.
+    address_lines: BTreeMap<String, usize>,
     manifest: BTreeMap<String, PathBuf>,
     dirs: BTreeMap<PathBuf, DirIndex>,
     pub suppressions: BTreeMap<String, FileDirectives>,
@@ -81,7 +82,7 @@ impl Locator {
             source,
             base,
             shown,
-            text: text.to_string(),
+            address_lines: address_lines(text),
             dirs: BTreeMap::new(),
             suppressions: BTreeMap::new(),
             diagnostics: Vec::new(),
@@ -192,11 +193,11 @@ impl Locator {
     /// as in the single-line output of `terraform show -json`).
     fn in_document(&self, address: &str) -> Location {
         let quoted = serde_json::to_string(address).unwrap_or_default();
-        let line = self
-            .text
-            .find(&quoted)
-            .and_then(|at| self.text.get(..at))
-            .map_or(1, |before| before.matches('\n').count() + 1);
+        let escaped = quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap_or_default();
+        let line = self.address_lines.get(escaped).copied().unwrap_or(1);
         Location {
             file: self.shown.clone(),
             start_line: line,
@@ -205,4 +206,28 @@ impl Locator {
             end_column: 1,
         }
     }
+}
+
+/// Every `"address": "..."` of a document with the line it is first written on.
+fn address_lines(text: &str) -> BTreeMap<String, usize> {
+    static ADDRESS: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let mut out = BTreeMap::new();
+    let Some(re) =
+        ADDRESS.get_or_init(|| regex::Regex::new(r#""address"\s*:\s*"((?:[^"\\]|\\.)*)""#).ok())
+    else {
+        return out;
+    };
+    let mut line = 1;
+    let mut counted = 0;
+    for c in re.captures_iter(text) {
+        let (Some(whole), Some(value)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        line += text
+            .get(counted..whole.start())
+            .map_or(0, |t| t.matches('\n').count());
+        counted = whole.start();
+        out.entry(value.as_str().to_string()).or_insert(line);
+    }
+    out
 }

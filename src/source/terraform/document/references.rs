@@ -223,12 +223,22 @@ impl<'a> References<'a> {
         }
     }
 
+    /// The instance addresses that start with `prefix`, in order, without a scan of
+    /// the others.
+    fn starting_with<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s String> + 's {
+        self.instances
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |a| a.starts_with(prefix))
+    }
+
     /// The instance keys of a module call seen in the plan's addresses (empty key for
     /// a call without count or for_each).
     fn call_keys(&self, call: &str) -> Vec<String> {
         let mut keys: Vec<String> = self
-            .instances
-            .iter()
+            .starting_with(call)
             .filter_map(|a| {
                 let tail = a.strip_prefix(call)?;
                 if tail.starts_with('.') {
@@ -276,20 +286,29 @@ impl<'a> References<'a> {
         let candidates: Vec<String> = match key {
             Some(k) => vec![format!("{base}{k}")],
             None => {
-                let all: Vec<&String> = self
-                    .instances
-                    .iter()
-                    .filter(|a| {
-                        a.strip_prefix(base.as_str()).is_some_and(|t| {
-                            t.is_empty() || (t.starts_with('[') && index_end(t) == t.len())
-                        })
-                    })
-                    .collect();
-                let own = own_key.map(|k| format!("{base}{k}"));
-                match own.filter(|o| all.contains(&o)) {
+                // Looked up first: a resource with many instances is referred to by
+                // as many, each needing only its own.
+                match own_key
+                    .map(|k| format!("{base}{k}"))
+                    .filter(|o| self.instances.contains(o))
+                {
                     Some(o) => vec![o],
-                    None if all.is_empty() => vec![base.clone()],
-                    None => all.into_iter().cloned().collect(),
+                    None => {
+                        let all: Vec<String> = self
+                            .starting_with(&base)
+                            .filter(|a| {
+                                a.strip_prefix(base.as_str()).is_some_and(|t| {
+                                    t.is_empty() || (t.starts_with('[') && index_end(t) == t.len())
+                                })
+                            })
+                            .cloned()
+                            .collect();
+                        if all.is_empty() {
+                            vec![base.clone()]
+                        } else {
+                            all
+                        }
+                    }
                 }
             }
         };
