@@ -9,7 +9,7 @@
 //! Terraform value known only after apply, or a live answer that could not be read,
 //! gives unknown.
 
-use super::{linked, statements, twin, Keys};
+use super::{pairs, statements, Keys};
 use crate::model::kms::KmsKey;
 use crate::model::s3::{BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm};
 use crate::model::{Inventory, Meta, Tri};
@@ -27,53 +27,41 @@ struct Setting {
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     let keys = Keys::new(&inv.kms_keys);
-    for live in linked(&inv.s3_buckets, |b| &b.meta) {
-        if let Some(tf) = twin(&inv.s3_buckets, |b| &b.meta, &live.meta) {
-            judge(ctx, &live.meta, &tf.meta, bucket(tf, live, &keys));
-        }
+    for (live, tf) in pairs(&inv.s3_buckets, |b| &b.meta) {
+        judge(ctx, &live.meta, &tf.meta, bucket(tf, live, &keys));
     }
-    for live in linked(&inv.kms_keys, |k| &k.meta) {
-        if let Some(tf) = twin(&inv.kms_keys, |k| &k.meta, &live.meta) {
-            judge(ctx, &live.meta, &tf.meta, key(tf, live));
-        }
+    for (live, tf) in pairs(&inv.kms_keys, |k| &k.meta) {
+        judge(ctx, &live.meta, &tf.meta, key(tf, live));
     }
-    for live in linked(&inv.sqs_queues, |q| &q.meta) {
-        if let Some(tf) = twin(&inv.sqs_queues, |q| &q.meta, &live.meta) {
-            let settings = vec![
-                key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
-                declared(
-                    "SQS-managed encryption",
-                    &tf.sqs_managed_sse,
-                    &live.sqs_managed_sse,
-                ),
-            ];
-            judge(ctx, &live.meta, &tf.meta, settings);
-        }
+    for (live, tf) in pairs(&inv.sqs_queues, |q| &q.meta) {
+        let settings = vec![
+            key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
+            declared(
+                "SQS-managed encryption",
+                &tf.sqs_managed_sse,
+                &live.sqs_managed_sse,
+            ),
+        ];
+        judge(ctx, &live.meta, &tf.meta, settings);
     }
-    for live in linked(&inv.sns_topics, |t| &t.meta) {
-        if let Some(tf) = twin(&inv.sns_topics, |t| &t.meta, &live.meta) {
-            let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
-            judge(ctx, &live.meta, &tf.meta, settings);
-        }
+    for (live, tf) in pairs(&inv.sns_topics, |t| &t.meta) {
+        let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
+        judge(ctx, &live.meta, &tf.meta, settings);
     }
-    for live in linked(&inv.db_instances, |d| &d.meta) {
-        if let Some(tf) = twin(&inv.db_instances, |d| &d.meta, &live.meta) {
-            let settings = vec![
-                declared(
-                    "storage encryption",
-                    &tf.storage_encrypted,
-                    &live.storage_encrypted,
-                ),
-                key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
-            ];
-            judge(ctx, &live.meta, &tf.meta, settings);
-        }
+    for (live, tf) in pairs(&inv.db_instances, |d| &d.meta) {
+        let settings = vec![
+            declared(
+                "storage encryption",
+                &tf.storage_encrypted,
+                &live.storage_encrypted,
+            ),
+            key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
+        ];
+        judge(ctx, &live.meta, &tf.meta, settings);
     }
-    for live in linked(&inv.dynamo_tables, |t| &t.meta) {
-        if let Some(tf) = twin(&inv.dynamo_tables, |t| &t.meta, &live.meta) {
-            let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
-            judge(ctx, &live.meta, &tf.meta, settings);
-        }
+    for (live, tf) in pairs(&inv.dynamo_tables, |t| &t.meta) {
+        let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
+        judge(ctx, &live.meta, &tf.meta, settings);
     }
 }
 

@@ -8,24 +8,26 @@ pub mod drift002;
 use crate::model::kms::KmsKey;
 use crate::model::s3::KeyRef;
 use crate::model::{Meta, Origin, PolicyDocument, Tri};
+use std::collections::BTreeMap;
 
-/// The Terraform resource a live one is managed by, among resources of its kind:
-/// the one at the linked address in the linked root.
-pub fn twin<'a, T>(list: &'a [T], meta: fn(&T) -> &Meta, live: &Meta) -> Option<&'a T> {
-    let link = live.managed_by.as_ref()?;
-    list.iter().find(|t| {
-        let m = meta(t);
-        m.address == link.address
-            && matches!(&m.origin, Origin::Terraform { root, .. } if *root == link.root)
-    })
-}
-
-/// Live resources of a kind that some Terraform resource manages.
-pub fn linked<T>(list: &[T], meta: fn(&T) -> &Meta) -> impl Iterator<Item = &T> {
-    list.iter().filter(move |r| {
-        let m = meta(r);
-        matches!(m.origin, Origin::Aws { .. }) && m.managed_by.is_some()
-    })
+/// Each live resource of a kind that a Terraform resource manages, with that
+/// Terraform resource (the one at the linked address in the linked root).
+pub fn pairs<T>(list: &[T], meta: fn(&T) -> &Meta) -> Vec<(&T, &T)> {
+    let terraform: BTreeMap<(&str, &str), &T> = list
+        .iter()
+        .filter_map(|t| match &meta(t).origin {
+            Origin::Terraform { root, .. } => Some(((root.as_str(), meta(t).address.as_str()), t)),
+            Origin::Aws { .. } => None,
+        })
+        .collect();
+    list.iter()
+        .filter(|l| matches!(meta(l).origin, Origin::Aws { .. }))
+        .filter_map(|l| {
+            let link = meta(l).managed_by.as_ref()?;
+            let tf = terraform.get(&(link.root.as_str(), link.address.as_str()))?;
+            Some((l, *tf))
+        })
+        .collect()
 }
 
 /// KMS key references as one spelling: the key's ARN. A Terraform reference to a
