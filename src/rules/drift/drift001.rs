@@ -11,8 +11,9 @@
 
 use super::{pairs, statements, Keys};
 use crate::model::kms::KmsKey;
+use crate::model::resource_policy::ResourcePolicy;
 use crate::model::s3::{BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm};
-use crate::model::{Inventory, Meta, Tri};
+use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 /// Reads one flag of a public access block.
@@ -41,11 +42,32 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &tf.sqs_managed_sse,
                 &live.sqs_managed_sse,
             ),
+            policy_setting(
+                "queue policy statements",
+                &attached_statements(&tf.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&live.policies, |p: &ResourcePolicy| &p.document),
+            ),
         ];
         judge(ctx, &live.meta, &tf.meta, settings);
     }
     for (live, tf) in pairs(&inv.sns_topics, |t| &t.meta) {
-        let settings = vec![key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys)];
+        let settings = vec![
+            key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
+            policy_setting(
+                "topic policy statements",
+                &attached_statements(&tf.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&live.policies, |p: &ResourcePolicy| &p.document),
+            ),
+        ];
+        judge(ctx, &live.meta, &tf.meta, settings);
+    }
+    // In transit: what a listener serves and with which TLS policy.
+    for (live, tf) in pairs(&inv.lb_listeners, |l| &l.meta) {
+        let upper = |t: &Tri<String>| t.clone().map(|p| p.to_ascii_uppercase());
+        let settings = vec![
+            declared("protocol", &upper(&tf.protocol), &upper(&live.protocol)),
+            declared("TLS policy", &tf.ssl_policy, &live.ssl_policy),
+        ];
         judge(ctx, &live.meta, &tf.meta, settings);
     }
     for (live, tf) in pairs(&inv.db_instances, |d| &d.meta) {
@@ -214,13 +236,19 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
     }
     out.push(policy_setting(
         "bucket policy statements",
-        &bucket_statements(&tf.policies),
-        &bucket_statements(&live.policies),
+        &attached_statements(&tf.policies, |p: &BucketPolicy| &p.document),
+        &attached_statements(&live.policies, |p: &BucketPolicy| &p.document),
     ));
     out
 }
 
-fn bucket_statements(p: &Tri<Vec<BucketPolicy>>) -> Tri<Vec<String>> {
+/// The statements of every policy attached to a resource (a bucket's, a queue's,
+/// a topic's), as one sorted list: several Terraform policy resources may write one
+/// live policy.
+fn attached_statements<P>(
+    p: &Tri<Vec<P>>,
+    document: fn(&P) -> &Tri<PolicyDocument>,
+) -> Tri<Vec<String>> {
     let Tri::Known(policies) = p else {
         return match p {
             Tri::Unknown => Tri::Unknown,
@@ -232,7 +260,7 @@ fn bucket_statements(p: &Tri<Vec<BucketPolicy>>) -> Tri<Vec<String>> {
     }
     let mut all = Vec::new();
     for bp in policies {
-        match &bp.document {
+        match document(bp) {
             Tri::Known(d) => match statements(d) {
                 Tri::Known(s) => all.extend(s),
                 _ => return Tri::Unknown,
