@@ -47,7 +47,8 @@ pub struct DocumentInput {
 /// The resources of one document, ready for the adapters.
 pub struct DocumentResources {
     pub kind: Kind,
-    /// Label of the document's root module (its path relative to the base).
+    /// The root module its resources belong to: `.` when its configuration is at
+    /// hand (as for that configuration's HCL), else the document's own path.
     pub root: String,
     pub resources: Vec<TfResource>,
     pub providers: Vec<TfProvider>,
