@@ -139,10 +139,11 @@ pub(crate) fn location_label(f: &Finding) -> String {
         Origin::Aws {
             region, operation, ..
         } => match &f.managed_by {
-            // Both: where it was seen, and the Terraform that manages it.
+            // Both: the Terraform that manages it, where a fix goes, then where it was
+            // seen.
             Some(m) => format!(
-                "{region} ({operation}); managed by {} at {}:{}",
-                m.address, m.location.file, m.location.start_line
+                "{}:{} ({}); live in {region} ({operation})",
+                m.location.file, m.location.start_line, m.address
             ),
             None => format!("{region} ({operation})"),
         },

@@ -318,6 +318,51 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         f.location().map(|l| (l.file.as_str(), l.start_line)),
         Some(("main.tf", 6))
     );
+    // Every output names both: the JSON result, the table's location, SARIF's
+    // physical location on the `.tf` line with the ARN as logical location.
+    let catalogue = soc2scan::catalogue::catalogue().expect("catalogue");
+    let render = |format: &str| {
+        soc2scan::report::render(
+            soc2scan::report::Format::parse(format).expect("format"),
+            &outcome.report,
+            catalogue,
+            &soc2scan::report::RenderOptions::default(),
+        )
+    };
+    let json: serde_json::Value = serde_json::from_str(&render("json")).expect("json");
+    let result = json["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["rule_id"] == "DRIFT001" && r["resource"] == "arn:aws:s3:::acme-app")
+        .expect("json result");
+    assert_eq!(result["managed_by"]["address"], "aws_s3_bucket.app");
+    assert_eq!(result["managed_by"]["location"]["file"], "main.tf");
+    assert_eq!(result["origin"]["arn"], "arn:aws:s3:::acme-app");
+    let junit = render("junit");
+    assert!(
+        junit.contains("location: main.tf:6 (aws_s3_bucket.app); live in us-east-1 (s3:"),
+        "{junit}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).expect("sarif");
+    let loc = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| {
+            r["ruleId"] == "DRIFT001" && r["properties"]["resource"] == "arn:aws:s3:::acme-app"
+        })
+        .map(|r| r["locations"][0].clone())
+        .expect("sarif result");
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "main.tf"
+    );
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 6);
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "arn:aws:s3:::acme-app"
+    );
     // How the account is known to be Terraform's: the state's ARNs in it.
     let covered = outcome
         .inventory
