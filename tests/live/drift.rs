@@ -1,8 +1,9 @@
 //! DRIFT001 and DRIFT002 on a seeded moto account against Terraform (HCL and a v4
 //! state) that claims other settings: rotation on while live is off, versioning
 //! enabled while live is suspended, one bucket policy statement fewer than live; a
-//! bucket nobody manages, one tagged as unmanaged on purpose, and a service-linked
-//! role that is nobody's to manage.
+//! bucket nobody manages, one tagged and one configured as unmanaged on purpose, and a
+//! service-linked role that is nobody's to manage. A suppression comment on the
+//! Terraform resource applies to the live finding linked to it.
 
 use super::moto::{options, tuning, Moto, ACCOUNT};
 use super::proxy::{Fault, Proxy};
@@ -15,7 +16,8 @@ const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 const TLS_ONLY: &str = r#"{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::acme-app","arn:aws:s3:::acme-app/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#;
 const EXTRA: &str = r#"{"Sid":"Extra","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-app/*"}"#;
 
-const MAIN_TF: &str = r#"resource "aws_kms_key" "app" {
+const MAIN_TF: &str = r#"# soc2scan:ignore:DRIFT001 reason="the key's rotation is reviewed by the key owners"
+resource "aws_kms_key" "app" {
   description         = "app"
   enable_key_rotation = true
 }
@@ -234,7 +236,8 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
             "arn:aws:s3:::acme-app".to_string(),
             Status::Fail,
         ),
-        ("DRIFT001", key_arn.clone(), Status::Fail),
+        // Suppressed by the comment on its Terraform resource.
+        ("DRIFT001", key_arn.clone(), Status::Suppressed),
         (
             "DRIFT002",
             "arn:aws:s3:::acme-app".to_string(),
@@ -288,7 +291,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         bucket.contains("bucket policy statements: Terraform declares 1 statement(s), live is 2 statement(s), 1 not in Terraform (\"Extra\")"),
         "{bucket}"
     );
-    assert!(bucket.contains("aws_s3_bucket.app (main.tf:6)"), "{bucket}");
+    assert!(bucket.contains("aws_s3_bucket.app (main.tf:7)"), "{bucket}");
     assert!(!bucket.contains("encryption"), "{bucket}");
     assert_eq!(
         message("DRIFT002", "arn:aws:s3:::acme-legacy-1"),
@@ -316,7 +319,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     assert_eq!(link.address, "aws_s3_bucket.app");
     assert_eq!(
         f.location().map(|l| (l.file.as_str(), l.start_line)),
-        Some(("main.tf", 6))
+        Some(("main.tf", 7))
     );
     // Every output names both: the JSON result, the table's location, SARIF's
     // physical location on the `.tf` line with the ARN as logical location.
@@ -341,7 +344,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     assert_eq!(result["origin"]["arn"], "arn:aws:s3:::acme-app");
     let junit = render("junit");
     assert!(
-        junit.contains("location: main.tf:6 (aws_s3_bucket.app); live in us-east-1 (s3:"),
+        junit.contains("location: main.tf:7 (aws_s3_bucket.app); live in us-east-1 (s3:"),
         "{junit}"
     );
     let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).expect("sarif");
@@ -358,7 +361,7 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
         loc["physicalLocation"]["artifactLocation"]["uri"],
         "main.tf"
     );
-    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 6);
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 7);
     assert_eq!(
         loc["logicalLocations"][0]["fullyQualifiedName"],
         "arn:aws:s3:::acme-app"
