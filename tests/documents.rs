@@ -420,3 +420,40 @@ fn the_command_line_reads_plans_and_says_what_it_cannot() {
         "{err}"
     );
 }
+
+/// A state read with its configuration lends it the ARNs and is not judged again; one
+/// kept apart from the `.tf` files belongs to the only root scanned.
+#[test]
+fn a_state_with_its_configuration_lends_arns_and_adds_no_results() {
+    let hcl = scan_paths(vec![root()]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("prod.tfstate");
+    fs::copy(root().join("terraform.tfstate"), &state).expect("copy");
+    let both = run(&ScanRequest {
+        paths: vec![root()],
+        documents: vec![DocumentInput {
+            path: state,
+            kind: Some(Kind::State),
+            source: None,
+        }],
+        ..ScanRequest::default()
+    })
+    .expect("scan");
+    assert_eq!(both.report.findings.len(), hcl.report.findings.len());
+    let arn = |o: &ScanOutcome, address: &str| {
+        o.inventory
+            .s3_buckets
+            .iter()
+            .find(|b| b.meta.address == address)
+            .and_then(|b| b.meta.arn.clone())
+    };
+    assert_eq!(arn(&hcl, "aws_s3_bucket.data"), None);
+    assert_eq!(
+        arn(&both, "aws_s3_bucket.data").as_deref(),
+        Some("arn:aws:s3:::acme-data")
+    );
+    assert_eq!(
+        arn(&both, "module.logs[\"a\"].aws_s3_bucket.this").as_deref(),
+        Some("arn:aws:s3:::acme-logs-a")
+    );
+}

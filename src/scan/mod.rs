@@ -277,15 +277,22 @@ fn scan_document(input: &DocumentInput, with_configuration: bool, part: &mut Ter
 }
 
 /// Give the configuration's resources of the state's root their ARNs from the state;
-/// returns how many got one.
+/// returns how many got one. The state's root is the configuration beside it (or
+/// `--source`); a state with none beside it belongs to the only root scanned, if
+/// only one is.
 fn lend_identities(doc: &document::DocumentResources, part: &mut TerraformPart) -> usize {
     let base = part.scope.terraform_base.clone().unwrap_or_default();
+    let only_root = match part.scope.roots.as_slice() {
+        [one] if !doc.configured => Some(one.clone()),
+        _ => None,
+    };
     let mut lent = 0;
     for meta in part.inventory.metas_mut() {
         let crate::model::Origin::Terraform { root, .. } = &meta.origin else {
             continue;
         };
-        let same_root = base.join(root).canonicalize().ok().as_ref() == Some(&doc.base);
+        let same_root = only_root.as_ref() == Some(root)
+            || base.join(root).canonicalize().ok().as_ref() == Some(&doc.base);
         if let (true, Some(arn)) = (same_root, doc.identities.get(&meta.address)) {
             if arn.starts_with("arn:") {
                 meta.arn = Some(arn.clone());

@@ -58,6 +58,8 @@ pub struct DocumentResources {
     pub suppressions: std::collections::BTreeMap<String, super::directives::FileDirectives>,
     /// The directory paths are relative to.
     pub base: PathBuf,
+    /// Whether its configuration was found (beside it, or `--source`).
+    pub configured: bool,
     /// Problems with the `.tf` files read for locations.
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -122,6 +122,7 @@ pub fn read(
         identities,
         suppressions: std::mem::take(&mut locator.suppressions),
         base: locator.base.clone(),
+        configured: locator.has_source(),
         diagnostics: std::mem::take(&mut locator.diagnostics),
     })
 }
