@@ -212,6 +212,27 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
 
+    /// A plan as `terraform show -json PLANFILE > plan.json` writes it (repeatable). A
+    /// JSON plan or state given as a path is recognised by its content too.
+    #[arg(long = "plan", value_name = "FILE")]
+    pub plans: Vec<PathBuf>,
+
+    /// A Terraform state file, format version 4 (repeatable).
+    #[arg(long = "state", value_name = "FILE")]
+    pub states: Vec<PathBuf>,
+
+    /// Read each scanned root's state from the S3 backend it configures (read-only,
+    /// through the sweep's guarded client), for the ARNs that link live resources to
+    /// their Terraform.
+    #[arg(long, requires = "aws")]
+    pub state_from_backend: bool,
+
+    /// The configuration directory plans and states were made from, so that their
+    /// results sit on its .tf lines (default: the plan's or state's own directory when
+    /// it holds .tf files).
+    #[arg(long = "source", value_name = "DIR")]
+    pub source: Option<PathBuf>,
+
     /// Output format, repeatable: table, json, sarif, markdown, junit, github
     /// (Actions annotations), gitlab (Code Quality); `FORMAT=FILE` writes that format
     /// to FILE (e.g. --format table --format sarif=results.sarif). Default: table,

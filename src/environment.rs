@@ -254,6 +254,7 @@ mod tests {
                 },
                 module_calls: Vec::new(),
             },
+            managed_by: None,
             wording: &crate::model::Wording::TERRAFORM,
         }
     }

@@ -1,7 +1,7 @@
 //! Results of rules: one per evaluated resource, whether it failed, passed or could
 //! not be decided. Passes are evidence that a control operated.
 
-use crate::model::{Classification, Environment, Location, Origin};
+use crate::model::{Classification, Environment, Location, ManagedBy, Origin};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +108,10 @@ pub struct Finding {
     pub resource_type: String,
     pub message: String,
     pub origin: Origin,
+    /// For a live resource: the Terraform resource that manages it. Its location is
+    /// the finding's location, so SARIF annotates the `.tf` line that should fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<ManagedBy>,
     /// The resource's environment and why, when it could be resolved.
     pub environment: Option<Environment>,
     /// The resource's data classification, when known.
@@ -121,7 +125,7 @@ impl Finding {
     pub fn location(&self) -> Option<&Location> {
         match &self.origin {
             Origin::Terraform { location, .. } => Some(location),
-            Origin::Aws { .. } => None,
+            Origin::Aws { .. } => self.managed_by.as_ref().map(|m| &m.location),
         }
     }
 

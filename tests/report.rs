@@ -111,6 +111,7 @@ pub(crate) fn finding(
         resource_type: "aws_s3_bucket".into(),
         message: message.into(),
         origin,
+        managed_by: None,
         environment: None,
         classification: None,
         suppression: None,

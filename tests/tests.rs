@@ -5,6 +5,7 @@ mod adapters_storage;
 mod bad_input;
 mod cli;
 mod config;
+mod documents;
 mod environments;
 mod evaluator;
 mod evidence;

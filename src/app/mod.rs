@@ -15,6 +15,7 @@ use crate::finding::Severity;
 use crate::finding::Status;
 use crate::scan::{self, ScanRequest};
 use crate::source::aws::AwsOptions;
+use crate::source::terraform::document::{DocumentInput, Kind};
 use crate::source::terraform::TfOptions;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -179,11 +180,46 @@ fn terraform_inputs(
     vars.iter().map(|v| parse_var(v)).collect()
 }
 
+/// `--plan` and `--state` files, each checked to exist; `--source` must be a directory.
+fn document_inputs(args: &ScanArgs) -> Result<Vec<DocumentInput>, Failure> {
+    if let Some(dir) = &args.source {
+        if !dir.is_dir() {
+            return Err(Failure::usage(format!(
+                "--source {}: no such directory",
+                dir.display()
+            )));
+        }
+    }
+    let given = args
+        .plans
+        .iter()
+        .map(|p| ("--plan", p, Kind::Plan))
+        .chain(args.states.iter().map(|p| ("--state", p, Kind::State)));
+    given
+        .map(|(flag, path, kind)| {
+            if path.is_file() {
+                Ok(DocumentInput {
+                    path: path.clone(),
+                    kind: Some(kind),
+                    source: args.source.clone(),
+                })
+            } else {
+                Err(Failure::usage(format!(
+                    "{flag} {}: no such file",
+                    path.display()
+                )))
+            }
+        })
+        .collect()
+}
+
 fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     catalogue()?;
     let vars = terraform_inputs(&args.vars, &args.var_files)?;
-    // `--aws` alone sweeps only the account; otherwise Terraform defaults to `.`.
-    let paths = if args.paths.is_empty() && !args.aws.aws {
+    // `--aws`, `--plan` or `--state` alone read only those; otherwise Terraform
+    // defaults to `.`.
+    let documents = document_inputs(&args)?;
+    let paths = if args.paths.is_empty() && !args.aws.aws && documents.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
@@ -200,6 +236,9 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let settings = settings_for(&args, &start)?;
     let req = ScanRequest {
         paths,
+        documents,
+        document_source: args.source.clone(),
+        state_from_backend: args.state_from_backend,
         terraform: terraform_options(&args.var_files, vars, &settings),
         settings,
         require_reason: args.require_reason,

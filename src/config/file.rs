@@ -111,6 +111,10 @@ pub struct FileConfig {
     pub evidence: EvidenceConfig,
     /// `[evaluation]`: the defaults with what the file sets.
     pub evaluation: Budgets,
+    /// `[drift] unmanaged`: globs over ARNs and names of resources left out of
+    /// Terraform on purpose (DRIFT002), as written and compiled (index-aligned).
+    pub unmanaged: Vec<String>,
+    pub unmanaged_globs: GlobSet,
 }
 
 /// `evidence = "FILE"` or an `[evidence]` table: where runs are recorded and what the
@@ -196,6 +200,8 @@ impl FileConfig {
         s.classification_paths = self.classification_paths.clone();
         s.classification_globs = self.classification_globs.clone();
         s.org_accounts = self.org_accounts.clone();
+        s.unmanaged = self.unmanaged.clone();
+        s.unmanaged_globs = self.unmanaged_globs.clone();
         for t in &self.trusted_accounts {
             s.trusted_accounts
                 .insert(t.id.clone(), t.external_id.clone());
@@ -446,7 +452,9 @@ const ROOT_KEYS: &[&str] = &[
     "environments",
     "evidence",
     "evaluation",
+    "drift",
 ];
+const DRIFT_KEYS: &[&str] = &["unmanaged"];
 const EVIDENCE_KEYS: &[&str] = &[
     "ledger",
     "sign-key",
@@ -736,6 +744,8 @@ impl Validator<'_> {
             environments: Vec::new(),
             evidence: EvidenceConfig::default(),
             evaluation: Budgets::default(),
+            unmanaged: Vec::new(),
+            unmanaged_globs: GlobSet::empty(),
         };
         for (k, v) in self.table(root, "", ROOT_KEYS) {
             match k.as_str() {
@@ -749,6 +759,7 @@ impl Validator<'_> {
                 "environments" => self.environments(v, &mut c),
                 "evidence" => self.evidence(v, path, &mut c),
                 "evaluation" => self.evaluation(v, &mut c),
+                "drift" => self.drift(v, &mut c),
                 _ => {}
             }
         }
@@ -862,6 +873,26 @@ impl Validator<'_> {
             },
             compiled,
         ))
+    }
+
+    /// `[drift] unmanaged = ["arn:aws:s3:::legacy-*", ...]`: globs matched against a
+    /// live resource's ARN and name; `*` stops at `/` as in paths.
+    fn drift(&mut self, v: &Located, c: &mut FileConfig) {
+        for (k, v) in self.table(v, "drift", DRIFT_KEYS) {
+            if k == "unmanaged" {
+                let mut globs = Vec::new();
+                for (pattern, span, key) in self.strings(v, "drift.unmanaged") {
+                    match GlobBuilder::new(pattern).literal_separator(true).build() {
+                        Ok(g) => {
+                            globs.push(g);
+                            c.unmanaged.push(pattern.to_string());
+                        }
+                        Err(e) => self.problem(&span, &key, format!("invalid glob: {e}")),
+                    }
+                }
+                c.unmanaged_globs = self.glob_set(globs, &v.span(), "drift.unmanaged");
+            }
+        }
     }
 
     fn accounts(&mut self, v: &Located, c: &mut FileConfig) {

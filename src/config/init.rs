@@ -79,6 +79,11 @@ backup-retention-min-days = 7
 # max-elements = 10000
 # max-string-bytes = 33554432
 
+## Live resources left out of Terraform on purpose (DRIFT002 passes them, saying
+## so): globs over ARNs and names. A tag soc2scan:unmanaged=<reason> does the same.
+# [drift]
+# unmanaged = ["arn:aws:s3:::legacy-*", "arn:aws:iam::*:role/break-glass"]
+
 ## Environments, for the environment-separation rules (ENV001-ENV007). Without
 ## them, soc2scan reads Environment/env/stage tags and prod/staging/dev path
 ## segments. A resource matches an environment by path, then tag, then account;

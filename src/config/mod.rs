@@ -63,6 +63,10 @@ pub struct Settings {
     pub min_backup_retention_days: u32,
     /// Environments declared in the configuration (`[environments.<name>]`).
     pub environments: Vec<crate::environment::EnvConfig>,
+    /// `[drift] unmanaged`: globs over the ARNs and names of live resources left out
+    /// of Terraform on purpose (DRIFT002), as written and compiled (index-aligned).
+    pub unmanaged: Vec<String>,
+    pub unmanaged_globs: GlobSet,
     /// The configuration file these settings came from, if any, for reports.
     pub config_file: Option<PathBuf>,
     /// Where runs are recorded and what the auditor's report expects.
@@ -86,6 +90,8 @@ impl Default for Settings {
             ],
             classification_paths: Vec::new(),
             classification_globs: GlobSet::empty(),
+            unmanaged: Vec::new(),
+            unmanaged_globs: GlobSet::empty(),
             classification_default: None,
             require_cmk: false,
             download_modules: false,

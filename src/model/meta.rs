@@ -209,6 +209,19 @@ pub struct Environment {
     pub conflicts: Vec<String>,
 }
 
+/// The Terraform resource that manages a live one, and how the two were linked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ManagedBy {
+    /// `module.data.aws_s3_bucket.this`.
+    pub address: String,
+    /// The Terraform root module (or plan, or state) that declares it.
+    pub root: String,
+    /// Where it is written: the `.tf` block, or the plan or state naming it.
+    pub location: Location,
+    /// How the link was made: `ARN from state`, `bucket name`, ...
+    pub by: String,
+}
+
 /// What every resource carries.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Meta {
@@ -224,6 +237,10 @@ pub struct Meta {
     /// Resolved after adaptation, from configuration, tags, paths or account.
     pub environment: Option<Environment>,
     pub origin: Origin,
+    /// For a live resource: the Terraform resource that manages it, when one run reads
+    /// both (linked after the sources are merged, see `scan::link`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<ManagedBy>,
     /// The words of the source that saw the resource, for gaps in what it saw.
     #[serde(skip)]
     pub wording: &'static Wording,

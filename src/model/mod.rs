@@ -27,8 +27,8 @@ pub mod value;
 
 pub use attr::Tri;
 pub use meta::{
-    arn_account, Classification, ClassificationSource, Environment, Location, Meta, Missing,
-    ModuleCall, Origin, Scope, Wording,
+    arn_account, Classification, ClassificationSource, Environment, Location, ManagedBy, Meta,
+    Missing, ModuleCall, Origin, Scope, Wording,
 };
 pub use policy::PolicyDocument;
 pub use value::Value;
@@ -45,6 +45,11 @@ macro_rules! inventory {
         #[derive(Clone, Debug, Default, Serialize)]
         pub struct Inventory {
             $($(#[$doc])* pub $field: Vec<$kind>,)*
+            /// AWS accounts the run's Terraform is known to manage, with how that is
+            /// known (set by `scan::link`): DRIFT002 looks for unmanaged resources in
+            /// these accounts only.
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            pub terraform_accounts: std::collections::BTreeMap<String, String>,
         }
 
         impl Inventory {
@@ -66,6 +71,7 @@ macro_rules! inventory {
             /// Append another source's inventory (Terraform roots, AWS regions).
             pub fn extend(&mut self, other: Inventory) {
                 $(self.$field.extend(other.$field);)*
+                self.terraform_accounts.extend(other.terraform_accounts);
             }
         }
     };

@@ -95,6 +95,9 @@ struct ResultJson<'a> {
     module_calls: Option<Vec<ModuleCallJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<LiveOrigin<'a>>,
+    /// A live result's Terraform resource, when the run linked it to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_by: Option<ManagedByJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<EnvironmentJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +125,15 @@ impl<'a> From<&'a Location> for LocationJson<'a> {
             end_column: l.end_column,
         }
     }
+}
+
+#[derive(Serialize)]
+struct ManagedByJson<'a> {
+    address: &'a str,
+    root_module: &'a str,
+    location: LocationJson<'a>,
+    /// How the link was made (`ARN ... from ...`, `aws_s3_bucket name "..."`).
+    by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -298,6 +310,12 @@ fn result<'a>(f: &'a Finding, report: &ScanReport) -> ResultJson<'a> {
         location: None,
         module_calls: None,
         origin: None,
+        managed_by: f.managed_by.as_ref().map(|m| ManagedByJson {
+            address: &m.address,
+            root_module: &m.root,
+            location: (&m.location).into(),
+            by: &m.by,
+        }),
         environment: f.environment.as_ref().map(Into::into),
         classification: f.classification.map(|c| c.as_str()),
         // A suppression recorded on a result that is no longer suppressed (it cannot

@@ -220,9 +220,19 @@ fn result(f: &Finding, rule_index: Option<usize>, options: &RenderOptions) -> Va
             region,
             operation,
         } => {
-            r["locations"] = json!([{
-                "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
-            }]);
+            let logical = json!([{ "fullyQualifiedName": f.resource, "kind": "resource" }]);
+            // A live resource that Terraform manages is shown on the `.tf` line that
+            // should fix it.
+            r["locations"] = match &f.managed_by {
+                Some(m) => json!([{
+                    "physicalLocation": physical(options, &m.location.file, Some(&m.location)),
+                    "logicalLocations": logical,
+                }]),
+                None => json!([{ "logicalLocations": logical }]),
+            };
+            if let Some(m) = &f.managed_by {
+                properties["managedBy"] = m.address.as_str().into();
+            }
             properties["region"] = region.as_str().into();
             properties["operation"] = operation.as_str().into();
             if let Some(a) = account {

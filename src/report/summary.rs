@@ -138,7 +138,15 @@ pub(crate) fn location_label(f: &Finding) -> String {
         Origin::Terraform { location, .. } => format!("{}:{}", location.file, location.start_line),
         Origin::Aws {
             region, operation, ..
-        } => format!("{region} ({operation})"),
+        } => match &f.managed_by {
+            // Both: the Terraform that manages it, where a fix goes, then where it was
+            // seen.
+            Some(m) => format!(
+                "{}:{} ({}); live in {region} ({operation})",
+                m.location.file, m.location.start_line, m.address
+            ),
+            None => format!("{region} ({operation})"),
+        },
     }
 }
 

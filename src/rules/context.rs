@@ -117,6 +117,7 @@ impl<'a> Ctx<'a> {
             resource_type: resource.kind.clone(),
             message,
             origin: resource.origin.clone(),
+            managed_by: resource.managed_by.clone(),
             environment: resource.environment.clone(),
             classification: resource.classification.as_ref().map(|c| c.level),
             suppression: None,

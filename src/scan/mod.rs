@@ -1,6 +1,7 @@
 //! One scan, end to end: sources → inventory → rules → report, with the time spent in
 //! each phase.
 
+mod link;
 mod result;
 
 pub use result::{LiveScope, LiveStats, ScanReport, Scope, Stats};
@@ -9,14 +10,24 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
 use crate::source::aws::{self, AwsOptions, AwsSweep};
+use crate::source::terraform::document::{self, DocumentInput};
 use crate::source::terraform::{self, TfOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, Default)]
 pub struct ScanRequest {
-    /// Terraform paths to scan; empty means no Terraform source.
+    /// Terraform paths to scan; empty means no Terraform source. A file that is not
+    /// `.tf` or `.tfvars` is read as a plan or state, told by its content.
     pub paths: Vec<PathBuf>,
+    /// Plans and states given as such (`--plan`, `--state`).
+    pub documents: Vec<DocumentInput>,
+    /// The configuration that plans and states given as paths were made from
+    /// (`--source DIR`), for locations; default: their own directory.
+    pub document_source: Option<PathBuf>,
+    /// Read each root's state from the S3 backend it configures, through the sweep's
+    /// read-only client (`--state-from-backend`, with `aws`).
+    pub state_from_backend: bool,
     pub terraform: TfOptions,
     pub settings: Settings,
     /// Reject suppressions that give no reason.
@@ -104,6 +115,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
         });
         inventory.extend(sweep.inventory);
         diagnostics.extend(sweep.gaps);
+        link::link(&mut inventory, &req.settings.environments);
     }
 
     for meta in inventory.metas_mut() {
@@ -179,10 +191,181 @@ struct TerraformPart {
 
 fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     let mut part = TerraformPart::default();
-    if req.paths.is_empty() {
-        return part;
+    let (documents, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = req
+        .paths
+        .iter()
+        .partition(|p| document::is_document_path(p));
+    let documents: Vec<DocumentInput> = documents
+        .into_iter()
+        .map(|p| DocumentInput {
+            path: p.clone(),
+            kind: None,
+            source: req.document_source.clone(),
+        })
+        .chain(req.documents.iter().cloned())
+        .collect();
+    let with_configuration = !paths.is_empty();
+    if with_configuration {
+        let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+        scan_configuration(req, &paths, &mut part);
     }
-    let tf = terraform::scan(&req.paths, &req.terraform, |root| {
+    for input in &documents {
+        scan_document(input, with_configuration, &mut part);
+    }
+    if let (true, Some(aws)) = (req.state_from_backend, &req.aws) {
+        states_from_backends(aws, &req.aws_tuning, &mut part);
+    }
+    part.scope.roots.sort();
+    part.scope.roots.dedup();
+    part
+}
+
+/// One plan or state, adapted by the same adapters as HCL; an unreadable one is an
+/// error naming the file, and the rest of the scan goes on.
+///
+/// A state read with the configuration it was applied from only lends that
+/// configuration's resources their ARNs: judging its copies of the same resources
+/// again would report each finding twice.
+fn scan_document(input: &DocumentInput, with_configuration: bool, part: &mut TerraformPart) {
+    let t = Instant::now();
+    let doc = match document::read(input) {
+        Ok(doc) => doc,
+        Err(e) => {
+            part.diagnostics.push(e.diagnostic());
+            return;
+        }
+    };
+    // A state of a configuration not scanned here is judged on its own.
+    if with_configuration
+        && doc.kind == document::Kind::State
+        && (lend_identities(&doc, part) > 0 || doc.resources.is_empty())
+    {
+        part.stats.files += 1;
+        return;
+    }
+    part.stats.files += 1;
+    part.stats.bytes += std::fs::metadata(&input.path).map_or(0, |m| m.len());
+    part.stats.root_modules += 1;
+    for r in &doc.resources {
+        part.stats.resources += 1;
+        count_attrs(&r.body, &mut part.stats);
+    }
+    part.timings.parse += t.elapsed();
+    let t = Instant::now();
+    let root = terraform::RootResources {
+        root: doc.root.clone(),
+        resources: doc.resources,
+        providers: doc.providers,
+    };
+    let (mut inv, diags) = terraform::adapt::adapt(&root);
+    for meta in inv.metas_mut() {
+        if let Some(arn) = doc
+            .identities
+            .get(&meta.address)
+            .filter(|a| a.starts_with("arn:"))
+        {
+            meta.arn = Some(arn.clone());
+        }
+    }
+    part.timings.adapt += t.elapsed();
+    part.inventory.extend(inv);
+    part.diagnostics.extend(diags);
+    part.diagnostics.extend(doc.diagnostics);
+    part.suppressions.extend(doc.suppressions);
+    part.scope.roots.push(doc.root);
+    part.scope.terraform_base.get_or_insert(doc.base);
+}
+
+/// Give the configuration's resources of the state's root their ARNs from the state;
+/// returns how many got one. The state's root is the configuration beside it (or
+/// `--source`); a state with none beside it belongs to the only root scanned, if
+/// only one is.
+fn lend_identities(doc: &document::DocumentResources, part: &mut TerraformPart) -> usize {
+    let base = part.scope.terraform_base.clone().unwrap_or_default();
+    let only_root = match part.scope.roots.as_slice() {
+        [one] if !doc.configured => Some(one.clone()),
+        _ => None,
+    };
+    let mut lent = 0;
+    for meta in part.inventory.metas_mut() {
+        let crate::model::Origin::Terraform { root, .. } = &meta.origin else {
+            continue;
+        };
+        let same_root = only_root.as_ref() == Some(root)
+            || base.join(root).canonicalize().ok().as_ref() == Some(&doc.base);
+        if let (true, Some(arn)) = (same_root, doc.identities.get(&meta.address)) {
+            if arn.starts_with("arn:") {
+                meta.arn = Some(arn.clone());
+                lent += 1;
+            }
+        }
+    }
+    lent
+}
+
+/// `--state-from-backend`: each scanned root's state, read from the S3 backend it
+/// configures, lends the root's resources their ARNs. A root without an S3 backend
+/// is left as it is; one whose state cannot be read is an error naming the object.
+fn states_from_backends(aws: &aws::AwsOptions, tuning: &aws::Tuning, part: &mut TerraformPart) {
+    let base = part.scope.terraform_base.clone().unwrap_or_default();
+    let mut found = 0;
+    for root in part.scope.roots.clone() {
+        let dir = base.join(&root);
+        let backend = match document::backend::find(&dir) {
+            Ok(Some(b)) => b,
+            Ok(None) => continue,
+            Err(d) => {
+                part.diagnostics.push(d);
+                continue;
+            }
+        };
+        found += 1;
+        let url = backend.url();
+        let bytes = match aws::backend::read_object_blocking(
+            aws,
+            tuning,
+            &backend.bucket,
+            &backend.key,
+            backend.region.as_deref(),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                part.diagnostics.push(
+                    Diagnostic::error(
+                        "state-backend",
+                        format!(
+                            "{url} (backend of {}): cannot read the state: {e}",
+                            backend.at
+                        ),
+                    )
+                    .at(url.clone(), None, None),
+                );
+                continue;
+            }
+        };
+        let input = DocumentInput {
+            path: PathBuf::from(&url),
+            kind: Some(document::Kind::State),
+            source: Some(backend.root.clone()),
+        };
+        match document::read_bytes(&bytes, &url, &input) {
+            Ok(doc) => {
+                lend_identities(&doc, part);
+                part.stats.files += 1;
+            }
+            Err(e) => part.diagnostics.push(e.diagnostic()),
+        }
+    }
+    if found == 0 {
+        part.diagnostics.push(Diagnostic::warning(
+            "state-backend",
+            "--state-from-backend: no scanned root configures an s3 backend with a literal bucket and key",
+        ));
+    }
+}
+
+fn scan_configuration(req: &ScanRequest, paths: &[PathBuf], part: &mut TerraformPart) {
+    let tf = terraform::scan(paths, &req.terraform, |root| {
         let mut root_stats = Stats::default();
         for r in &root.resources {
             root_stats.resources += 1;
@@ -217,9 +400,6 @@ fn scan_terraform(req: &ScanRequest) -> TerraformPart {
     part.unresolved = tf.unresolved;
     part.diagnostics.extend(tf.diagnostics);
     part.suppressions = tf.suppressions;
-    part.scope.roots.sort();
-    part.scope.roots.dedup();
-    part
 }
 
 fn count_attrs(body: &terraform::resource::Body, stats: &mut Stats) {

@@ -2,6 +2,7 @@
 //! inventories for seeded accounts, and faults injected by a proxy.
 
 mod cli;
+mod drift;
 mod environments;
 mod faults;
 mod guard;

@@ -88,6 +88,7 @@ pub(super) mod testing {
                 region: "global".into(),
                 operation: "iam:GetCredentialReport".into(),
             },
+            managed_by: None,
             wording: &Wording::LIVE,
         }
     }

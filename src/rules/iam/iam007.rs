@@ -452,6 +452,7 @@ accounts = ["444444444444"]
                 region: "global".into(),
                 operation: "iam:GetAccountAuthorizationDetails".into(),
             },
+            managed_by: None,
             wording: &Wording::LIVE,
         };
         let trust = |account: &str| {

@@ -294,6 +294,7 @@ impl SweepState {
                 region: region.to_string(),
                 operation,
             },
+            managed_by: None,
             wording: &Wording::LIVE,
         }
     }

@@ -27,6 +27,8 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("S3", "GetBucketVersioning"),
     ("S3", "GetBucketAcl"),
     ("S3", "GetBucketTagging"),
+    // `--state-from-backend`: the Terraform state object the root's S3 backend names.
+    ("S3", "GetObject"),
     ("S3Control", "GetPublicAccessBlock"),
     ("KMS", "ListKeys"),
     ("KMS", "ListAliases"),

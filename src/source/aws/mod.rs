@@ -19,6 +19,8 @@
 //! asking for a sweep says that this build has none ([`ensure_built`]).
 
 #[cfg(feature = "aws")]
+pub mod backend;
+#[cfg(feature = "aws")]
 pub mod client;
 #[cfg(feature = "aws")]
 mod cloudfront;
@@ -125,6 +127,22 @@ pub fn ensure_built() -> Result<(), AwsError> {
 #[cfg(not(feature = "aws"))]
 pub fn ensure_built() -> Result<(), AwsError> {
     Err(AwsError::NotBuilt)
+}
+
+/// A Terraform-only build cannot read a state from its S3 backend either.
+#[cfg(not(feature = "aws"))]
+pub mod backend {
+    use super::{AwsError, AwsOptions, Tuning};
+
+    pub fn read_object_blocking(
+        _opts: &AwsOptions,
+        _tuning: &Tuning,
+        _bucket: &str,
+        _key: &str,
+        _region: Option<&str>,
+    ) -> Result<Vec<u8>, String> {
+        Err(AwsError::NotBuilt.to_string())
+    }
 }
 
 /// A Terraform-only build cannot sweep: the same refusal as [`ensure_built`], for

@@ -442,7 +442,7 @@ fn common_base(inputs: &[PathBuf]) -> PathBuf {
 }
 
 /// `.tf` and tfvars files directly in a directory (module directories are not walked).
-fn list_tf(dir: &Path) -> Vec<PathBuf> {
+pub fn list_tf(dir: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };

@@ -7,6 +7,7 @@ pub mod adapt;
 pub mod budget;
 pub mod directives;
 pub mod discover;
+pub mod document;
 pub mod eval;
 pub mod functions;
 pub mod module;

@@ -51,6 +51,7 @@ fn providers(ctx: &RootAdapter, inv: &mut Inventory) {
                 location: p.location.clone(),
                 module_calls: Vec::new(),
             },
+            managed_by: None,
             wording: &Wording::TERRAFORM,
         };
         inv.provider_configs.push(ProviderConfig {

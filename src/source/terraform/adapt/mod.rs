@@ -206,6 +206,7 @@ impl<'a> RootAdapter<'a> {
                 location: r.location.clone(),
                 module_calls: r.module_calls.clone(),
             },
+            managed_by: None,
             wording: &Wording::TERRAFORM,
         }
     }
@@ -221,7 +222,8 @@ impl<'a> RootAdapter<'a> {
 
     /// Parse a policy held in an attribute of a resource or nested block.
     pub fn policy_of(&mut self, owner: &str, attr: &str, a: &Attr) -> Tri<PolicyDocument> {
-        if a.value.is_null() {
+        // Plans and states hold `""` where no policy is set.
+        if a.value.is_null() || a.value.as_str() == Some("") {
             return Tri::Absent;
         }
         match PolicyDocument::from_value(&a.value) {
