@@ -18,6 +18,7 @@ mod layers;
 #[cfg(feature = "aws")]
 mod live;
 mod manual;
+mod merge;
 mod modules;
 mod properties;
 mod report;

@@ -137,7 +137,14 @@ pub(crate) fn location_label(f: &Finding) -> String {
     match &f.origin {
         Origin::Terraform { location, .. } => format!("{}:{}", location.file, location.start_line),
         Origin::Aws {
-            region, operation, ..
+            account: Some(account),
+            region,
+            operation,
+        } => format!("{account} {region} ({operation})"),
+        Origin::Aws {
+            account: None,
+            region,
+            operation,
         } => format!("{region} ({operation})"),
     }
 }
