@@ -641,4 +641,27 @@ async fn two_shards_merged_equal_the_unsharded_run() {
     assert_eq!(live(&merged), live(&all));
     assert_eq!(merged["catalogue_digest"], all["catalogue_digest"]);
     assert_eq!(merged["config_digest"], all["config_digest"]);
+
+    // The evidence ledger takes the shard reports as they are: one run each.
+    let imported = tokio::task::spawn_blocking({
+        let path = dir.path().to_path_buf();
+        move || {
+            soc2scan(
+                &[
+                    "evidence",
+                    "import",
+                    "--ledger",
+                    "evidence.db",
+                    "shard0.json",
+                    "shard1.json",
+                ],
+                &path,
+            )
+        }
+    })
+    .await
+    .expect("join");
+    let stderr = String::from_utf8_lossy(&imported.stderr);
+    assert_eq!(imported.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches(": recorded as run ").count(), 2, "{stderr}");
 }

@@ -233,7 +233,7 @@ async fn list(
             members = pages(pacer.as_ref(), "ListAccounts", |token| {
                 let sent = client.list_accounts().set_next_token(token).send();
                 sent.map(move |r| {
-                    r.map(|out| {
+                    answer(r, |out| {
                         (
                             accounts_of(out.accounts()),
                             out.next_token().map(str::to_owned),
@@ -256,7 +256,7 @@ async fn list(
                             .set_next_token(token)
                             .send();
                         sent.map(move |r| {
-                            r.map(|out| {
+                            answer(r, |out| {
                                 (
                                     accounts_of(out.accounts()),
                                     out.next_token().map(str::to_owned),
@@ -266,30 +266,29 @@ async fn list(
                     })
                     .await?,
                 );
-                parents.extend(
-                    pages(
-                        pacer.as_ref(),
-                        "ListOrganizationalUnitsForParent",
-                        |token| {
-                            let sent = client
-                                .list_organizational_units_for_parent()
-                                .parent_id(&parent)
-                                .set_next_token(token)
-                                .send();
-                            sent.map(|r| {
-                                r.map(|out| {
-                                    let units = out
-                                        .organizational_units()
-                                        .iter()
-                                        .filter_map(|u| u.id().map(str::to_owned))
-                                        .collect();
-                                    (units, out.next_token().map(str::to_owned))
-                                })
+                let units = pages(
+                    pacer.as_ref(),
+                    "ListOrganizationalUnitsForParent",
+                    |token| {
+                        let sent = client
+                            .list_organizational_units_for_parent()
+                            .parent_id(&parent)
+                            .set_next_token(token)
+                            .send();
+                        sent.map(|r| {
+                            answer(r, |out| {
+                                let units = out
+                                    .organizational_units()
+                                    .iter()
+                                    .filter_map(|u| u.id().map(str::to_owned))
+                                    .collect();
+                                (units, out.next_token().map(str::to_owned))
                             })
-                        },
-                    )
-                    .await?,
-                );
+                        })
+                    },
+                )
+                .await?;
+                parents.extend(units);
             }
         }
     }
@@ -298,17 +297,33 @@ async fn list(
     Ok(members)
 }
 
+/// One page's items and next token, or the call's failure.
+type Page<T> = Result<(Vec<T>, Option<String>), Failure>;
+
+/// The page an answer holds, read by `read`; a failed call as its [`Failure`].
+fn answer<O, E, T>(
+    r: Result<O, SdkError<E, HttpResponse>>,
+    read: impl FnOnce(&O) -> (Vec<T>, Option<String>),
+) -> Page<T>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match r {
+        Ok(out) => Ok(read(&out)),
+        Err(e) => Err(Failure::from_sdk(&e)),
+    }
+}
+
 /// Every page of an Organizations listing, one paced call at a time; the first
 /// failure stops the sweep, since without the list there is nothing to sweep.
-async fn pages<T, E, F, Fut>(
+async fn pages<T, F, Fut>(
     pacer: Option<&Pacer>,
     operation: &'static str,
     mut page: F,
 ) -> Result<Vec<T>, AwsError>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + 'static,
+    Fut: Future<Output = Page<T>>,
 {
     let mut items = Vec::new();
     let mut token = None;
@@ -316,14 +331,13 @@ where
         if let Some(p) = pacer {
             p.wait().await;
         }
-        let (mut got, next) = page(token.take()).await.map_err(|e| {
-            let f = Failure::from_sdk(&e);
-            AwsError::Organization {
+        let (mut got, next) = page(token.take())
+            .await
+            .map_err(|f| AwsError::Organization {
                 operation,
                 code: f.code,
                 detail: one_line(&f.detail),
-            }
-        })?;
+            })?;
         items.append(&mut got);
         match next {
             Some(t) if !t.is_empty() => token = Some(t),
