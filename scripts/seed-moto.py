@@ -3,7 +3,12 @@
 IAM roles and a few IAM users, in a deterministic mix of good and bad settings.
 
     .venv/bin/python scripts/seed-moto.py --endpoint http://127.0.0.1:PORT \
-        [--buckets 1000] [--keys 300] [--roles 500] [--users 20] [--threads 8]
+        [--buckets 1000] [--keys 300] [--roles 500] [--users 20] [--threads 8] \
+        [--account 123456789012]
+
+--account seeds another account of the same server (moto acts in the account of an
+assumed role's credentials), with the account id in its bucket names so that the
+accounts of an organization do not collide.
 
 Run it with the interpreter of `.venv` (made by scripts/moto-venv.sh), which has boto3.
 Every choice derives from the resource's index, so two runs against fresh servers seed
@@ -25,7 +30,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-ACCOUNT = "123456789012"  # moto's default account
+ACCOUNT = "123456789012"  # moto's default account; --account changes it
+BUCKET_PREFIX = "bench-bucket-"
 OTHER_ACCOUNT = "210987654321"  # a third party trusted by some roles and buckets
 REGION = "us-east-1"
 
@@ -152,7 +158,7 @@ def bucket_policy(name, i):
 
 
 def seed_bucket(s3, i, key_arns):
-    name = f"bench-bucket-{i:05d}"
+    name = f"{BUCKET_PREFIX}{i:05d}"
     s3.create_bucket(Bucket=name)
     count("buckets")
 
@@ -264,7 +270,7 @@ def seed_role(iam, k, managed_arns, aws_admin):
             count("roles_inline_admin")
         else:
             body = [{"Effect": "Allow", "Action": ["s3:GetObject"],
-                     "Resource": f"arn:aws:s3:::bench-bucket-{k:05d}/*"}]
+                     "Resource": f"arn:aws:s3:::{BUCKET_PREFIX}{k:05d}/*"}]
         iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=doc(body))
         count("roles_inline")
     if k % 2 == 0:
@@ -369,6 +375,7 @@ def run_all(pool, fn, items):
 
 
 def main():
+    global ACCOUNT, BUCKET_PREFIX
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--endpoint", required=True, help="moto's URL, http://127.0.0.1:PORT")
     ap.add_argument("--buckets", type=int, default=1000)
@@ -376,6 +383,8 @@ def main():
     ap.add_argument("--roles", type=int, default=500)
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--account", default=ACCOUNT,
+                    help="the account to seed (default: moto's default account)")
     args = ap.parse_args()
 
     host = urlparse(args.endpoint).hostname
@@ -384,6 +393,16 @@ def main():
 
     session = boto3.session.Session(aws_access_key_id="testing",
                                     aws_secret_access_key="testing", region_name=REGION)
+    if args.account != ACCOUNT:
+        sts = session.client("sts", endpoint_url=args.endpoint)
+        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{args.account}:role/seed",
+                                RoleSessionName="seed")["Credentials"]
+        session = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                        aws_secret_access_key=creds["SecretAccessKey"],
+                                        aws_session_token=creds["SessionToken"],
+                                        region_name=REGION)
+        ACCOUNT = args.account
+        BUCKET_PREFIX = f"bench-{args.account}-"
     conf = Config(max_pool_connections=max(args.threads * 2, 10),
                   retries={"max_attempts": 5, "mode": "standard"},
                   s3={"addressing_style": "path"})

@@ -22,6 +22,9 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Record today's failures so later scans gate only on new ones (--baseline).
     Baseline(BaselineArgs),
+    /// Merge JSON reports (the shards of `scan --org --shard I/N`) into one report
+    /// with one summary, in any output format.
+    Merge(MergeArgs),
     /// List the rule catalogue.
     Rules {
         /// Output format: table or json.
@@ -186,8 +189,8 @@ pub struct AwsArgs {
     #[arg(long, value_name = "ARN", requires = "aws")]
     pub assume_role: Option<String>,
 
-    /// ExternalId to present when assuming --assume-role.
-    #[arg(long, requires = "assume_role")]
+    /// ExternalId to present when assuming --assume-role or --org-role.
+    #[arg(long, requires = "aws")]
     pub external_id: Option<String>,
 
     /// Send every AWS call to this endpoint (an emulator such as moto).
@@ -198,6 +201,48 @@ pub struct AwsArgs {
     /// elb, cloudfront, dynamodb, sqs, sns, ec2.
     #[arg(long, value_delimiter = ',', requires = "aws")]
     pub services: Vec<String>,
+}
+
+/// `--org`: every account of an AWS Organization, and how a run shares the work.
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// Sweep every active account of the AWS Organization (credentials of the
+    /// management account or a delegated administrator), each through --org-role.
+    #[arg(long, requires = "aws")]
+    pub org: bool,
+
+    /// Role name assumed in each account [default: OrganizationAccountAccessRole];
+    /// a read-only role (SecurityAudit) is enough.
+    #[arg(long, value_name = "NAME", requires = "org")]
+    pub org_role: Option<String>,
+
+    /// Only accounts under this organizational unit (or root) id, at any depth.
+    #[arg(long, value_name = "ID", requires = "org")]
+    pub ou: Option<String>,
+
+    /// Only these account ids (comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "org")]
+    pub accounts: Vec<String>,
+
+    /// Never these account ids (comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "org")]
+    pub exclude_accounts: Vec<String>,
+
+    /// Sweep only share I of N (0 <= I < N) of the accounts, by a stable hash of the
+    /// account id: N jobs with I = 0..N-1 cover the organization exactly once
+    /// (`soc2scan merge` joins their JSON reports).
+    #[arg(long, value_name = "I/N", requires = "org")]
+    pub shard: Option<String>,
+
+    /// Most AWS API calls in flight at once in the whole run, all accounts
+    /// [default: 16].
+    #[arg(long, value_name = "N", requires = "aws")]
+    pub max_concurrency: Option<usize>,
+
+    /// Lifetime in seconds of assumed-role credentials (900 to 43200) [default:
+    /// 3600]; they are renewed when a sweep outlasts them.
+    #[arg(long, value_name = "SECONDS", requires = "aws")]
+    pub role_duration: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +277,8 @@ pub struct ScanArgs {
     /// it holds .tf files).
     #[arg(long = "source", value_name = "DIR")]
     pub source: Option<PathBuf>,
+    #[command(flatten)]
+    pub org: OrgArgs,
 
     /// Output format, repeatable: table, json, sarif, markdown, junit, github
     /// (Actions annotations), gitlab (Code Quality); `FORMAT=FILE` writes that format
@@ -337,6 +384,37 @@ pub struct ScanArgs {
     /// Print the time of each phase on stderr.
     #[arg(long)]
     pub timings: bool,
+
+    /// Disable colours in the table output.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// `soc2scan merge`: shard reports into one.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports (`scan --format json`) written by this version of soc2scan with
+    /// the same rule catalogue and configuration.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format, repeatable, as for `scan` (`FORMAT=FILE` writes a file).
+    /// Default: table, plus github when GITHUB_ACTIONS=true.
+    #[arg(long = "format", short = 'f')]
+    pub formats: Vec<String>,
+
+    /// Write the (single) output to FILE instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a failure at or above this severity remains: info, low, medium,
+    /// high, critical, or none [default: high].
+    #[arg(long, default_value = "high")]
+    pub fail_on: String,
+
+    /// Exit 0/1 even when some report is incomplete.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 
     /// Disable colours in the table output.
     #[arg(long)]

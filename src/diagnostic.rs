@@ -2,9 +2,11 @@
 //! resolved, AWS calls that failed. Errors make a scan incomplete (exit code 3);
 //! warnings do not.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -31,6 +33,9 @@ pub struct Diagnostic {
 /// An AWS call whose answer is missing.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Gap {
+    /// The account the call was made in; `None` when it could not be learnt (STS
+    /// GetCallerIdentity failed).
+    pub account: Option<String>,
     /// The sweep's service name (`s3`, `iam`, `sts`, ...).
     pub service: String,
     pub operation: String,
@@ -44,6 +49,22 @@ pub struct Gap {
 impl Gap {
     /// The error class of collectors a stopped sweep did not let finish.
     pub const INTERRUPTED: &'static str = "Interrupted";
+}
+
+/// The code of a diagnostic read back from a JSON report (`soc2scan merge`), as the
+/// `&'static str` every diagnostic carries. Codes are a small fixed vocabulary, so
+/// each distinct one is allocated once for the life of the process.
+pub fn intern(code: &str) -> &'static str {
+    static CODES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let Ok(mut codes) = CODES.get_or_init(Default::default).lock() else {
+        return "unknown";
+    };
+    if let Some(known) = codes.get(code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.insert(leaked);
+    leaked
 }
 
 impl Diagnostic {

@@ -233,11 +233,11 @@ pub(crate) fn report() -> ScanReport {
         scope: Scope {
             terraform_base: Some("/work/acme/infra".into()),
             roots: vec![".".into()],
-            live: Some(LiveScope {
+            live: vec![LiveScope {
                 account: Some("123456789012".into()),
                 regions: vec!["eu-west-1".into()],
                 services: vec!["s3".into()],
-            }),
+            }],
         },
         provenance: Some(Provenance {
             started_at: "2026-12-02T03:00:07Z".into(),

@@ -19,6 +19,7 @@ mod layers;
 #[cfg(feature = "aws")]
 mod live;
 mod manual;
+mod merge;
 mod modules;
 mod properties;
 mod report;

@@ -8,13 +8,13 @@ mod provenance;
 
 use crate::baseline::{self, Baseline};
 use crate::catalogue::{self, RuleMeta};
-use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, ScanArgs};
+use crate::cli::{AwsArgs, BaselineArgs, Cli, Command, ConfigArgs, MergeArgs, OrgArgs, ScanArgs};
 use crate::config::FileConfig;
 use crate::config::{CliOverrides, Config, Settings};
 use crate::finding::Severity;
 use crate::finding::Status;
 use crate::scan::{self, ScanRequest};
-use crate::source::aws::AwsOptions;
+use crate::source::aws::{AwsOptions, OrgOptions, Shard, Tuning};
 use crate::source::terraform::document::{DocumentInput, Kind};
 use crate::source::terraform::TfOptions;
 use std::collections::BTreeSet;
@@ -48,6 +48,7 @@ pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan_command(*args),
         Command::Baseline(args) => baseline_command(args),
+        Command::Merge(args) => merge_command(&args),
         Command::Rules { format } => rules_command(&format),
         Command::Explain { rule } => explain_command(&rule),
         Command::Init { dir, force } => init_command(&dir, force),
@@ -135,11 +136,25 @@ fn settings_for(args: &ScanArgs, start: &Path) -> Result<Settings, Failure> {
 
 /// The sweep `--aws` asks for; an error before anything is scanned when this build
 /// has no AWS support.
-fn aws_options(args: &AwsArgs) -> Result<Option<AwsOptions>, Failure> {
+fn aws_options(args: &AwsArgs, org: &OrgArgs) -> Result<Option<AwsOptions>, Failure> {
     if !args.aws {
         return Ok(None);
     }
     crate::source::aws::ensure_built().map_err(|e| Failure::usage(e.to_string()))?;
+    if args.external_id.is_some() && args.assume_role.is_none() && !org.org {
+        return Err(Failure::usage(
+            "--external-id is presented when assuming a role: give --assume-role ARN or --org",
+        ));
+    }
+    let role_duration = match org.role_duration {
+        Some(s @ 900..=43200) => Some(std::time::Duration::from_secs(s)),
+        Some(s) => {
+            return Err(Failure::usage(format!(
+                "--role-duration expects 900 to 43200 seconds (AWS's bounds), got {s}"
+            )))
+        }
+        None => None,
+    };
     Ok(Some(AwsOptions {
         profile: args.profile.clone(),
         regions: args.regions.iter().map(|r| r.trim().to_string()).collect(),
@@ -149,7 +164,53 @@ fn aws_options(args: &AwsArgs) -> Result<Option<AwsOptions>, Failure> {
         endpoint_url: args.endpoint_url.clone(),
         services: args.services.iter().map(|s| s.trim().to_string()).collect(),
         progress: std::io::stderr().is_terminal(),
+        role_duration,
+        org: org_options(org)?,
     }))
+}
+
+/// `--org` and the flags that narrow it.
+fn org_options(args: &OrgArgs) -> Result<Option<OrgOptions>, Failure> {
+    if !args.org {
+        return Ok(None);
+    }
+    let ids = |flag: &str, list: &[String]| -> Result<Vec<String>, Failure> {
+        list.iter()
+            .map(|a| {
+                let a = a.trim();
+                match a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) {
+                    true => Ok(a.to_string()),
+                    false => Err(Failure::usage(format!(
+                        "{flag} expects 12-digit account ids, got \"{a}\""
+                    ))),
+                }
+            })
+            .collect()
+    };
+    let defaults = OrgOptions::default();
+    Ok(Some(OrgOptions {
+        role: args.org_role.clone().unwrap_or(defaults.role),
+        ou: args.ou.clone(),
+        accounts: ids("--accounts", &args.accounts)?,
+        exclude: ids("--exclude-accounts", &args.exclude_accounts)?,
+        shard: args
+            .shard
+            .as_deref()
+            .map(str::parse::<Shard>)
+            .transpose()
+            .map_err(Failure::usage)?,
+    }))
+}
+
+/// Timeouts and bounds of the sweep: the defaults, with `--max-concurrency`.
+fn aws_tuning(args: &OrgArgs) -> Result<Tuning, Failure> {
+    let mut tuning = Tuning::default();
+    match args.max_concurrency {
+        Some(0) => return Err(Failure::usage("--max-concurrency must be at least 1")),
+        Some(n) => tuning.max_concurrency = n,
+        None => {}
+    }
+    Ok(tuning)
 }
 
 /// `none` disables failing on findings altogether.
@@ -242,8 +303,8 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         terraform: terraform_options(&args.var_files, vars, &settings),
         settings,
         require_reason: args.require_reason,
-        aws: aws_options(&args.aws)?,
-        aws_tuning: Default::default(),
+        aws: aws_options(&args.aws, &args.org)?,
+        aws_tuning: aws_tuning(&args.org)?,
     };
     let known = match &args.baseline {
         Some(path) => Some(
@@ -349,11 +410,17 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
             started.elapsed().as_secs_f64()
         );
         if let Some(live) = &s.live {
+            let accounts = match live.accounts.len() {
+                0 => format!("account {}", live.account.as_deref().unwrap_or("unknown")),
+                n => format!(
+                    "{n} accounts of the organization listed by {}",
+                    live.account.as_deref().unwrap_or("unknown")
+                ),
+            };
             let _ = writeln!(
                 err,
-                "aws: sweep {:.3}s (alongside Terraform), account {}, {} resources, {} API calls, {} gaps",
+                "aws: sweep {:.3}s (alongside Terraform), {accounts}, {} resources, {} API calls, {} gaps",
                 t.aws.as_secs_f64(),
-                live.account.as_deref().unwrap_or("unknown"),
                 live.resources,
                 live.api_calls,
                 live.gaps
@@ -396,22 +463,60 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         eprintln!("soc2scan: the AWS sweep was interrupted; the outputs hold what was collected before it stopped");
         return Ok(EXIT_INCOMPLETE);
     }
-    if outcome.report.incomplete() && !args.allow_incomplete {
-        eprintln!(
-            "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",
-            outcome.report.diagnostics.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count()
-        );
-        return Ok(EXIT_INCOMPLETE);
-    }
     // `--fail-on none` turns the gate off; any other value is already in the settings.
     let gate = match &args.fail_on {
         Some(f) if f.eq_ignore_ascii_case("none") => None,
         _ => Some(req.settings.fail_on),
     };
-    Ok(match gate {
-        Some(threshold) if outcome.report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
+    Ok(exit_code(&outcome.report, gate, args.allow_incomplete))
+}
+
+/// 3 for an incomplete report (unless allowed), else 1 for failures at or above
+/// `gate`, else 0.
+fn exit_code(
+    report: &crate::scan::ScanReport,
+    gate: Option<Severity>,
+    allow_incomplete: bool,
+) -> u8 {
+    if report.incomplete() && !allow_incomplete {
+        eprintln!(
+            "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",
+            report.diagnostics.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count()
+        );
+        return EXIT_INCOMPLETE;
+    }
+    match gate {
+        Some(threshold) if report.failures_at_or_above(threshold) > 0 => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
-    })
+    }
+}
+
+/// `soc2scan merge`: the reports as one, rendered as asked, gated like a scan.
+fn merge_command(args: &MergeArgs) -> Result<u8, Failure> {
+    let cat = catalogue()?;
+    let mut texts = Vec::new();
+    for path in &args.reports {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        texts.push((path.display().to_string(), text));
+    }
+    let inputs: Vec<crate::report::merge::Input<'_>> = texts
+        .iter()
+        .map(|(name, text)| crate::report::merge::Input { name, text })
+        .collect();
+    let report =
+        crate::report::merge::merge(&inputs, cat).map_err(|e| Failure::usage(e.to_string()))?;
+    let gate = parse_fail_on(&args.fail_on)?;
+    print_diagnostics(&report.diagnostics);
+    let options = crate::report::RenderOptions {
+        color: !args.no_color && std::io::stdout().is_terminal(),
+        ..crate::report::RenderOptions::default()
+    };
+    for out in &crate::app::output::plan(&args.formats, args.output.as_deref())? {
+        let text = crate::app::output::render(out, &report, cat, &options);
+        crate::app::output::write(out, &text)?;
+    }
+    Ok(exit_code(&report, gate, args.allow_incomplete))
 }
 
 /// The ledger a scan appends to (`--evidence`, else `evidence` in the configuration)

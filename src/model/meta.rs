@@ -68,6 +68,14 @@ impl Origin {
         }
     }
 
+    /// The swept account, for live resources whose account is known.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Origin::Aws { account, .. } => account.as_deref(),
+            Origin::Terraform { .. } => None,
+        }
+    }
+
     /// Whether an account-level fact seen here applies to a resource seen at
     /// `resource`: the same Terraform root module (a root deploys to one account), or
     /// the same swept account. Terraform and live facts never meet: the scanner cannot

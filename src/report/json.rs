@@ -244,6 +244,10 @@ struct DiagnosticJson<'a> {
     line: Option<usize>,
     column: Option<usize>,
     message: &'a str,
+    /// For a `collection-gap`: the account, service, operation and region whose
+    /// answer is missing, and how the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gap: Option<&'a crate::diagnostic::Gap>,
 }
 
 impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
@@ -258,6 +262,7 @@ impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
             line: d.line,
             column: d.column,
             message: &d.message,
+            gap: d.gap.as_deref(),
         }
     }
 }

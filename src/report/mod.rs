@@ -11,6 +11,7 @@ mod gitlab;
 mod json;
 mod junit;
 mod markdown;
+pub mod merge;
 mod sarif;
 pub mod sources;
 mod summary;

@@ -131,7 +131,7 @@ pub fn build(report: &ScanReport, catalogue: &[RuleMeta]) -> Vec<SourceRecord> {
         sources.insert(record.key.clone(), record);
     }
 
-    if let Some(live) = &report.scope.live {
+    for live in &report.scope.live {
         let regional: Vec<&String> = live
             .services
             .iter()
@@ -145,8 +145,13 @@ pub fn build(report: &ScanReport, catalogue: &[RuleMeta]) -> Vec<SourceRecord> {
         // Buckets are regional but listed once: results may name regions not swept.
         let mut regions: BTreeSet<&str> = live.regions.iter().map(String::as_str).collect();
         for f in &report.findings {
-            if let Origin::Aws { region, .. } = &f.origin {
-                regions.insert(region);
+            if let Origin::Aws {
+                region, account, ..
+            } = &f.origin
+            {
+                if *account == live.account {
+                    regions.insert(region);
+                }
             }
         }
         let global_region = (!global.is_empty()).then_some("global");
@@ -232,11 +237,6 @@ fn gap_of(
     sources: &BTreeMap<String, SourceRecord>,
     enabled: &[&RuleMeta],
 ) -> (Vec<String>, GapRecord) {
-    let live_account = report
-        .scope
-        .live
-        .as_ref()
-        .and_then(|l| l.account.as_deref());
     if let Some(gap) = &d.gap {
         // STS answers who the account is: without it, every live rule is affected.
         let rules = enabled
@@ -244,11 +244,21 @@ fn gap_of(
             .filter(|m| gap.service == "sts" || rule_services(m).contains(gap.service.as_str()))
             .map(|m| m.id.clone())
             .collect();
-        let key = aws_key(live_account, &gap.region);
+        let key = aws_key(gap.account.as_deref(), &gap.region);
         let targets = if sources.contains_key(&key) && gap.service != "sts" {
             vec![key]
         } else {
-            of_kind(sources, SourceKind::Aws)
+            // STS (who the account is, or a role that could not be assumed) touches
+            // every source of the account; of every account when it is not known.
+            let in_account = |s: &&SourceRecord| {
+                gap.account.is_none() || s.account.as_deref() == gap.account.as_deref()
+            };
+            sources
+                .values()
+                .filter(|s| s.kind == SourceKind::Aws)
+                .filter(in_account)
+                .map(|s| s.key.clone())
+                .collect()
         };
         let record = GapRecord {
             code: d.code.to_string(),

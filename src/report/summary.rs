@@ -137,16 +137,24 @@ pub(crate) fn location_label(f: &Finding) -> String {
     match &f.origin {
         Origin::Terraform { location, .. } => format!("{}:{}", location.file, location.start_line),
         Origin::Aws {
-            region, operation, ..
-        } => match &f.managed_by {
-            // Both: the Terraform that manages it, where a fix goes, then where it was
-            // seen.
-            Some(m) => format!(
-                "{}:{} ({}); live in {region} ({operation})",
-                m.location.file, m.location.start_line, m.address
-            ),
-            None => format!("{region} ({operation})"),
-        },
+            account,
+            region,
+            operation,
+        } => {
+            let seen = match account {
+                Some(account) => format!("{account} {region} ({operation})"),
+                None => format!("{region} ({operation})"),
+            };
+            match &f.managed_by {
+                // Both: the Terraform that manages it, where a fix goes, then where it
+                // was seen.
+                Some(m) => format!(
+                    "{}:{} ({}); live in {seen}",
+                    m.location.file, m.location.start_line, m.address
+                ),
+                None => seen,
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use super::summary::{self, plural};
 use super::RenderOptions;
 use crate::diagnostic::Level;
 use crate::finding::{Finding, Severity, Status};
-use crate::scan::ScanReport;
+use crate::scan::{AccountStats, ScanReport};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::collections::BTreeMap;
 
@@ -126,6 +126,27 @@ fn control_table(report: &ScanReport, color: bool) -> Table {
     t
 }
 
+/// Every account of an organization sweep: what it held and what could not be seen
+/// (an account whose role could not be assumed shows its one gap and no resources).
+fn account_table(accounts: &[AccountStats], color: bool) -> Table {
+    let mut t = new_table(color);
+    t.set_header(vec!["Account", "Name", "Resources", "API calls", "Gaps"]);
+    for a in accounts {
+        let mut gaps = Cell::new(a.gaps).set_alignment(CellAlignment::Right);
+        if color && a.gaps > 0 {
+            gaps = gaps.fg(Color::Yellow).add_attribute(Attribute::Bold);
+        }
+        t.add_row(vec![
+            Cell::new(&a.account),
+            Cell::new(a.name.as_deref().unwrap_or("-")),
+            Cell::new(a.resources).set_alignment(CellAlignment::Right),
+            Cell::new(a.api_calls).set_alignment(CellAlignment::Right),
+            gaps,
+        ]);
+    }
+    t
+}
+
 pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     let color = options.color;
     let findings = &report.findings;
@@ -230,6 +251,22 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     out.push('\n');
     out.push_str(&control_table(report, color).to_string());
     out.push_str("\n\n");
+
+    if let Some(live) = report
+        .stats
+        .live
+        .as_ref()
+        .filter(|l| !l.accounts.is_empty())
+    {
+        out.push_str(&heading(
+            &format!("AWS accounts ({} of the organization)", live.accounts.len()),
+            "1",
+            color,
+        ));
+        out.push('\n');
+        out.push_str(&account_table(&live.accounts, color).to_string());
+        out.push_str("\n\n");
+    }
 
     let counts = summary::by_status(findings);
     let errors = report

@@ -26,14 +26,47 @@ pub struct Stats {
 /// What the live sweep covered, so a nightly report shows its reach and its cost.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LiveStats {
-    /// The account swept, from STS GetCallerIdentity.
+    /// The account swept, from STS GetCallerIdentity; with `--org`, the account
+    /// whose credentials listed the organization.
     pub account: Option<String>,
-    /// Live resources placed in the inventory.
+    /// Live resources placed in the inventory (all accounts).
     pub resources: usize,
-    /// API operations sent (retries of one operation count once).
+    /// API operations sent (retries of one operation count once), all accounts and
+    /// the organization's listing.
     pub api_calls: u64,
     /// Collection gaps: operations whose answer is missing from the inventory.
     pub gaps: usize,
+    /// With `--org`: every account of the organization that this run was to sweep,
+    /// by id, including those whose role could not be assumed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountStats>,
+}
+
+/// One account of an organization sweep.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AccountStats {
+    pub account: String,
+    /// Its name in the organization.
+    pub name: Option<String>,
+    pub resources: usize,
+    pub api_calls: u64,
+    pub gaps: usize,
+}
+
+impl LiveStats {
+    /// Adds one account of an organization sweep to the totals and the list.
+    pub fn add_account(&mut self, account: String, name: Option<String>, one: LiveStats) {
+        self.resources += one.resources;
+        self.api_calls += one.api_calls;
+        self.gaps += one.gaps;
+        self.accounts.push(AccountStats {
+            account,
+            name,
+            resources: one.resources,
+            api_calls: one.api_calls,
+            gaps: one.gaps,
+        });
+    }
 }
 
 /// Everything one scan produced.
@@ -58,7 +91,8 @@ pub struct Scope {
     pub terraform_base: Option<std::path::PathBuf>,
     /// Root modules, relative to the base (`.` for the base itself), sorted.
     pub roots: Vec<String>,
-    pub live: Option<LiveScope>,
+    /// Each account swept, by account id.
+    pub live: Vec<LiveScope>,
 }
 
 /// The account, regions and services a live sweep covered.

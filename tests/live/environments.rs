@@ -3,7 +3,6 @@
 //! in the production account, and the configuration maps accounts to environments.
 
 use super::moto::{tuning, Moto, REGION};
-use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use soc2scan::config::{CliOverrides, FileConfig, Settings};
 use soc2scan::finding::Status;
@@ -26,39 +25,10 @@ accounts = ["222222222222"]
 accounts = ["333333333333"]
 "#;
 
-/// Clients acting in `account`: moto places whatever the assumed role's credentials
-/// do in the role's account.
-async fn config_in(moto: &Moto, account: &str) -> aws_config::SdkConfig {
-    let base = moto.config().await;
-    let sts = aws_sdk_sts::Client::new(&base);
-    let creds = sts
-        .assume_role()
-        .role_arn(format!("arn:aws:iam::{account}:role/seed"))
-        .role_session_name("seed")
-        .send()
-        .await
-        .expect("assume role")
-        .credentials
-        .expect("credentials");
-    aws_config::defaults(BehaviorVersion::latest())
-        .empty_test_environment()
-        .region(Region::new(REGION))
-        .endpoint_url(moto.url())
-        .credentials_provider(aws_credential_types::Credentials::new(
-            creds.access_key_id,
-            creds.secret_access_key,
-            Some(creds.session_token),
-            None,
-            "seed",
-        ))
-        .load()
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_reachable_from_other_accounts_is_found_live() {
     let moto = Moto::start();
-    let prod = config_in(&moto, PROD).await;
+    let prod = moto.config_in(PROD).await;
     let iam = aws_sdk_iam::Client::new(&prod);
     let trust = |account: &str| {
         format!(

@@ -7,6 +7,7 @@ mod environments;
 mod faults;
 mod guard;
 mod moto;
+mod org;
 mod proxy;
 mod rules;
 mod rules_kms_s3;

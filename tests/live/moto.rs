@@ -66,6 +66,34 @@ impl Moto {
             .await
     }
 
+    /// Configuration acting in `account`: moto places whatever the credentials of a
+    /// role assumed there do in the role's account (the role need not exist).
+    pub async fn config_in(&self, account: &str) -> SdkConfig {
+        let sts = aws_sdk_sts::Client::new(&self.config().await);
+        let creds = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/seed"))
+            .role_session_name("seed")
+            .send()
+            .await
+            .expect("assume role")
+            .credentials
+            .expect("credentials");
+        aws_config::defaults(BehaviorVersion::latest())
+            .empty_test_environment()
+            .region(Region::new(REGION))
+            .endpoint_url(self.url())
+            .credentials_provider(Credentials::new(
+                creds.access_key_id,
+                creds.secret_access_key,
+                Some(creds.session_token),
+                None,
+                "seed",
+            ))
+            .load()
+            .await
+    }
+
     pub async fn s3(&self) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.config().await)
             .force_path_style(true)

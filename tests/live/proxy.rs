@@ -15,6 +15,9 @@ pub enum Fault {
     Throttle(usize),
     /// Every request gets AccessDenied.
     Deny,
+    /// Requests whose body contains this text get a query-protocol (XML)
+    /// AccessDenied, as STS answers an AssumeRole the role's trust policy refuses.
+    DenyQueryWith(&'static str),
     /// Every request is held this long before being forwarded.
     Delay(Duration),
     /// Every request gets a 200 whose body is not valid for the protocol.
@@ -120,6 +123,11 @@ async fn handle(mut conn: TcpStream, state: Arc<State>) -> std::io::Result<()> {
                 400,
                 r#"{"__type":"AccessDeniedException","message":"not authorized to perform this action (injected)"}"#,
             )),
+            Fault::DenyQueryWith(text) if contains(&body, text) => Some((
+                403,
+                r#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>"#,
+            )),
+            Fault::DenyQueryWith(_) => None,
             Fault::Malformed => Some((200, "this is not JSON {")),
             Fault::Delay(d) => {
                 state.injected.fetch_add(1, Ordering::SeqCst);
@@ -130,9 +138,13 @@ async fn handle(mut conn: TcpStream, state: Arc<State>) -> std::io::Result<()> {
         };
         if let Some((status, text)) = canned {
             state.injected.fetch_add(1, Ordering::SeqCst);
-            let reason = if status == 200 { "OK" } else { "Bad Request" };
+            let (reason, kind) = match status {
+                200 => ("OK", "application/x-amz-json-1.1"),
+                403 => ("Forbidden", "text/xml"),
+                _ => ("Bad Request", "application/x-amz-json-1.1"),
+            };
             let resp = format!(
-                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
                 text.len()
             );
             conn.write_all(resp.as_bytes()).await?;
@@ -206,6 +218,10 @@ fn with_content_length(head: &[u8], len: usize) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+fn contains(hay: &[u8], text: &str) -> bool {
+    find(hay, text.as_bytes()).is_some()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -2,12 +2,17 @@
 //! profile, role and endpoint asked for), and a factory that builds every service
 //! client from it with the read-only guard, adaptive retries and timeouts attached.
 
+use super::ctx::Failure;
 use super::guard::ReadOnlyGuard;
 use super::{AwsError, AwsOptions, Tuning};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Session name for `--assume-role`, visible in the target account's CloudTrail.
@@ -44,6 +49,24 @@ macro_rules! client {
             $krate::Client::from_conf(conf.build())
         }
     };
+}
+
+/// Why credentials could not be obtained: the STS error code when assuming a role
+/// failed with an answer (`AccessDenied` for a role that does not trust the caller or
+/// does not exist), else `CredentialsError`.
+fn credentials_failure(e: &CredentialsError) -> Failure {
+    let detail = aws_smithy_types::error::display::DisplayErrorContext(e).to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(sdk) = err.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return Failure {
+                detail,
+                ..Failure::from_sdk(sdk)
+            };
+        }
+        source = err.source();
+    }
+    Failure::new("CredentialsError", detail)
 }
 
 /// Sends every S3 Control request to the endpoint URL exactly as given. S3 Control's
@@ -97,45 +120,81 @@ impl ClientFactory {
         if let Some(credentials) = &tuning.credentials {
             loader = loader.credentials_provider(credentials.clone());
         }
-        let mut base = loader.load().await;
-
-        if let Some(role_arn) = &opts.assume_role {
-            let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-                .session_name(SESSION_NAME)
-                .configure(&base);
-            if let Some(external_id) = &opts.external_id {
-                builder = builder.external_id(external_id);
+        let factory = ClientFactory::from_base(loader.load().await, opts.endpoint_url.is_some());
+        match &opts.assume_role {
+            Some(role_arn) => {
+                factory
+                    .assume(role_arn, opts.external_id.as_deref(), opts.role_duration)
+                    .await
             }
-            let provider = builder.build().await;
-            base = base
-                .into_builder()
-                .credentials_provider(SharedCredentialsProvider::new(provider))
-                .build();
+            None => match factory.check_credentials().await {
+                Ok(()) => Ok(factory),
+                Err(f) => Err(AwsError::NoCredentials(f.detail)),
+            },
         }
+    }
 
-        let Some(provider) = base.credentials_provider() else {
-            return Err(AwsError::NoCredentials(
-                "no credentials provider is configured".into(),
-            ));
-        };
-        if let Err(e) = provider.provide_credentials().await {
-            let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-            return Err(match &opts.assume_role {
-                Some(role) => AwsError::AssumeRole {
-                    role: role.clone(),
-                    detail,
-                },
-                None => AwsError::NoCredentials(detail),
-            });
-        }
-
+    fn from_base(base: SdkConfig, path_style: bool) -> ClientFactory {
         let seq = SWEEP_SEQ.fetch_add(1, Ordering::Relaxed);
-        Ok(ClientFactory {
+        ClientFactory {
             base,
-            path_style: opts.endpoint_url.is_some(),
+            path_style,
             guard: ReadOnlyGuard::new(),
             partition: format!("soc2scan-{}-{seq}", std::process::id()),
-        })
+        }
+    }
+
+    /// A factory whose clients act through `role_arn`, assumed with these
+    /// credentials under the session name `soc2scan` (so the target account's
+    /// CloudTrail says who read it). The SDK's provider renews the role's credentials
+    /// when they expire, so a sweep may outlast `duration`. Its calls are counted
+    /// apart from this factory's.
+    pub async fn assume(
+        &self,
+        role_arn: &str,
+        external_id: Option<&str>,
+        duration: Option<std::time::Duration>,
+    ) -> Result<ClientFactory, AwsError> {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(SESSION_NAME)
+            .configure(&self.base);
+        if let Some(external_id) = external_id {
+            builder = builder.external_id(external_id);
+        }
+        if let Some(duration) = duration {
+            builder = builder.session_length(duration);
+        }
+        let provider = builder.build().await;
+        let base = self
+            .base
+            .clone()
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+        let factory = ClientFactory::from_base(base, self.path_style);
+        match factory.check_credentials().await {
+            Ok(()) => Ok(factory),
+            Err(f) => Err(AwsError::AssumeRole {
+                role: role_arn.to_string(),
+                code: f.code,
+                detail: f.detail,
+            }),
+        }
+    }
+
+    /// Obtains credentials once: their absence (or a role that cannot be assumed) is
+    /// the failure that stops a sweep before it starts.
+    async fn check_credentials(&self) -> Result<(), Failure> {
+        let Some(provider) = self.base.credentials_provider() else {
+            return Err(Failure::new(
+                "NoCredentials",
+                "no credentials provider is configured",
+            ));
+        };
+        match provider.provide_credentials().await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(credentials_failure(&e)),
+        }
     }
 
     /// The region the default chain (or the first `--region`) resolved, if any.
@@ -192,4 +251,9 @@ impl ClientFactory {
     client!(sqs, aws_sdk_sqs);
     client!(sns, aws_sdk_sns);
     client!(ec2, aws_sdk_ec2);
+    client!(
+        /// The organization's accounts and units, for `--org`.
+        organizations,
+        aws_sdk_organizations
+    );
 }

@@ -4,6 +4,7 @@
 
 use super::client::ClientFactory;
 use super::guard::Refused;
+use super::pace::Pacer;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Meta, Origin, Wording};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -14,7 +15,7 @@ use indicatif::ProgressBar;
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// `Origin::Aws` region of account-global resources (IAM, CloudFront).
@@ -94,32 +95,46 @@ pub struct SweepState {
     pub account: Option<String>,
     /// The regions swept; the first is the home region for global services.
     pub regions: Vec<String>,
-    overall: Semaphore,
+    /// Shared by every account of the run: `--max-concurrency`.
+    overall: Arc<Semaphore>,
     per_service: BTreeMap<&'static str, Semaphore>,
+    pacers: BTreeMap<&'static str, Pacer>,
     gaps: Mutex<Vec<Diagnostic>>,
-    progress: Option<ProgressBar>,
+    /// Collectors done, on stderr (a single-account sweep on a terminal).
+    pub progress: Option<ProgressBar>,
+    /// Gap messages start with the account: an organization sweep reports many.
+    name_account: bool,
 }
 
 impl SweepState {
+    /// The state of a sweep about to start: the account and regions are filled in
+    /// once STS and EC2 have said them.
     pub fn new(
         clients: ClientFactory,
-        account: Option<String>,
-        regions: Vec<String>,
+        home: &str,
         services: &[&'static str],
         tuning: &super::Tuning,
-        progress: Option<ProgressBar>,
+        run: &RunLimits,
     ) -> SweepState {
         SweepState {
             clients,
-            account,
-            regions,
-            overall: Semaphore::new(tuning.max_concurrency.max(1)),
+            account: None,
+            regions: vec![home.to_string()],
+            overall: run.overall.clone(),
             per_service: services
                 .iter()
                 .map(|s| (*s, Semaphore::new(tuning.per_service_concurrency.max(1))))
                 .collect(),
+            // STS too: every sweep asks it who the account is.
+            pacers: services
+                .iter()
+                .copied()
+                .chain(["sts"])
+                .filter_map(|s| Some((s, Pacer::for_service(s)?)))
+                .collect(),
             gaps: Mutex::new(Vec::new()),
-            progress,
+            progress: None,
+            name_account: run.organization,
         }
     }
 
@@ -142,6 +157,9 @@ impl SweepState {
             Some(s) => s.acquire().await.ok(),
             None => None,
         };
+        if let Some(p) = self.pacers.get(service) {
+            p.wait().await;
+        }
         let _overall = self.overall.acquire().await.ok();
         let result = fut.await.map_err(|e| Failure::from_sdk(&e));
         if let Some(p) = &self.progress {
@@ -226,11 +244,13 @@ impl SweepState {
         unknown: &str,
     ) {
         let message = format!(
-            "{service}:{operation} failed in {region} for {target} with {}: {}; unknown: {unknown}",
+            "{}{service}:{operation} failed in {region} for {target} with {}: {}; unknown: {unknown}",
+            self.account_prefix(),
             failure.code,
             one_line(&failure.detail),
         );
         let gap = crate::diagnostic::Gap {
+            account: self.account.clone(),
             service: service.to_string(),
             operation: operation.to_string(),
             region: match service {
@@ -240,6 +260,15 @@ impl SweepState {
             error_class: failure.code.clone(),
         };
         self.push(Diagnostic::collection_gap(gap, message));
+    }
+
+    /// `account 111111111111: ` in an organization sweep, where gaps of many accounts
+    /// meet in one report; nothing otherwise.
+    pub fn account_prefix(&self) -> String {
+        match (&self.account, self.name_account) {
+            (Some(a), true) => format!("account {a}: "),
+            _ => String::new(),
+        }
     }
 
     pub fn push(&self, d: Diagnostic) {
@@ -300,8 +329,26 @@ impl SweepState {
     }
 }
 
+/// What the accounts of one run share: the bound on calls in flight, and whether
+/// there are several (gap messages then name their account, and no account draws
+/// a progress bar of its own).
+#[derive(Clone)]
+pub struct RunLimits {
+    pub overall: Arc<Semaphore>,
+    pub organization: bool,
+}
+
+impl RunLimits {
+    pub fn new(tuning: &super::Tuning, organization: bool) -> RunLimits {
+        RunLimits {
+            overall: Arc::new(Semaphore::new(tuning.max_concurrency.max(1))),
+            organization,
+        }
+    }
+}
+
 /// Error details can span lines (XML bodies); a diagnostic is one line.
-fn one_line(s: &str) -> String {
+pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

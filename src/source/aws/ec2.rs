@@ -1,9 +1,7 @@
 //! EC2 of one region: EBS encryption by default and EBS volumes. Also the list of
 //! regions enabled for the account, for `--all-regions`.
 
-use super::client::ClientFactory;
-use super::ctx::{flag, key_value_tags, ops, partition, Failure, Read, SweepState};
-use crate::diagnostic::Diagnostic;
+use super::ctx::{flag, key_value_tags, ops, partition, Read, SweepState};
 use crate::model::ec2::{EbsDefaultEncryption, EbsVolume};
 use crate::model::Inventory;
 
@@ -88,12 +86,9 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
 
 /// The regions enabled for the account (DescribeRegions leaves out opt-in regions
 /// that are not enabled). On failure, the home region alone, with a gap.
-pub async fn enabled_regions(
-    clients: &ClientFactory,
-    home: &str,
-    gaps: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    match clients.ec2(home).describe_regions().send().await {
+pub async fn enabled_regions(ctx: &SweepState, home: &str) -> Vec<String> {
+    let asked = ctx.call(SVC, ctx.clients.ec2(home).describe_regions().send());
+    match asked.await {
         Ok(out) => {
             let mut regions: Vec<String> = out
                 .regions()
@@ -112,21 +107,15 @@ pub async fn enabled_regions(
                 regions
             }
         }
-        Err(e) => {
-            let f = Failure::from_sdk(&e);
-            let gap = crate::diagnostic::Gap {
-                service: "ec2".into(),
-                operation: "DescribeRegions".into(),
-                region: home.to_string(),
-                error_class: f.code.clone(),
-            };
-            gaps.push(Diagnostic::collection_gap(
-                gap,
-                format!(
-                    "ec2:DescribeRegions failed in {home} with {}: {}; unknown: which regions are enabled, so only {home} was swept",
-                    f.code, f.detail
-                ),
-            ));
+        Err(f) => {
+            ctx.gap(
+                SVC,
+                home,
+                "DescribeRegions",
+                "the account",
+                &f,
+                &format!("which regions are enabled, so only {home} was swept"),
+            );
             vec![home.to_string()]
         }
     }

@@ -73,6 +73,9 @@ pub const ALLOWED: &[(&str, &str)] = &[
     ("EC2", "DescribeRegions"),
     ("EC2", "GetEbsEncryptionByDefault"),
     ("EC2", "DescribeVolumes"),
+    ("Organizations", "ListAccounts"),
+    ("Organizations", "ListAccountsForParent"),
+    ("Organizations", "ListOrganizationalUnitsForParent"),
 ];
 
 /// Whether the guard lets `service`'s `operation` through.

@@ -2,10 +2,10 @@
 //! region at once; what fails becomes a gap, not an error.
 
 use super::client::ClientFactory;
-use super::ctx::{Failure, SweepState};
+use super::ctx::{RunLimits, SweepState};
 use super::interrupt::Interrupt;
 use super::{cloudfront, dynamodb, ec2, elb, iam, kms, messaging, rds, s3};
-use super::{AwsError, AwsOptions, AwsSweep, Tuning, SERVICES};
+use super::{AccountSweep, AwsError, AwsOptions, AwsSweep, OrgSweep, Tuning, SERVICES};
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
 use futures_util::future::{BoxFuture, FutureExt};
@@ -29,12 +29,27 @@ const BAD_CREDENTIALS: &[&str] = &[
 /// scan runs it on a thread beside the Terraform source).
 /// SIGINT or SIGTERM stops it (see [`super::interrupt`]).
 pub fn sweep_blocking(opts: &AwsOptions, tuning: &Tuning) -> Result<AwsSweep, AwsError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let interrupt = Interrupt::install();
+    runtime()?.block_on(sweep_until(opts, tuning, interrupt.wait()))
+}
+
+/// [`super::org::sweep`] on a runtime of its own: every selected member account of
+/// the organization, each handed to `each` as soon as it is swept. SIGINT or SIGTERM
+/// stops it; accounts not yet swept are handed on with an interrupted gap.
+pub fn sweep_org_blocking(
+    opts: &AwsOptions,
+    tuning: &Tuning,
+    each: impl FnMut(AccountSweep),
+) -> Result<OrgSweep, AwsError> {
+    let interrupt = Interrupt::install();
+    runtime()?.block_on(super::org::sweep(opts, tuning, interrupt.wait(), each))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, AwsError> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(AwsError::Runtime)?;
-    let interrupt = Interrupt::install();
-    runtime.block_on(sweep_until(opts, tuning, interrupt.wait()))
+        .map_err(AwsError::Runtime)
 }
 
 /// Sweeps the account the default credential chain (or `opts`) points at.
@@ -57,48 +72,59 @@ pub async fn sweep_until(
 ) -> Result<AwsSweep, AwsError> {
     let services = selected_services(&opts.services)?;
     let clients = ClientFactory::new(opts, tuning).await?;
-    let Some(home) = opts
-        .regions
+    let home = home_region(opts, &clients)?;
+    let run = RunLimits::new(tuning, false);
+    sweep_account(clients, opts, &services, &home, tuning, &run, stop).await
+}
+
+/// The region global services are called in: the first `--region`, else the one
+/// the configuration resolved.
+pub(super) fn home_region(opts: &AwsOptions, clients: &ClientFactory) -> Result<String, AwsError> {
+    opts.regions
         .first()
         .cloned()
         .or_else(|| clients.default_region().map(str::to_owned))
-    else {
-        return Err(AwsError::NoRegion);
-    };
+        .ok_or(AwsError::NoRegion)
+}
 
-    let sts = clients.sts(&home);
-    let mut early_gaps = Vec::new();
-    let account = match sts.get_caller_identity().send().await {
+/// One account, through `clients`: who it is, its regions, then every collector per
+/// service and region at once.
+pub(super) async fn sweep_account(
+    clients: ClientFactory,
+    opts: &AwsOptions,
+    services: &[&'static str],
+    home: &str,
+    tuning: &Tuning,
+    run: &RunLimits,
+    stop: impl Future<Output = &'static str>,
+) -> Result<AwsSweep, AwsError> {
+    let mut ctx = SweepState::new(clients, home, services, tuning, run);
+    let sts = ctx.clients.sts(home);
+    ctx.account = match ctx.call("sts", sts.get_caller_identity().send()).await {
         Ok(out) => out.account().map(str::to_owned),
-        Err(e) => {
-            let f = Failure::from_sdk(&e);
-            if f.is(BAD_CREDENTIALS) {
-                return Err(AwsError::InvalidCredentials {
-                    code: f.code,
-                    detail: f.detail,
-                });
-            }
-            let gap = crate::diagnostic::Gap {
-                service: "sts".into(),
-                operation: "GetCallerIdentity".into(),
-                region: home.clone(),
-                error_class: f.code.clone(),
-            };
-            early_gaps.push(Diagnostic::collection_gap(
-                gap,
-                format!(
-                    "sts:GetCallerIdentity failed in {home} with {}: {}; unknown: the account id",
-                    f.code, f.detail
-                ),
-            ));
+        Err(f) if f.is(BAD_CREDENTIALS) => {
+            return Err(AwsError::InvalidCredentials {
+                code: f.code,
+                detail: f.detail,
+            });
+        }
+        Err(f) => {
+            ctx.gap(
+                "sts",
+                home,
+                "GetCallerIdentity",
+                "the account",
+                &f,
+                "the account id",
+            );
             None
         }
     };
 
-    let regions = if opts.all_regions {
-        ec2::enabled_regions(&clients, &home, &mut early_gaps).await
+    ctx.regions = if opts.all_regions {
+        ec2::enabled_regions(&ctx, home).await
     } else if opts.regions.is_empty() {
-        vec![home.clone()]
+        vec![home.to_string()]
     } else {
         let mut r = opts.regions.clone();
         r.dedup();
@@ -111,8 +137,8 @@ pub async fn sweep_until(
         .filter(|s| !matches!(*s, "s3" | "iam" | "cloudfront"))
         .collect();
     let global = services.len() - regional.len();
-    let total = (global + regional.len() * regions.len()) as u64;
-    let progress = opts.progress.then(|| {
+    let total = (global + regional.len() * ctx.regions.len()) as u64;
+    ctx.progress = (opts.progress && !run.organization).then(|| {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         if let Ok(style) =
             ProgressStyle::with_template("aws sweep {bar:30} {pos}/{len} collectors, {msg}")
@@ -121,18 +147,14 @@ pub async fn sweep_until(
         }
         bar
     });
-
-    let ctx = SweepState::new(clients, account, regions, &services, tuning, progress);
-    for g in early_gaps {
-        ctx.push(g);
-    }
+    let ctx = ctx;
 
     // Each collector with the service and region it covers, for the gap it leaves
     // when the sweep is interrupted.
     let mut tasks: Vec<(&str, &str, BoxFuture<'_, Inventory>)> = Vec::new();
-    for service in &services {
+    for service in services {
         match *service {
-            "s3" => tasks.push(("s3", &home, s3::collect(&ctx).boxed())),
+            "s3" => tasks.push(("s3", home, s3::collect(&ctx).boxed())),
             "iam" => tasks.push(("iam", "global", iam::collect(&ctx, tuning).boxed())),
             "cloudfront" => tasks.push(("cloudfront", "global", cloudfront::collect(&ctx).boxed())),
             _ => {}
@@ -175,7 +197,7 @@ pub async fn sweep_until(
             reason = &mut stop => {
                 for ((service, region), part) in covers.iter().zip(&parts) {
                     if part.is_none() {
-                        ctx.push(interrupted(service, region, reason));
+                        ctx.push(interrupted(&ctx, service, region, reason));
                     }
                 }
                 break;
@@ -199,8 +221,9 @@ pub async fn sweep_until(
 }
 
 /// The gap an unfinished collector leaves when the sweep is stopped.
-fn interrupted(service: &str, region: &str, reason: &str) -> Diagnostic {
+fn interrupted(ctx: &SweepState, service: &str, region: &str, reason: &str) -> Diagnostic {
     let gap = crate::diagnostic::Gap {
+        account: ctx.account.clone(),
         service: service.to_string(),
         operation: "(all)".into(),
         region: region.to_string(),
@@ -209,12 +232,13 @@ fn interrupted(service: &str, region: &str, reason: &str) -> Diagnostic {
     Diagnostic::collection_gap(
         gap,
         format!(
-            "{service} in {region}: the sweep was stopped by {reason} before this collector finished; unknown: every {service} resource there"
+            "{}{service} in {region}: the sweep was stopped by {reason} before this collector finished; unknown: every {service} resource there",
+            ctx.account_prefix()
         ),
     )
 }
 
-fn selected_services(names: &[String]) -> Result<Vec<&'static str>, AwsError> {
+pub(super) fn selected_services(names: &[String]) -> Result<Vec<&'static str>, AwsError> {
     if names.is_empty() {
         return Ok(SERVICES.to_vec());
     }
