@@ -344,7 +344,9 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     assert_eq!(result["origin"]["arn"], "arn:aws:s3:::acme-app");
     let junit = render("junit");
     assert!(
-        junit.contains("location: main.tf:7 (aws_s3_bucket.app); live in us-east-1 (s3:"),
+        junit.contains(
+            "location: main.tf:7 (aws_s3_bucket.app); live in 123456789012 us-east-1 (s3:"
+        ),
         "{junit}"
     );
     let sarif: serde_json::Value = serde_json::from_str(&render("sarif")).expect("sarif");
