@@ -4,7 +4,7 @@
 use soc2scan::model::kms::KeySource;
 use soc2scan::model::rds::DbRef;
 use soc2scan::model::s3::KeyRef;
-use soc2scan::model::{Inventory, Meta, Tri};
+use soc2scan::model::{Gap, Inventory, Meta, Tri};
 use soc2scan::scan::{run, ScanRequest};
 use std::fs;
 
@@ -87,7 +87,7 @@ resource "aws_sns_topic" "absent" {}
         key("literal"),
         Tri::Known(KeyRef::Literal("alias/aws/sns".into()))
     );
-    assert_eq!(key("unset"), Tri::Unknown);
+    assert_eq!(key("unset"), Tri::Unknown(Gap::BeforeApply));
     assert_eq!(key("absent"), Tri::Absent);
 }
 
@@ -409,7 +409,10 @@ resource "aws_s3_bucket" "via_alias" {
         Tri::Known(KeyRef::Literal("alias/team".into()))
     );
     // The alias name is not known: which key, and whose, is unknown.
-    assert_eq!(bucket_key(&inv, "aws_s3_bucket.unset"), Tri::Unknown);
+    assert_eq!(
+        bucket_key(&inv, "aws_s3_bucket.unset"),
+        Tri::Unknown(Gap::BeforeApply)
+    );
     // A managed key that happens to be named `data` is still a managed key.
     assert_eq!(
         bucket_key(&inv, "aws_s3_bucket.named_data"),

@@ -19,6 +19,7 @@ pub use file::{
 use crate::catalogue::RuleMeta;
 use crate::finding::Severity;
 use crate::model::ClassificationSource;
+use crate::rules::RuleSettings;
 use crate::source::terraform::budget::Budgets;
 use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +78,8 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
+        // What rules read starts from the rules' own defaults, written once.
+        let rules = RuleSettings::default();
         Settings {
             disabled_rules: BTreeSet::new(),
             only_rules: BTreeSet::new(),
@@ -90,19 +93,19 @@ impl Default for Settings {
             ],
             classification_paths: Vec::new(),
             classification_globs: GlobSet::empty(),
-            unmanaged: Vec::new(),
-            unmanaged_globs: GlobSet::empty(),
+            unmanaged: rules.unmanaged,
+            unmanaged_globs: rules.unmanaged_globs,
             classification_default: None,
-            require_cmk: false,
+            require_cmk: rules.require_cmk,
             download_modules: false,
-            org_accounts: BTreeSet::new(),
-            trusted_accounts: BTreeMap::new(),
-            trusted_account_names: BTreeMap::new(),
-            access_key_max_age_days: 90,
-            today: None,
-            kms_min_deletion_window_days: 30,
-            min_backup_retention_days: 7,
-            environments: Vec::new(),
+            org_accounts: rules.org_accounts,
+            trusted_accounts: rules.trusted_accounts,
+            trusted_account_names: rules.trusted_account_names,
+            access_key_max_age_days: rules.access_key_max_age_days,
+            today: rules.today,
+            kms_min_deletion_window_days: rules.kms_min_deletion_window_days,
+            min_backup_retention_days: rules.min_backup_retention_days,
+            environments: rules.environments,
             config_file: None,
             evidence: EvidenceConfig::default(),
             evaluation: Budgets::default(),
@@ -142,6 +145,23 @@ impl Settings {
 
     pub fn severity_override(&self, rule_id: &str) -> Option<Severity> {
         self.severity_overrides.get(rule_id).copied()
+    }
+
+    /// What rules read of these settings (see [`RuleSettings`]).
+    pub fn rule_settings(&self) -> RuleSettings {
+        RuleSettings {
+            require_cmk: self.require_cmk,
+            org_accounts: self.org_accounts.clone(),
+            trusted_accounts: self.trusted_accounts.clone(),
+            trusted_account_names: self.trusted_account_names.clone(),
+            access_key_max_age_days: self.access_key_max_age_days,
+            today: self.today,
+            kms_min_deletion_window_days: self.kms_min_deletion_window_days,
+            min_backup_retention_days: self.min_backup_retention_days,
+            environments: self.environments.clone(),
+            unmanaged: self.unmanaged.clone(),
+            unmanaged_globs: self.unmanaged_globs.clone(),
+        }
     }
 
     /// Defaults, then the file, then the command line: each later layer wins for the

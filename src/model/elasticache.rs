@@ -23,7 +23,7 @@ impl ElastiCacheGroup {
     pub fn at_rest_encrypted(&self) -> Option<bool> {
         match (&self.at_rest_encryption, &self.engine) {
             (Tri::Known(b), _) => Some(*b),
-            (Tri::Unknown, _) | (Tri::Absent, Tri::Unknown) => None,
+            (Tri::Unknown(_), _) | (Tri::Absent, Tri::Unknown(_)) => None,
             (Tri::Absent, Tri::Known(engine)) => Some(engine.eq_ignore_ascii_case("valkey")),
             (Tri::Absent, Tri::Absent) => Some(false),
         }

@@ -53,12 +53,12 @@ impl KmsKey {
         let spec = match &self.key_spec {
             Tri::Known(s) => s.as_str() == "SYMMETRIC_DEFAULT",
             Tri::Absent => true,
-            Tri::Unknown => return None,
+            Tri::Unknown(_) => return None,
         };
         let usage = match &self.key_usage {
             Tri::Known(s) => s.as_str() == "ENCRYPT_DECRYPT",
             Tri::Absent => true,
-            Tri::Unknown => return None,
+            Tri::Unknown(_) => return None,
         };
         Some(spec && usage)
     }
@@ -103,7 +103,7 @@ impl KmsKey {
         let terraform = matches!(self.meta.origin, Origin::Terraform { .. });
         match &self.key_state {
             Tri::Absent => Some(None),
-            Tri::Unknown => None,
+            Tri::Unknown(_) => None,
             Tri::Known(state) => Some(match state.as_str() {
                 "Disabled" if terraform => Some("disabled (is_enabled = false)"),
                 "Disabled" => Some("disabled"),

@@ -47,7 +47,7 @@ impl LbListener {
     pub fn served_protocol(&self) -> Result<String, String> {
         match &self.protocol {
             Tri::Known(p) => Ok(p.to_ascii_uppercase()),
-            Tri::Unknown => Err("the listener protocol is not known before apply".to_string()),
+            Tri::Unknown(gap) => Err(format!("the listener protocol is {gap}")),
             Tri::Absent => match self.load_balancer_type.known().map(String::as_str) {
                 Some("application") => Ok("HTTP".to_string()),
                 Some("gateway") => Ok("GENEVE".to_string()),
@@ -67,7 +67,7 @@ impl LbListener {
     pub fn port_label(&self) -> String {
         match &self.port {
             Tri::Known(p) => format!("port {}", super::value::format_number(*p)),
-            Tri::Unknown | Tri::Absent => "an unknown port".to_string(),
+            Tri::Unknown(_) | Tri::Absent => "an unknown port".to_string(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Identity and provenance carried by every resource in the inventory.
 
+use super::Gap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -104,8 +105,9 @@ impl Origin {
 pub struct Wording {
     /// A value the source could not see.
     pub unknown: &'static str,
-    /// The same, in a sentence that says where to look next.
-    pub gap: &'static str,
+    /// Why a fact of this source that no one attribute carries is not known (some
+    /// statements of a policy, the resource a reference names).
+    pub gap: Gap,
     /// Why a bucket's versioning status is not known.
     pub versioning_unknown: &'static str,
     /// Why a key's policy is not known.
@@ -133,7 +135,7 @@ pub enum Missing {
 impl Wording {
     pub const TERRAFORM: Wording = Wording {
         unknown: "not known before apply",
-        gap: "not known before apply",
+        gap: Gap::BeforeApply,
         versioning_unknown:
             "its status, or the bucket an aws_s3_bucket_versioning names, is not known before apply",
         key_policy_unknown: "it depends on values not known before apply, or an aws_kms_key_policy names a key that is not known before apply",
@@ -145,7 +147,7 @@ impl Wording {
 
     pub const LIVE: Wording = Wording {
         unknown: "could not be read",
-        gap: "not known (an AWS answer could not be read; see the collection gaps)",
+        gap: Gap::NotCollected,
         versioning_unknown: "GetBucketVersioning failed",
         key_policy_unknown: "GetKeyPolicy failed or its answer did not parse",
         bucket_policy_unknown: "its bucket policy could not be read",

@@ -25,7 +25,7 @@ pub mod resource_policy;
 pub mod s3;
 pub mod value;
 
-pub use attr::Tri;
+pub use attr::{Gap, Tri};
 pub use meta::{
     arn_account, Classification, ClassificationSource, Environment, Location, ManagedBy, Meta,
     Missing, ModuleCall, Origin, Scope, Wording,

@@ -3,7 +3,7 @@
 //! carries its group joined with the group's parameters, the AWS default group, or a
 //! name the source did not see.
 
-use super::Tri;
+use super::{Gap, Tri};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -28,19 +28,22 @@ pub struct ManagedParameterGroup {
     pub family: Tri<String>,
     /// Parameters set in the group, by lower-cased name.
     pub parameters: BTreeMap<String, Tri<String>>,
-    /// A dynamic `parameter` block over values not known before apply: parameters not
-    /// listed may still be set.
-    pub incomplete: bool,
+    /// Why parameters not listed may still be set (a dynamic `parameter` block over
+    /// values the source could not know), when they may.
+    pub incomplete: Option<Gap>,
 }
 
 impl ManagedParameterGroup {
     /// A parameter's value: absent when the group certainly does not set it (the
     /// family default applies).
     pub fn value(&self, name: &str) -> Tri<String> {
-        match self.parameters.get(&name.to_ascii_lowercase()) {
-            Some(v) => v.clone(),
-            None if self.incomplete => Tri::Unknown,
-            None => Tri::Absent,
+        match (
+            self.parameters.get(&name.to_ascii_lowercase()),
+            self.incomplete,
+        ) {
+            (Some(v), _) => v.clone(),
+            (None, Some(gap)) => Tri::Unknown(gap),
+            (None, None) => Tri::Absent,
         }
     }
 }

@@ -1,13 +1,13 @@
 //! What a rule function receives: the settings, and a sink for its results.
 
 use crate::catalogue::RuleMeta;
-use crate::config::Settings;
 use crate::finding::{Finding, Severity, Status};
-use crate::model::{Meta, Wording};
+use crate::model::Meta;
+use crate::rules::RuleSettings;
 use sha2::{Digest, Sha256};
 
 pub struct Ctx<'a> {
-    pub settings: &'a Settings,
+    pub settings: &'a RuleSettings,
     meta: &'static RuleMeta,
     results: Vec<Finding>,
     /// A resource address and text appended to every message about it (see
@@ -16,7 +16,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(settings: &'a Settings, meta: &'static RuleMeta) -> Ctx<'a> {
+    pub fn new(settings: &'a RuleSettings, meta: &'static RuleMeta) -> Ctx<'a> {
         Ctx {
             settings,
             meta,
@@ -49,15 +49,10 @@ impl<'a> Ctx<'a> {
         self.push(resource, Status::Pass, message.into(), None);
     }
 
+    /// A result the rule cannot decide. The message words the gap through the
+    /// [`Gap`](crate::model::Gap) the source gave the value, never in one source's terms.
     pub fn unknown(&mut self, resource: &Meta, message: impl Into<String>) {
-        let mut message = message.into();
-        // Rules still word unknowns in Terraform's terms ("not known before apply");
-        // the resource's source supplies its own words for the same gap.
-        let gap = resource.wording.gap;
-        if gap != Wording::TERRAFORM.gap {
-            message = message.replace(Wording::TERRAFORM.gap, gap);
-        }
-        self.push(resource, Status::Unknown, message, None);
+        self.push(resource, Status::Unknown, message.into(), None);
     }
 
     /// The results, each with a distinct fingerprint: a rule may judge one resource

@@ -10,13 +10,15 @@ pub mod iam;
 pub mod kms;
 
 pub mod res;
+pub mod settings;
 pub mod tls;
 
-use crate::config::Settings;
+use crate::catalogue::RuleMeta;
 use crate::finding::Finding;
 use crate::model::Inventory;
 pub use context::Ctx;
 use rayon::prelude::*;
+pub use settings::RuleSettings;
 
 /// A rule's logic: judge the inventory, report one result per evaluated resource.
 pub type Check = fn(&Inventory, &mut Ctx);
@@ -28,17 +30,20 @@ pub struct Rule {
 
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
-/// Run every enabled rule over the inventory; results sorted deterministically.
+/// Run every rule that `selected` accepts over the inventory; results sorted
+/// deterministically. Which rules run and at which severity is the configuration's
+/// business, decided by the pipeline; rules only see their [`RuleSettings`].
 pub fn run(
     inventory: &Inventory,
-    settings: &Settings,
+    settings: &RuleSettings,
+    selected: &(dyn Fn(&RuleMeta) -> bool + Sync),
 ) -> Result<Vec<Finding>, crate::catalogue::CatalogueError> {
     let catalogue = crate::catalogue::catalogue()?;
     let mut results: Vec<Finding> = REGISTRY
         .par_iter()
         .filter_map(|rule| {
             let meta = catalogue.iter().find(|m| m.id == rule.id)?;
-            if !settings.rule_enabled(meta) {
+            if !selected(meta) {
                 return None;
             }
             let mut ctx = Ctx::new(settings, meta);
@@ -47,12 +52,6 @@ pub fn run(
         })
         .flatten()
         .collect();
-    for f in &mut results {
-        if let Some(sev) = settings.severity_override(f.rule_id) {
-            f.severity = sev;
-            f.severity_reason = Some(format!("set to {sev} by configuration"));
-        }
-    }
     results.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(results)
 }

@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::model::Inventory;
+use crate::rules::RuleSettings;
 use crate::source::aws::{self, AwsOptions, AwsSweep};
 use crate::source::terraform::document::{self, DocumentInput};
 use crate::source::terraform::{self, TfOptions};
@@ -190,24 +191,27 @@ fn live_scope(sweep: &AwsSweep) -> LiveScope {
 /// then suppressions over all results.
 struct Judge<'a> {
     req: &'a ScanRequest,
-    settings: Settings,
+    /// One date for suppression expiry and key ages (`Settings::today` replays a
+    /// scan as of a day).
+    today: chrono::NaiveDate,
+    /// What the rules read of the settings, with `today` fixed.
+    rules: RuleSettings,
     /// Time spent in rules so far, over every part.
     spent: Duration,
 }
 
 impl<'a> Judge<'a> {
     fn new(req: &'a ScanRequest) -> Judge<'a> {
-        // One date for suppression expiry and key ages (`Settings::today` replays a
-        // scan as of a day).
-        let mut settings = req.settings.clone();
-        settings.today = Some(
-            req.settings
-                .today
-                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
-        );
+        let today = req
+            .settings
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let mut rules = req.settings.rule_settings();
+        rules.today = Some(today);
         Judge {
             req,
-            settings,
+            today,
+            rules,
             spent: Duration::ZERO,
         }
     }
@@ -242,7 +246,14 @@ impl<'a> Judge<'a> {
             &settings.environments,
             settings.config_file.as_deref(),
         ));
-        let findings = crate::rules::run(inventory, &self.settings)?;
+        let mut findings =
+            crate::rules::run(inventory, &self.rules, &|meta| settings.rule_enabled(meta))?;
+        for f in &mut findings {
+            if let Some(sev) = settings.severity_override(f.rule_id) {
+                f.severity = sev;
+                f.severity_reason = Some(format!("set to {sev} by configuration"));
+            }
+        }
         self.spent += t.elapsed();
         Ok(findings)
     }
@@ -267,7 +278,7 @@ impl<'a> Judge<'a> {
             &mut findings,
             &suppressions,
             crate::catalogue::catalogue()?,
-            self.settings.today.unwrap_or_default(),
+            self.today,
             self.req.require_reason,
         ));
         // Parts arrive in any order; accounts break ties between equal keys.

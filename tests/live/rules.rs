@@ -177,7 +177,10 @@ async fn iam_rules_judge_a_swept_account() {
     }
     let today = chrono::Utc::now().date_naive();
     settings.today = Some(today);
-    let findings = soc2scan::rules::run(&swept.inventory, &settings).expect("rules");
+    let findings = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+        settings.rule_enabled(m)
+    })
+    .expect("rules");
     let all = results(&findings);
 
     // IAM008: the inline policy of "api"; "grouped" gets its permissions from a group.
@@ -243,7 +246,12 @@ async fn iam_rules_judge_a_swept_account() {
         "{:#?}",
         blocked.gaps
     );
-    let with_block = results(&soc2scan::rules::run(&blocked.inventory, &settings).expect("rules"));
+    let with_block = results(
+        &soc2scan::rules::run(&blocked.inventory, &settings.rule_settings(), &|m| {
+            settings.rule_enabled(m)
+        })
+        .expect("rules"),
+    );
     for bucket in ["public-bucket", "acl-bucket", "org-bucket"] {
         assert_eq!(
             status_of(&with_block, "IAM012", bucket),
@@ -260,7 +268,10 @@ async fn iam_rules_judge_a_swept_account() {
     // The same key judged 200 days later is stale.
     settings.today = today.checked_add_days(chrono::Days::new(200));
     settings.only_rules = ["IAM009".to_string()].into_iter().collect();
-    let later = soc2scan::rules::run(&swept.inventory, &settings).expect("rules");
+    let later = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+        settings.rule_enabled(m)
+    })
+    .expect("rules");
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].status, Status::Fail, "{}", later[0].message);
     assert!(

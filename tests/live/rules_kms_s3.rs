@@ -154,7 +154,10 @@ async fn kms_and_s3_rules_judge_a_swept_account() {
     for id in ["TLS001", "KMS002", "KMS003", "KMS005"] {
         settings.only_rules.insert(id.to_string());
     }
-    let findings = soc2scan::rules::run(&swept.inventory, &settings).expect("rules");
+    let findings = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+        settings.rule_enabled(m)
+    })
+    .expect("rules");
 
     // TLS001: the full deny passes; a deny of GetObject only and no policy fail.
     assert_eq!(

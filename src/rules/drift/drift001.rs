@@ -44,8 +44,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             ),
             policy_setting(
                 "queue policy statements",
-                &attached_statements(&tf.policies, |p: &ResourcePolicy| &p.document),
-                &attached_statements(&live.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&tf.meta, &tf.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&live.meta, &live.policies, |p: &ResourcePolicy| &p.document),
             ),
         ];
         judge(ctx, &live.meta, &tf.meta, settings);
@@ -55,8 +55,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             key_setting("KMS key", &tf.kms_key, &live.kms_key, &keys),
             policy_setting(
                 "topic policy statements",
-                &attached_statements(&tf.policies, |p: &ResourcePolicy| &p.document),
-                &attached_statements(&live.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&tf.meta, &tf.policies, |p: &ResourcePolicy| &p.document),
+                &attached_statements(&live.meta, &live.policies, |p: &ResourcePolicy| &p.document),
             ),
         ];
         judge(ctx, &live.meta, &tf.meta, settings);
@@ -100,10 +100,10 @@ fn judge(ctx: &mut Ctx, live: &Meta, tf: &Meta, settings: Vec<Setting>) {
     for s in settings {
         match (&s.terraform, &s.live) {
             (Tri::Absent, _) => {}
-            (Tri::Unknown, _) => {
+            (Tri::Unknown(_), _) => {
                 unknown.push(format!("{} (Terraform: known only after apply)", s.name))
             }
-            (Tri::Known(_), Tri::Unknown) => {
+            (Tri::Known(_), Tri::Unknown(_)) => {
                 unknown.push(format!("{} (live: could not be read)", s.name))
             }
             (Tri::Known(t), live) => {
@@ -148,7 +148,7 @@ fn declared<T: ToString>(name: &'static str, tf: &Tri<T>, live: &Tri<T>) -> Sett
 fn text<T: ToString>(t: &Tri<T>) -> Tri<String> {
     match t {
         Tri::Known(v) => Tri::Known(v.to_string()),
-        Tri::Unknown => Tri::Unknown,
+        Tri::Unknown(gap) => Tri::Unknown(*gap),
         Tri::Absent => Tri::Absent,
     }
 }
@@ -156,7 +156,7 @@ fn text<T: ToString>(t: &Tri<T>) -> Tri<String> {
 fn key_setting(name: &'static str, tf: &Tri<KeyRef>, live: &Tri<KeyRef>, keys: &Keys) -> Setting {
     let arn = |k: &Tri<KeyRef>| match k {
         Tri::Known(k) => keys.arn(k),
-        Tri::Unknown => Tri::Unknown,
+        Tri::Unknown(gap) => Tri::Unknown(*gap),
         Tri::Absent => Tri::Absent,
     };
     Setting {
@@ -177,7 +177,7 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
                 {
                     Tri::Known(Some(l)) => f(l),
                     Tri::Known(None) | Tri::Absent => Tri::Absent,
-                    Tri::Unknown => Tri::Unknown,
+                    Tri::Unknown(gap) => Tri::Unknown(*gap),
                 };
             let alg = |e: &crate::model::s3::BucketEncryption| {
                 e.algorithm.clone().map(|a| match a {
@@ -194,7 +194,7 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
             });
             let key = |e: &crate::model::s3::BucketEncryption| match &e.kms_key {
                 Tri::Known(k) => keys.arn(k),
-                Tri::Unknown => Tri::Unknown,
+                Tri::Unknown(gap) => Tri::Unknown(*gap),
                 Tri::Absent => Tri::Known("the default key".into()),
             };
             if e.algorithm.known().is_some_and(|a| a.uses_kms()) {
@@ -205,9 +205,9 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
                 });
             }
         }
-        Tri::Unknown => out.push(Setting {
+        Tri::Unknown(gap) => out.push(Setting {
             name: "default encryption",
-            terraform: Tri::Unknown,
+            terraform: Tri::Unknown(*gap),
             live: Tri::Absent,
         }),
         Tri::Known(None) | Tri::Absent => {}
@@ -224,7 +224,7 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
             let live_flag = match &live.public_access_block {
                 Tri::Known(Some(l)) => flag(l).clone(),
                 Tri::Known(None) | Tri::Absent => Tri::Known(false),
-                Tri::Unknown => Tri::Unknown,
+                Tri::Unknown(gap) => Tri::Unknown(*gap),
             };
             // The provider's default for each flag is false.
             let tf_flag = match flag(block) {
@@ -236,8 +236,8 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
     }
     out.push(policy_setting(
         "bucket policy statements",
-        &attached_statements(&tf.policies, |p: &BucketPolicy| &p.document),
-        &attached_statements(&live.policies, |p: &BucketPolicy| &p.document),
+        &attached_statements(&tf.meta, &tf.policies, |p: &BucketPolicy| &p.document),
+        &attached_statements(&live.meta, &live.policies, |p: &BucketPolicy| &p.document),
     ));
     out
 }
@@ -246,12 +246,13 @@ fn bucket(tf: &S3Bucket, live: &S3Bucket, keys: &Keys) -> Vec<Setting> {
 /// a topic's), as one sorted list: several Terraform policy resources may write one
 /// live policy.
 fn attached_statements<P>(
+    owner: &Meta,
     p: &Tri<Vec<P>>,
     document: fn(&P) -> &Tri<PolicyDocument>,
 ) -> Tri<Vec<String>> {
     let Tri::Known(policies) = p else {
         return match p {
-            Tri::Unknown => Tri::Unknown,
+            Tri::Unknown(gap) => Tri::Unknown(*gap),
             _ => Tri::Absent,
         };
     };
@@ -261,11 +262,12 @@ fn attached_statements<P>(
     let mut all = Vec::new();
     for bp in policies {
         match document(bp) {
-            Tri::Known(d) => match statements(d) {
+            Tri::Known(d) => match statements(d, owner.wording.gap) {
                 Tri::Known(s) => all.extend(s),
-                _ => return Tri::Unknown,
+                Tri::Unknown(gap) => return Tri::Unknown(gap),
+                Tri::Absent => {}
             },
-            Tri::Unknown => return Tri::Unknown,
+            Tri::Unknown(gap) => return Tri::Unknown(*gap),
             Tri::Absent => {}
         }
     }
@@ -310,8 +312,8 @@ fn policy_setting(name: &'static str, tf: &Tri<Vec<String>>, live: &Tri<Vec<Stri
         (Tri::Known(t), Tri::Absent) => {
             (Tri::Known(count(t.len())), Tri::Known("no policy".into()))
         }
-        (Tri::Known(t), Tri::Unknown) => (Tri::Known(count(t.len())), Tri::Unknown),
-        (Tri::Unknown, _) => (Tri::Unknown, Tri::Unknown),
+        (Tri::Known(t), Tri::Unknown(gap)) => (Tri::Known(count(t.len())), Tri::Unknown(*gap)),
+        (Tri::Unknown(gap), _) => (Tri::Unknown(*gap), Tri::Unknown(*gap)),
         (Tri::Absent, _) => (Tri::Absent, Tri::Absent),
     };
     Setting {
@@ -337,8 +339,8 @@ fn key(tf: &KmsKey, live: &KmsKey) -> Vec<Setting> {
         other => other.clone(),
     };
     let policy = |k: &KmsKey| match &k.policy {
-        Tri::Known(d) => statements(d),
-        Tri::Unknown => Tri::Unknown,
+        Tri::Known(d) => statements(d, k.meta.wording.gap),
+        Tri::Unknown(gap) => Tri::Unknown(*gap),
         Tri::Absent => Tri::Absent,
     };
     vec![
@@ -351,9 +353,10 @@ fn key(tf: &KmsKey, live: &KmsKey) -> Vec<Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
     use crate::finding::Status;
+    use crate::model::Gap;
     use crate::model::{Location, Origin, Wording};
+    use crate::rules::RuleSettings;
 
     fn meta(address: &str, origin: Origin) -> Meta {
         Meta {
@@ -385,7 +388,7 @@ mod tests {
             .iter()
             .find(|m| m.id == "DRIFT001")
             .expect("DRIFT001");
-        let s = Settings::default();
+        let s = RuleSettings::default();
         let mut ctx = Ctx::new(&s, rule);
         let live = meta(
             "arn:aws:kms:eu-west-1:111111111111:key/k",
@@ -424,7 +427,8 @@ mod tests {
             message,
             "changed outside Terraform: automatic rotation: Terraform declares true, live is false; declared by aws_kms_key.k (main.tf:4)"
         );
-        let (status, message) = judged(vec![setting(Tri::Unknown, t("false"))]).expect("a result");
+        let (status, message) =
+            judged(vec![setting(Tri::Unknown(Gap::BeforeApply), t("false"))]).expect("a result");
         assert_eq!(status, Status::Unknown);
         assert!(
             message.contains("(Terraform: known only after apply)"),

@@ -7,7 +7,7 @@ pub mod drift002;
 
 use crate::model::kms::KmsKey;
 use crate::model::s3::KeyRef;
-use crate::model::{Meta, Origin, PolicyDocument, Tri};
+use crate::model::{Gap, Meta, Origin, PolicyDocument, Tri};
 use std::collections::BTreeMap;
 
 /// Each live resource of a kind that a Terraform resource manages, with that
@@ -49,7 +49,8 @@ impl<'a> Keys<'a> {
                 .iter()
                 .find(|key| key.is_managed_target_of(reference))
                 .and_then(|key| key.meta.arn.clone())
-                .map_or(Tri::Unknown, Tri::Known),
+                // Only Terraform names a key by reference to the resource.
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
             KeyRef::Literal(s) => {
                 let alias = s
                     .split_once(":alias/")
@@ -81,17 +82,18 @@ impl<'a> Keys<'a> {
 /// A policy's statements as canonical JSON texts (list order ignored), sorted: two
 /// documents with the same statements compare equal however they are written.
 /// Unknown when any part of the document is unknown.
-pub fn statements(doc: &PolicyDocument) -> Tri<Vec<String>> {
+/// `gap` is why the owner's source could not know the document.
+pub fn statements(doc: &PolicyDocument, gap: Gap) -> Tri<Vec<String>> {
     if doc.statements_unknown {
-        return Tri::Unknown;
+        return Tri::Unknown(gap);
     }
     let mut out = Vec::new();
     for s in &doc.statements {
         let Ok(mut v) = serde_json::to_value(s) else {
-            return Tri::Unknown;
+            return Tri::Unknown(gap);
         };
         if s.conditions_unknown || contains_unknown(&v) {
-            return Tri::Unknown;
+            return Tri::Unknown(gap);
         }
         canonical(&mut v);
         out.push(v.to_string());

@@ -17,7 +17,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     Tri::Known(SseAlgorithm::SseKms) => "SSE-KMS".to_string(),
                     Tri::Known(SseAlgorithm::DsseKms) => "DSSE-KMS".to_string(),
                     Tri::Known(SseAlgorithm::Other(s)) => format!("algorithm {s:?}"),
-                    Tri::Unknown | Tri::Absent => "an algorithm that is not known before apply".to_string(),
+                    Tri::Unknown(_) | Tri::Absent => {
+                        format!("an algorithm that is {}", b.meta.wording.gap)
+                    }
                 };
                 ctx.pass(&b.meta, format!("default encryption is configured explicitly ({what}) by {}", enc.configured_by));
             }
@@ -25,9 +27,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &b.meta,
                 "bucket has no explicit default encryption configuration; S3 applies SSE-S3 to new objects since January 2023, but the choice is not recorded in configuration",
             ),
-            Tri::Unknown => ctx.unknown(
+            Tri::Unknown(gap) => ctx.unknown(
                 &b.meta,
-                "whether the bucket has a default encryption configuration depends on values not known before apply",
+                format!("whether the bucket has a default encryption configuration depends on values {gap}"),
             ),
         }
     }

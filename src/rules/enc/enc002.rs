@@ -36,22 +36,23 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 );
                 continue;
             }
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &b.meta,
-                    format!("default encryption of the {scope} depends on values not known before apply"),
+                    format!("default encryption of the {scope} depends on values {gap}"),
                 );
                 continue;
             }
         };
         let algorithm = match &enc.algorithm {
             Tri::Known(a) => a,
-            Tri::Unknown | Tri::Absent => {
+            Tri::Unknown(_) | Tri::Absent => {
                 ctx.unknown(
                     &b.meta,
                     format!(
-                        "sse_algorithm of the {scope} ({}) is not known before apply",
-                        enc.configured_by
+                        "sse_algorithm of the {scope} ({}) is {gap}",
+                        enc.configured_by,
+                        gap = b.meta.wording.gap
                     ),
                 );
                 continue;
@@ -88,9 +89,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &b.meta,
                 format!("the {scope} uses {name} with customer-managed key {} ({})", key_label(k), enc.configured_by),
             ),
-            Tri::Unknown => ctx.unknown(
+            Tri::Unknown(gap) => ctx.unknown(
                 &b.meta,
-                format!("the {scope} uses {name}, but whether kms_master_key_id names a customer-managed key is not known before apply ({})", enc.configured_by),
+                format!("the {scope} uses {name}, but whether kms_master_key_id names a customer-managed key is {gap} ({})", enc.configured_by),
             ),
         }
     }

@@ -26,10 +26,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 }
                 continue;
             }
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    "cluster_identifier is not known before apply, so whether the instance's storage encryption is its own or a cluster's cannot be judged",
+                    format!("cluster_identifier is {gap}, so whether the instance's storage encryption is its own or a cluster's cannot be judged"),
                 );
                 continue;
             }
@@ -48,8 +48,11 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
             );
             return;
         }
-        Tri::Unknown => {
-            ctx.unknown(&d.meta, "storage_encrypted is not known before apply");
+        Tri::Unknown(_) => {
+            ctx.unknown(
+                &d.meta,
+                format!("storage_encrypted is {gap}", gap = d.meta.wording.gap),
+            );
             return;
         }
         Tri::Known(false) | Tri::Absent => {}
@@ -63,10 +66,10 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
                 );
                 return;
             }
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    "engine_mode is not known before apply, and storage_encrypted defaults to true only for Aurora Serverless v1",
+                    format!("engine_mode is {gap}, and storage_encrypted defaults to true only for Aurora Serverless v1"),
                 );
                 return;
             }
@@ -96,7 +99,7 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
             ),
             Some(None) => ctx.unknown(
                 &d.meta,
-                format!("read replica of {}, whose storage encryption is not known before apply", source.as_str()),
+                format!("read replica of {}, whose storage encryption is {gap}", source.as_str(), gap = d.meta.wording.gap),
             ),
             None => ctx.unknown(
                 &d.meta,
@@ -108,7 +111,10 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
     if d.replicate_source.is_unknown() {
         ctx.unknown(
             &d.meta,
-            "the replication source is not known before apply, and a replica's encryption follows its source",
+            format!(
+                "the replication source is {gap}, and a replica's encryption follows its source",
+                gap = d.meta.wording.gap
+            ),
         );
         return;
     }
@@ -116,7 +122,7 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
         let snapshot = d
             .restored_from_snapshot
             .known()
-            .map_or("(not known before apply)", String::as_str);
+            .map_or_else(|| format!("({})", d.meta.wording.gap), String::clone);
         if d.cluster && d.kms_key.is_known() {
             ctx.pass(
                 &d.meta,
@@ -153,13 +159,13 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
 fn encrypted(s: &DbInstance) -> Option<bool> {
     match s.storage_encrypted {
         Tri::Known(b) if b => return Some(true),
-        Tri::Unknown => return None,
+        Tri::Unknown(_) => return None,
         _ => {}
     }
     if s.cluster {
         match &s.engine_mode {
             Tri::Known(m) if m == "serverless" => return Some(true),
-            Tri::Unknown => return None,
+            Tri::Unknown(_) => return None,
             _ => {}
         }
     }

@@ -31,7 +31,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             DefaultEncryption::Unknown(d) => {
                 ctx.unknown(
                     &v.meta,
-                    format!("{dev} does not set encrypted = true, and whether EBS encryption by default ({}) is enabled is not known before apply", d.meta.address),
+                    format!("{dev} does not set encrypted = true, and whether EBS encryption by default ({}) is enabled is {gap}", d.meta.address, gap = v.meta.wording.gap),
                 );
                 continue;
             }
@@ -40,7 +40,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         if v.encrypted.is_unknown() {
             ctx.unknown(
                 &v.meta,
-                format!("{dev}: encrypted is not known before apply"),
+                format!("{dev}: encrypted is {gap}", gap = v.meta.wording.gap),
             );
         } else if v.from_snapshot {
             ctx.unknown(

@@ -59,7 +59,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             ),
             DefaultEncryption::Unknown(d) => ctx.unknown(
                 &d.meta,
-                format!("whether EBS encryption by default is enabled for {scope} is not known before apply; {scope} {creates}"),
+                format!("whether EBS encryption by default is enabled for {scope} is {gap}; {scope} {creates}", gap = d.meta.wording.gap),
             ),
             DefaultEncryption::Off(Some(d)) => ctx.fail(
                 &d.meta,

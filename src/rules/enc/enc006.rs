@@ -18,10 +18,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             "table"
         };
         let key = match (&t.sse_enabled, &t.kms_key) {
-            (Tri::Unknown, _) => {
+            (Tri::Unknown(_), _) => {
                 ctx.unknown(
                     &t.meta,
-                    "server_side_encryption.enabled is not known before apply",
+                    format!(
+                        "server_side_encryption.enabled is {gap}",
+                        gap = t.meta.wording.gap
+                    ),
                 );
                 continue;
             }
@@ -51,10 +54,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 );
                 continue;
             }
-            (Tri::Known(true), Tri::Unknown) => {
+            (Tri::Known(true), Tri::Unknown(_)) => {
                 ctx.unknown(
                     &t.meta,
-                    "whether kms_key_arn names a customer-managed key is not known before apply",
+                    format!(
+                        "whether kms_key_arn names a customer-managed key is {gap}",
+                        gap = t.meta.wording.gap
+                    ),
                 );
                 continue;
             }
@@ -93,16 +99,19 @@ fn replicas(t: &DynamoTable) -> Result<(), (bool, String)> {
             Tri::Known(k) if k.is_aws_managed_alias() => {
                 return Err((false, format!("replica in {region} uses the AWS-managed key {}; set kms_key_arn to a customer-managed key of that region", key_label(k))));
             }
-            Tri::Unknown => {
-                unknown = Some(format!("whether the replica in {region} uses a customer-managed key is not known before apply"));
+            Tri::Unknown(gap) => {
+                unknown = Some(format!(
+                    "whether the replica in {region} uses a customer-managed key is {gap}"
+                ));
             }
             Tri::Known(_) => {}
         }
     }
     if t.replicas_unknown {
-        unknown = Some(
-            "replicas come from a dynamic block over values not known before apply".to_string(),
-        );
+        unknown = Some(format!(
+            "replicas come from a dynamic block over values {}",
+            t.meta.wording.gap
+        ));
     }
     match unknown {
         Some(why) => Err((true, why)),

@@ -18,7 +18,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     format!("file system is encrypted at rest with {key}"),
                 );
             }
-            Tri::Unknown => ctx.unknown(&fs.meta, "encrypted is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&fs.meta, format!("encrypted is {gap}")),
             Tri::Known(false) | Tri::Absent => {
                 let why = if fs.encrypted.is_absent() {
                     "encrypted is not set and defaults to false"

@@ -13,7 +13,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &t.meta,
                 format!("topic is encrypted with kms_master_key_id {}", key_label(k)),
             ),
-            Tri::Unknown => ctx.unknown(&t.meta, "kms_master_key_id is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&t.meta, format!("kms_master_key_id is {gap}")),
             Tri::Absent => ctx.fail(
                 &t.meta,
                 "topic is not encrypted at rest (no kms_master_key_id); set kms_master_key_id to a KMS key, preferably customer-managed",

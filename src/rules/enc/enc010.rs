@@ -14,7 +14,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &g.meta,
                 format!("log group is encrypted with KMS key {}", key_label(k)),
             ),
-            Tri::Unknown => ctx.unknown(&g.meta, "kms_key_id is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&g.meta, format!("kms_key_id is {gap}")),
             Tri::Absent => ctx.fail(
                 &g.meta,
                 "log group has no kms_key_id, so only CloudWatch Logs' service-owned keys protect it; set kms_key_id to a customer-managed key whose policy allows the logs service principal",

@@ -18,9 +18,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &s.meta,
                 format!("secret is encrypted with customer-managed key {}", key_label(k)),
             ),
-            Tri::Unknown => ctx.unknown(
+            Tri::Unknown(gap) => ctx.unknown(
                 &s.meta,
-                "whether kms_key_id names a customer-managed key is not known before apply",
+                format!("whether kms_key_id names a customer-managed key is {gap}"),
             ),
             Tri::Absent => ctx.fail(
                 &s.meta,

@@ -19,9 +19,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             None => ctx.unknown(
                 &g.meta,
                 if g.at_rest_encryption.is_unknown() {
-                    "at_rest_encryption_enabled is not known before apply"
+                    format!("at_rest_encryption_enabled is {gap}", gap = g.meta.wording.gap)
                 } else {
-                    "at_rest_encryption_enabled is not set and its default depends on the engine, which is not known before apply"
+                    format!("at_rest_encryption_enabled is not set and its default depends on the engine, which is {gap}", gap = g.meta.wording.gap)
                 },
             ),
             Some(false) => {

@@ -20,7 +20,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 };
                 ctx.pass(&c.meta, format!("cluster is encrypted at rest{key}"));
             }
-            Tri::Unknown => ctx.unknown(&c.meta, "encrypted is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&c.meta, format!("encrypted is {gap}")),
             Tri::Known(false) => ctx.fail(
                 &c.meta,
                 "cluster is not encrypted at rest (encrypted = false); set encrypted = true, preferably with a customer-managed kms_key_id",

@@ -16,7 +16,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 };
                 ctx.pass(&d.meta, format!("domain encrypts data at rest with {key}"));
             }
-            Tri::Unknown => ctx.unknown(&d.meta, "encrypt_at_rest.enabled is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&d.meta, format!("encrypt_at_rest.enabled is {gap}")),
             Tri::Known(false) => ctx.fail(
                 &d.meta,
                 "domain does not encrypt data at rest (encrypt_at_rest.enabled = false); set enabled = true",

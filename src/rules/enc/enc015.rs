@@ -18,12 +18,12 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Known(t) if t == "KMS" => {
                 let key = match &s.kms_key {
                     Tri::Known(k) => key_label(k).to_string(),
-                    Tri::Unknown => "a key not known before apply".to_string(),
+                    Tri::Unknown(gap) => format!("a key {gap}"),
                     Tri::Absent => "no kms_key_id (required with KMS)".to_string(),
                 };
                 ctx.pass(&s.meta, format!("stream is encrypted with KMS ({key})"));
             }
-            Tri::Unknown => ctx.unknown(&s.meta, "encryption_type is not known before apply"),
+            Tri::Unknown(gap) => ctx.unknown(&s.meta, format!("encryption_type is {gap}")),
             Tri::Known(t) => ctx.fail(
                 &s.meta,
                 format!("stream stores records unencrypted (encryption_type = {t:?}); set encryption_type = \"KMS\" with kms_key_id"),
@@ -46,9 +46,9 @@ fn firehose(f: &FirehoseStream, ctx: &mut Ctx) {
             &f.meta,
             "delivery stream reads from a Kinesis data stream and keeps no data at rest; the source stream's encryption applies",
         ),
-        (Tri::Unknown, _) | (_, Tri::Unknown) => ctx.unknown(
+        (Tri::Unknown(_), _) | (_, Tri::Unknown(_)) => ctx.unknown(
             &f.meta,
-            "whether the delivery stream encrypts records at rest is not known before apply",
+            format!("whether the delivery stream encrypts records at rest is {gap}", gap = f.meta.wording.gap),
         ),
         (_, Tri::Known(true)) => {
             let key = match (&f.key_type, &f.kms_key) {
@@ -56,9 +56,9 @@ fn firehose(f: &FirehoseStream, ctx: &mut Ctx) {
                     format!("customer-managed key {}", key_label(k))
                 }
                 (Tri::Known(t), _) if t == "CUSTOMER_MANAGED_CMK" => {
-                    "a customer-managed key not known before apply".to_string()
+                    format!("a customer-managed key {gap}", gap = f.meta.wording.gap)
                 }
-                (Tri::Unknown, _) => "a key type not known before apply".to_string(),
+                (Tri::Unknown(_), _) => format!("a key type {gap}", gap = f.meta.wording.gap),
                 _ => "an AWS-owned key (key_type AWS_OWNED_CMK, the default)".to_string(),
             };
             ctx.pass(&f.meta, format!("delivery stream encrypts records at rest with {key}"))

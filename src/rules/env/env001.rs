@@ -14,8 +14,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         };
         let doc = match &role.trust_policy {
             Tri::Known(d) => d,
-            Tri::Unknown => {
-                ctx.unknown(&role.meta, "the trust policy is not known before apply");
+            Tri::Unknown(gap) => {
+                ctx.unknown(&role.meta, format!("the trust policy is {gap}"));
                 continue;
             }
             Tri::Absent => continue,
@@ -25,7 +25,12 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             .iter()
             .filter_map(|p| super::account_of(p))
             .collect();
-        match cross_env(ctx.settings, own, &accounts, unknown) {
+        match cross_env(
+            ctx.settings,
+            own,
+            &accounts,
+            unknown.then_some(role.meta.wording.gap),
+        ) {
             Crossing::Other {
                 account,
                 env,

@@ -3,7 +3,7 @@
 
 use super::{allowed_aws_principals, cross_env, env_of, Crossing};
 use crate::model::s3::{judged_for, BucketSetting};
-use crate::model::{Inventory, Meta, PolicyDocument, Tri};
+use crate::model::{Gap, Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 fn judge(ctx: &mut Ctx, meta: &Meta, docs: &[&Tri<PolicyDocument>]) {
@@ -11,15 +11,17 @@ fn judge(ctx: &mut Ctx, meta: &Meta, docs: &[&Tri<PolicyDocument>]) {
         return;
     };
     let mut principals = Vec::new();
-    let mut unknown = false;
+    let mut unknown: Option<Gap> = None;
     for d in docs {
         match d {
             Tri::Known(doc) => {
                 let (p, u) = allowed_aws_principals(doc);
                 principals.extend(p);
-                unknown |= u;
+                if u {
+                    unknown = unknown.or(Some(meta.wording.gap));
+                }
             }
-            Tri::Unknown => unknown = true,
+            Tri::Unknown(gap) => unknown = unknown.or(Some(*gap)),
             Tri::Absent => {}
         }
     }
@@ -45,7 +47,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 let docs: Vec<&Tri<PolicyDocument>> = list.iter().map(|p| &p.document).collect();
                 judge(ctx, &b.meta, &docs);
             }
-            Tri::Unknown => judge(ctx, &b.meta, &[&Tri::Unknown]),
+            Tri::Unknown(gap) => judge(ctx, &b.meta, &[&Tri::Unknown(*gap)]),
             _ => {}
         }
     }

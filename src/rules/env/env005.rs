@@ -44,7 +44,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     }
                 }
             }
-            Tri::Unknown => unknown = true,
+            Tri::Unknown(_) => unknown = true,
             Tri::Absent => {}
         }
         match &link.cidrs {
@@ -65,7 +65,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     }
                 }
             }
-            Tri::Unknown => unknown = true,
+            Tri::Unknown(_) => unknown = true,
             Tri::Absent => {}
         }
         match other {
@@ -73,7 +73,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &link.meta,
                 format!("{} in {} opens a path to {what}; production and non-production networks must not be joined", link.kind, own.name),
             ),
-            _ if unknown => ctx.unknown(&link.meta, format!("the other side of this {} is not known before apply", link.kind)),
+            _ if unknown => ctx.unknown(&link.meta, format!("the other side of this {} is {gap}", link.kind, gap = link.meta.wording.gap)),
             _ if ctx.settings.environments.iter().all(|e| e.cidrs.is_empty() && e.accounts.is_empty()) => ctx.unknown(
                 &link.meta,
                 "no environment CIDRs or accounts are configured, so the other side cannot be placed",

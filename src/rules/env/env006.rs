@@ -36,7 +36,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         } else if p.assume_role_arns.is_unknown() || p.allowed_account_ids.is_unknown() {
             ctx.unknown(
                 &p.meta,
-                "the provider's role or allowed accounts are not known before apply",
+                format!(
+                    "the provider's role or allowed accounts are {gap}",
+                    gap = p.meta.wording.gap
+                ),
             );
         } else if own.production && p.allowed_account_ids.is_absent() {
             ctx.fail_with_severity(

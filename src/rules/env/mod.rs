@@ -9,9 +9,9 @@ pub mod env005;
 pub mod env006;
 pub mod env007;
 
-use crate::config::Settings;
 use crate::model::policy::{Effect, PolicyDocument, Principals};
-use crate::model::{Environment, Meta, Scope};
+use crate::model::{Environment, Gap, Meta, Scope};
+use crate::rules::RuleSettings;
 use std::collections::BTreeMap;
 
 /// A resource's environment when it is known and unambiguous.
@@ -20,7 +20,7 @@ pub fn env_of(meta: &Meta) -> Option<&Environment> {
 }
 
 /// The environment a configured account belongs to.
-pub fn env_of_account(settings: &Settings, account: &str) -> Option<(String, bool)> {
+pub fn env_of_account(settings: &RuleSettings, account: &str) -> Option<(String, bool)> {
     settings
         .environments
         .iter()
@@ -30,7 +30,7 @@ pub fn env_of_account(settings: &Settings, account: &str) -> Option<(String, boo
 
 /// Whether the configuration maps any account at all (without it, accounts in ARNs
 /// cannot be placed and account-based checks can only say unknown).
-pub fn accounts_configured(settings: &Settings) -> bool {
+pub fn accounts_configured(settings: &RuleSettings) -> bool {
     settings.environments.iter().any(|e| !e.accounts.is_empty())
 }
 
@@ -93,12 +93,13 @@ pub enum Crossing {
     Unknown(String),
 }
 
-/// Place accounts relative to environment `own`.
+/// Place accounts relative to environment `own`; `unknown` is why some principals
+/// are not known, when some are not.
 pub fn cross_env(
-    settings: &Settings,
+    settings: &RuleSettings,
     own: &Environment,
     accounts: &[&str],
-    unknown: bool,
+    unknown: Option<Gap>,
 ) -> Crossing {
     for a in accounts {
         if let Some((name, production)) = env_of_account(settings, a) {
@@ -115,8 +116,8 @@ pub fn cross_env(
             ));
         }
     }
-    if unknown {
-        return Crossing::Unknown("some principals are not known before apply".into());
+    if let Some(gap) = unknown {
+        return Crossing::Unknown(format!("some principals are {gap}"));
     }
     Crossing::Same
 }

@@ -2,43 +2,51 @@
 //! the resource to everyone, and where the governed resource's account-level settings
 //! are (IAM012, IAM013).
 
-use crate::model::{PolicyDocument, Tri};
+use crate::model::{Gap, PolicyDocument, Tri};
 
 /// Public grants found in the policies of one resource, as phrases for messages.
-#[derive(Default)]
 pub(super) struct Exposure {
     /// Certainly open to everyone: `statement "Public" (aws_s3_bucket_policy.b)`.
     pub certain: Vec<String>,
     /// Open to everyone unless an unknown part says otherwise, with why.
     pub possible: Vec<String>,
+    /// Why the resource's source could not know a part of a policy that carries no
+    /// reason of its own (a statement, a grant).
+    pub gap: Gap,
 }
 
 impl Exposure {
+    pub fn new(gap: Gap) -> Exposure {
+        Exposure {
+            certain: Vec::new(),
+            possible: Vec::new(),
+            gap,
+        }
+    }
+
     /// Add one policy: `configured_by` names where it was written.
     pub fn add_document(&mut self, document: &Tri<PolicyDocument>, configured_by: &str) {
         let doc = match document {
             Tri::Known(doc) => doc,
-            Tri::Unknown => {
-                self.possible.push(format!(
-                    "the policy of {configured_by} is not known before apply"
-                ));
+            Tri::Unknown(gap) => {
+                self.possible
+                    .push(format!("the policy of {configured_by} is {gap}"));
                 return;
             }
             Tri::Absent => return,
         };
         let found = doc.statements_where(|s| s.allows_public_access());
+        let gap = self.gap;
         for s in &found.certain {
             self.certain.push(format!("{s} ({configured_by})"));
         }
         for s in &found.possible {
-            self.possible.push(format!(
-                "{s} ({configured_by}) depends on values not known before apply"
-            ));
+            self.possible
+                .push(format!("{s} ({configured_by}) depends on values {gap}"));
         }
         if found.unread_statements {
-            self.possible.push(format!(
-                "some statements of {configured_by} are not known before apply"
-            ));
+            self.possible
+                .push(format!("some statements of {configured_by} are {gap}"));
         }
     }
 
@@ -68,10 +76,10 @@ pub(super) fn join(items: &[String]) -> String {
 #[cfg(test)]
 pub(super) mod testing {
     use crate::catalogue;
-    use crate::config::Settings;
     use crate::finding::{Finding, Status};
     use crate::model::{Inventory, Meta, Origin, Wording};
     use crate::rules::Ctx;
+    use crate::rules::RuleSettings;
 
     /// A live resource of account 123456789012.
     pub fn live_meta(kind: &str, address: &str) -> Meta {
@@ -98,7 +106,7 @@ pub(super) mod testing {
         id: &str,
         check: crate::rules::Check,
         inv: &Inventory,
-        settings: &Settings,
+        settings: &RuleSettings,
     ) -> Vec<(Status, String, String)> {
         let m = catalogue::find(id).expect("rule metadata");
         let mut ctx = Ctx::new(settings, m);

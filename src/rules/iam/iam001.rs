@@ -127,7 +127,7 @@ pub(super) fn judge_identity_policies<'a>(
         };
         let verdict = match &p.document {
             Tri::Known(doc) => judge(doc, &p.meta),
-            Tri::Unknown => Verdict::Unknown(format!(
+            Tri::Unknown(_) => Verdict::Unknown(format!(
                 "the policy document is {}",
                 unknown_because(&p.meta)
             )),
@@ -260,7 +260,7 @@ fn attachment_verdict(first: &PolicyAttachment, to: &[String]) -> Option<Verdict
         ))),
         // Whatever the unknown partition or account, a policy of another name is not
         // AdministratorAccess.
-        Tri::Unknown
+        Tri::Unknown(_)
             if first
                 .policy_name
                 .as_deref()
@@ -272,7 +272,7 @@ fn attachment_verdict(first: &PolicyAttachment, to: &[String]) -> Option<Verdict
                 unknown_because(&first.meta)
             )))
         }
-        Tri::Unknown => Some(Verdict::Unknown(format!(
+        Tri::Unknown(_) => Some(Verdict::Unknown(format!(
             "the attached policy's ARN is {}; it could be AdministratorAccess",
             unknown_because(&first.meta)
         ))),

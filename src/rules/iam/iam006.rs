@@ -58,7 +58,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     "no statement lets everyone assume the role without a condition restricting the caller",
                 )
             }
-            Tri::Unknown => Verdict::Unknown(format!(
+            Tri::Unknown(_) => Verdict::Unknown(format!(
                 "the trust policy is {}",
                 unknown_because(&role.meta)
             )),

@@ -22,11 +22,11 @@
 //! (`Principal "*"`) is IAM006's; service and federated principals are not accounts.
 
 use super::iam001::{unknown_because, PerResource, Verdict};
-use crate::config::Settings;
 use crate::model::arn_account;
 use crate::model::policy::{PrincipalRef, Statement};
 use crate::model::{Inventory, Meta, PolicyDocument, Scope, Tri};
 use crate::rules::Ctx;
+use crate::rules::RuleSettings;
 use std::collections::BTreeSet;
 
 /// What is known about the accounts that belong to the organisation, for one role.
@@ -38,7 +38,7 @@ struct Own {
     deploy_known: bool,
 }
 
-fn own_accounts(inv: &Inventory, role: &Meta, settings: &Settings) -> Own {
+fn own_accounts(inv: &Inventory, role: &Meta, settings: &RuleSettings) -> Own {
     let mut accounts: BTreeSet<String> = settings.org_accounts.clone();
     for e in &settings.environments {
         accounts.extend(e.accounts.iter().cloned());
@@ -102,7 +102,7 @@ fn external_id_values(s: &Statement) -> (Vec<&str>, bool) {
     (lits, unknown)
 }
 
-fn vendor_name(settings: &Settings, id: &str) -> String {
+fn vendor_name(settings: &RuleSettings, id: &str) -> String {
     match settings.trusted_account_names.get(id) {
         Some(n) => format!("{id} ({n})"),
         None => id.to_string(),
@@ -115,7 +115,7 @@ fn judge_account(
     id: &str,
     principal: &str,
     own: &Own,
-    settings: &Settings,
+    settings: &RuleSettings,
     because: &str,
 ) -> Judged {
     if own.accounts.contains(id) {
@@ -182,7 +182,7 @@ fn judge_principal(
     s: &Statement,
     p: &PrincipalRef,
     own: &Own,
-    settings: &Settings,
+    settings: &RuleSettings,
     because: &str,
 ) -> Judged {
     match p {
@@ -215,7 +215,7 @@ fn judge_principal(
     }
 }
 
-fn judge(doc: &PolicyDocument, meta: &Meta, own: &Own, settings: &Settings) -> Verdict {
+fn judge(doc: &PolicyDocument, meta: &Meta, own: &Own, settings: &RuleSettings) -> Verdict {
     let because = unknown_because(meta);
     let mut fails = Vec::new();
     let mut unknowns = Vec::new();
@@ -267,7 +267,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 let own = own_accounts(inv, &role.meta, ctx.settings);
                 judge(doc, &role.meta, &own, ctx.settings)
             }
-            Tri::Unknown => Verdict::Unknown(format!(
+            Tri::Unknown(_) => Verdict::Unknown(format!(
                 "the trust policy is {}",
                 unknown_because(&role.meta)
             )),
@@ -288,153 +288,6 @@ mod tests {
     use crate::model::iam::IamRole;
     use crate::model::{Origin, Wording};
     use std::collections::BTreeMap;
-
-    /// Statuses and messages of IAM007 over one Terraform file, with `settings`.
-    fn scan(tf: &str, settings: Settings) -> Vec<(String, Status, String)> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("main.tf"), tf).expect("write");
-        let mut settings = settings;
-        settings.only_rules.insert("IAM007".to_string());
-        let req = crate::scan::ScanRequest {
-            paths: vec![dir.path().to_path_buf()],
-            settings,
-            ..crate::scan::ScanRequest::default()
-        };
-        let outcome = crate::scan::run(&req).expect("scan");
-        outcome
-            .report
-            .findings
-            .iter()
-            .map(|f| (f.resource.clone(), f.status, f.message.clone()))
-            .collect()
-    }
-
-    fn role(name: &str, principal: &str, condition: &str) -> String {
-        format!(
-            r#"
-resource "aws_iam_role" "{name}" {{
-  name = "{name}"
-  assume_role_policy = jsonencode({{
-    Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ AWS = "{principal}" }}{condition} }}]
-  }})
-}}
-"#
-        )
-    }
-
-    const EXTERNAL_ID: &str =
-        r#", Condition = { StringEquals = { "sts:ExternalId" = "vendor-42" } }"#;
-
-    fn status_of(results: &[(String, Status, String)], address: &str) -> Status {
-        results
-            .iter()
-            .find(|(a, ..)| a == address)
-            .map(|(_, s, _)| *s)
-            .unwrap_or_else(|| panic!("no result for {address}: {results:?}"))
-    }
-
-    #[test]
-    fn organisation_accounts_decide_what_is_outside() {
-        let tf = role("peer", "arn:aws:iam::222222222222:root", "");
-        // Nothing configured and no provider pins an account: cannot tell.
-        let none = scan(&tf, Settings::default());
-        assert_eq!(status_of(&none, "aws_iam_role.peer"), Status::Unknown);
-        // The peer is one of the organisation's accounts.
-        let mut own = Settings::default();
-        own.org_accounts.insert("222222222222".into());
-        assert_eq!(
-            status_of(&scan(&tf, own), "aws_iam_role.peer"),
-            Status::Pass
-        );
-        // The organisation is configured and the peer is not in it.
-        let mut other = Settings::default();
-        other.org_accounts.insert("111111111111".into());
-        let r = scan(&tf, other);
-        assert_eq!(status_of(&r, "aws_iam_role.peer"), Status::Fail);
-        assert!(r[0].2.contains("222222222222"), "{r:?}");
-        // An ExternalId suffices for an outside account when no vendor list exists.
-        let mut other = Settings::default();
-        other.org_accounts.insert("111111111111".into());
-        let with_id = role("peer", "arn:aws:iam::222222222222:root", EXTERNAL_ID);
-        assert_eq!(
-            status_of(&scan(&with_id, other), "aws_iam_role.peer"),
-            Status::Pass
-        );
-    }
-
-    #[test]
-    fn trusted_vendors_must_present_the_configured_external_id() {
-        let vendor = "999999999999";
-        let settings = || {
-            let mut s = Settings::default();
-            s.org_accounts.insert("111111111111".into());
-            s.trusted_accounts
-                .insert(vendor.into(), Some("vendor-42".to_string()));
-            s.trusted_account_names
-                .insert(vendor.into(), "Datadog".to_string());
-            s
-        };
-        let principal = format!("arn:aws:iam::{vendor}:root");
-        let right = role("right", &principal, EXTERNAL_ID);
-        assert_eq!(
-            status_of(&scan(&right, settings()), "aws_iam_role.right"),
-            Status::Pass
-        );
-        let wrong = role(
-            "wrong",
-            &principal,
-            r#", Condition = { StringEquals = { "sts:ExternalId" = "guessable" } }"#,
-        );
-        let r = scan(&wrong, settings());
-        assert_eq!(status_of(&r, "aws_iam_role.wrong"), Status::Fail);
-        assert!(r[0].2.contains("Datadog"), "{r:?}");
-        assert!(!r[0].2.contains("vendor-42"), "never echo the id: {r:?}");
-        let missing = role("missing", &principal, "");
-        assert_eq!(
-            status_of(&scan(&missing, settings()), "aws_iam_role.missing"),
-            Status::Fail
-        );
-        // Once vendors are listed, an unlisted outside account fails even with an id.
-        let unlisted = role("unlisted", "arn:aws:iam::333333333333:root", EXTERNAL_ID);
-        let r = scan(&unlisted, settings());
-        assert_eq!(status_of(&r, "aws_iam_role.unlisted"), Status::Fail);
-        assert!(r[0].2.contains("accounts.trusted"), "{r:?}");
-    }
-
-    /// Settings from a `.soc2scan.toml` text, as users write it.
-    fn configured(text: &str) -> Settings {
-        let catalogue = crate::catalogue::catalogue().expect("catalogue");
-        let file = crate::config::FileConfig::parse(
-            text,
-            std::path::Path::new(".soc2scan.toml"),
-            catalogue,
-        )
-        .expect("valid configuration");
-        Settings::resolve(Some(&file), &crate::config::CliOverrides::default())
-    }
-
-    #[test]
-    fn configured_environment_and_vendor_accounts() {
-        let tf = role("staging", "444444444444", "")
-            + &role("vendor", "arn:aws:iam::999999999999:root", "");
-        let s = configured(
-            r#"
-[accounts]
-organisation = ["111111111111"]
-
-[[accounts.trusted]]
-id = "999999999999"
-name = "Datadog"
-
-[environments.staging]
-accounts = ["444444444444"]
-"#,
-        );
-        let r = scan(&tf, s);
-        assert_eq!(status_of(&r, "aws_iam_role.staging"), Status::Pass);
-        assert_eq!(status_of(&r, "aws_iam_role.vendor"), Status::Fail);
-    }
 
     /// Live roles know their own account from their ARN and the swept account.
     #[test]
@@ -474,7 +327,7 @@ accounts = ["444444444444"]
             ],
             ..Inventory::default()
         };
-        let settings = Settings::default();
+        let settings = RuleSettings::default();
         let rule = crate::catalogue::find("IAM007").expect("IAM007 metadata");
         let mut ctx = Ctx::new(&settings, rule);
         check(&inv, &mut ctx);

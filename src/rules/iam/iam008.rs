@@ -100,9 +100,9 @@ fn judge(u: &IamUser, unresolved: &[&Meta], ctx: &mut Ctx) {
         ctx.unknown(
             &u.meta,
             format!(
-                "user {who} has no policies of its own, but the user of {} is not known before apply and may be this one",
+                "user {who} has no policies of its own, but the user of {} is {gap} and may be this one",
                 join(&maybe)
-            ),
+            , gap = u.meta.wording.gap),
         );
     }
 }

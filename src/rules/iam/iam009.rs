@@ -7,7 +7,7 @@
 //! Keys come from ListAccessKeys/GetAccessKeyLastUsed; a user whose keys could not be
 //! listed is judged from the credential report instead (`last_rotated` is the key's
 //! creation or last change), addressed `<user ARN>#access-key-<n>`. The root user's
-//! keys are IAM010's. Ages count whole days up to `Settings::today` (the current UTC
+//! keys are IAM010's. Ages count whole days up to `RuleSettings::today` (the current UTC
 //! date when unset). Terraform cannot show key ages: this rule is live only.
 
 use crate::model::account::CredentialReportRow;
@@ -102,7 +102,7 @@ fn judge(k: &Key, meta: &Meta, today: NaiveDate, max: i64, ctx: &mut Ctx) {
             return;
         }
         Tri::Known(true) => {}
-        Tri::Unknown | Tri::Absent => {
+        Tri::Unknown(_) | Tri::Absent => {
             ctx.unknown(meta, format!("whether {id} is active could not be read"));
             return;
         }
@@ -155,7 +155,7 @@ fn judge(k: &Key, meta: &Meta, today: NaiveDate, max: i64, ctx: &mut Ctx) {
             ),
             None => ctx.unknown(meta, format!("{id}: its last use ({t}) could not be read")),
         },
-        Tri::Unknown => ctx.unknown(
+        Tri::Unknown(_) => ctx.unknown(
             meta,
             format!(
                 "{id} was {} {age} days ago (at most {max}), but when it was last used could not be read",
@@ -168,12 +168,12 @@ fn judge(k: &Key, meta: &Meta, today: NaiveDate, max: i64, ctx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::super::exposure::testing::{live_meta, run};
-    use crate::config::Settings;
     use crate::finding::Status;
     use crate::model::account::{
         CredentialReport, CredentialReportRow, IamAccessKey, ReportAccessKey,
     };
-    use crate::model::{Inventory, Tri};
+    use crate::model::{Gap, Inventory, Tri};
+    use crate::rules::RuleSettings;
 
     const USER: &str = "arn:aws:iam::123456789012:user/ci";
 
@@ -188,10 +188,10 @@ mod tests {
         }
     }
 
-    fn settings() -> Settings {
-        Settings {
+    fn settings() -> RuleSettings {
+        RuleSettings {
             today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
-            ..Settings::default()
+            ..RuleSettings::default()
         }
     }
 
@@ -219,7 +219,12 @@ mod tests {
                 // Old but inactive: passes.
                 key("AKIAOFF", false, "2020-01-01T00:00:00Z", Tri::Absent),
                 // Young, last use unknown: unknown.
-                key("AKIAUNK", true, "2026-05-01T00:00:00Z", Tri::Unknown),
+                key(
+                    "AKIAUNK",
+                    true,
+                    "2026-05-01T00:00:00Z",
+                    Tri::Unknown(Gap::NotCollected),
+                ),
             ],
             ..Inventory::default()
         };

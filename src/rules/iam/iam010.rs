@@ -60,10 +60,10 @@ fn judge(report: &CredentialReport, ctx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::super::exposure::testing::{live_meta, run};
-    use crate::config::Settings;
     use crate::finding::Status;
     use crate::model::account::{CredentialReport, CredentialReportRow, ReportAccessKey};
-    use crate::model::{Inventory, Tri};
+    use crate::model::{Gap, Inventory, Tri};
+    use crate::rules::RuleSettings;
 
     fn report(rows: Tri<Vec<CredentialReportRow>>) -> Inventory {
         Inventory {
@@ -83,7 +83,7 @@ mod tests {
             user: "<root_account>".into(),
             arn: "arn:aws:iam::123456789012:root".into(),
             root: true,
-            password_enabled: Tri::Unknown,
+            password_enabled: Tri::Unknown(Gap::NotCollected),
             mfa_active: Tri::Known(true),
             access_keys: keys
                 .into_iter()
@@ -99,7 +99,7 @@ mod tests {
     /// moto's credential report has no root row, so these cases are tested here.
     #[test]
     fn root_keys_from_the_credential_report() {
-        let s = Settings::default();
+        let s = RuleSettings::default();
         let judge = |inv: &Inventory| {
             let out = run("IAM010", super::check, inv, &s);
             assert_eq!(out.len(), 1, "{out:?}");
@@ -118,9 +118,11 @@ mod tests {
         assert_eq!(none.0, Status::Pass);
         let no_keys = judge(&report(Tri::Known(vec![root(Vec::new())])));
         assert_eq!(no_keys.0, Status::Pass);
-        let unclear = judge(&report(Tri::Known(vec![root(vec![Tri::Unknown])])));
+        let unclear = judge(&report(Tri::Known(vec![root(vec![Tri::Unknown(
+            Gap::NotCollected,
+        )])])));
         assert_eq!(unclear.0, Status::Unknown);
-        let unread = judge(&report(Tri::Unknown));
+        let unread = judge(&report(Tri::Unknown(Gap::NotCollected)));
         assert_eq!(unread.0, Status::Unknown);
         let rootless = judge(&report(Tri::Known(Vec::new())));
         assert_eq!(rootless.0, Status::Unknown);

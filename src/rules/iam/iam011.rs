@@ -72,10 +72,10 @@ fn judge(row: &CredentialReportRow, meta: &Meta, ctx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::super::exposure::testing::{live_meta, run};
-    use crate::config::Settings;
     use crate::finding::Status;
     use crate::model::account::{CredentialReport, CredentialReportRow};
-    use crate::model::{Inventory, Tri};
+    use crate::model::{Gap, Inventory, Tri};
+    use crate::rules::RuleSettings;
 
     fn row(user: &str, password: Tri<bool>, mfa: Tri<bool>) -> CredentialReportRow {
         CredentialReportRow {
@@ -97,16 +97,20 @@ mod tests {
                     "arn:aws:iam::123456789012:credential-report",
                 ),
                 rows: Tri::Known(vec![
-                    row("<root_account>", Tri::Unknown, Tri::Known(false)),
+                    row(
+                        "<root_account>",
+                        Tri::Unknown(Gap::NotCollected),
+                        Tri::Known(false),
+                    ),
                     row("nomfa", Tri::Known(true), Tri::Known(false)),
                     row("mfa", Tri::Known(true), Tri::Known(true)),
                     row("api", Tri::Known(false), Tri::Known(false)),
-                    row("odd", Tri::Known(true), Tri::Unknown),
+                    row("odd", Tri::Known(true), Tri::Unknown(Gap::NotCollected)),
                 ]),
             }],
             ..Inventory::default()
         };
-        let out = run("IAM011", super::check, &inv, &Settings::default());
+        let out = run("IAM011", super::check, &inv, &RuleSettings::default());
         let got: Vec<(Status, &str)> = out.iter().map(|(s, r, _)| (*s, r.as_str())).collect();
         assert_eq!(
             got,

@@ -14,7 +14,7 @@
 use super::exposure::{join, Exposure};
 use super::iam013::account_blocks;
 use crate::model::s3::{BucketAcl, BucketSetting, PublicAccessBlock, S3Bucket};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use crate::rules::Ctx;
 
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
@@ -45,10 +45,12 @@ fn flag_on(
         match block {
             Tri::Known(Some(p)) => match flag(p) {
                 Tri::Known(true) => return (Some(true), p.configured_by.clone()),
-                Tri::Unknown => unknown = Some(p.configured_by.clone()),
+                Tri::Unknown(_) => unknown = Some(p.configured_by.clone()),
                 _ => {}
             },
-            Tri::Unknown => unknown = Some("a public access block that could not be read".into()),
+            Tri::Unknown(_) => {
+                unknown = Some("a public access block that could not be read".into())
+            }
             _ => {}
         }
     }
@@ -59,18 +61,17 @@ fn flag_on(
 }
 
 /// Public grants of the ACL.
-fn acl_exposure(acl: &Tri<Option<BucketAcl>>, who: &str) -> Exposure {
-    let mut e = Exposure::default();
+fn acl_exposure(acl: &Tri<Option<BucketAcl>>, who: &str, gap: Gap) -> Exposure {
+    let mut e = Exposure::new(gap);
     match acl {
         Tri::Known(Some(a)) => {
             match &a.canned {
                 Tri::Known(c) if PUBLIC_CANNED.contains(&c.as_str()) => e
                     .certain
                     .push(format!("canned ACL {c} ({})", a.configured_by)),
-                Tri::Unknown => e.possible.push(format!(
-                    "the canned ACL of {} is not known before apply",
-                    a.configured_by
-                )),
+                Tri::Unknown(gap) => e
+                    .possible
+                    .push(format!("the canned ACL of {} is {gap}", a.configured_by)),
                 _ => {}
             }
             for uri in &a.grantee_uris {
@@ -81,14 +82,12 @@ fn acl_exposure(acl: &Tri<Option<BucketAcl>>, who: &str) -> Exposure {
                 }
             }
             if a.grants_unknown {
-                e.possible.push(format!(
-                    "ACL grants of {} are not known before apply",
-                    a.configured_by
-                ));
+                e.possible
+                    .push(format!("ACL grants of {} are {gap}", a.configured_by));
             }
         }
         Tri::Known(None) | Tri::Absent => {}
-        Tri::Unknown => e
+        Tri::Unknown(_) => e
             .possible
             .push(format!("the ACL of {who} could not be read")),
     }
@@ -101,19 +100,19 @@ fn judge(inv: &Inventory, b: &S3Bucket, ctx: &mut Ctx) {
         .known()
         .cloned()
         .unwrap_or_else(|| b.meta.address.clone());
-    let mut policy = Exposure::default();
+    let mut policy = Exposure::new(b.meta.wording.gap);
     match &b.policies {
         Tri::Known(list) => {
             for p in list {
                 policy.add_document(&p.document, &p.configured_by);
             }
         }
-        Tri::Unknown => policy.possible.push(
-            "a bucket policy whose bucket is not known before apply may apply to it".to_string(),
-        ),
+        Tri::Unknown(gap) => policy.possible.push(format!(
+            "a bucket policy whose bucket is {gap} may apply to it"
+        )),
         Tri::Absent => {}
     }
-    let acl = acl_exposure(&b.acl, &who);
+    let acl = acl_exposure(&b.acl, &who, b.meta.wording.gap);
 
     let mut public = Vec::new();
     let mut maybe = Vec::new();
@@ -142,7 +141,7 @@ fn judge(inv: &Inventory, b: &S3Bucket, ctx: &mut Ctx) {
             (None, by) => {
                 maybe.extend(exposure.certain.iter().cloned());
                 maybe.extend(exposure.possible.iter().cloned());
-                maybe.push(format!("{what} in {by} is not known before apply"));
+                maybe.push(format!("{what} in {by} is {}", b.meta.wording.gap));
             }
             (Some(false), _) => {
                 public.extend(exposure.certain.iter().cloned());

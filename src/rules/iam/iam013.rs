@@ -48,7 +48,7 @@ fn gaps(block: &PublicAccessBlock) -> Vec<String> {
         Tri::Known(true) => None,
         Tri::Known(false) => Some(format!("{name} = false")),
         Tri::Absent => Some(format!("{name} not set (false)")),
-        Tri::Unknown => Some(format!("{name} not known before apply")),
+        Tri::Unknown(gap) => Some(format!("{name} {gap}")),
     })
     .collect()
 }
@@ -72,7 +72,7 @@ fn state_of(block: &Tri<Option<PublicAccessBlock>>, whose: &str, missing: &str) 
             )),
         },
         Tri::Known(None) | Tri::Absent => BlockState::Off(missing.to_string()),
-        Tri::Unknown => {
+        Tri::Unknown(_) => {
             BlockState::Unknown(format!("{whose} public access block could not be read"))
         }
     }

@@ -33,31 +33,30 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         documents(&r.meta, "repository", &r.policies, ctx);
     }
     for f in &inv.lambda_functions {
-        let mut e = Exposure::default();
+        let mut e = Exposure::new(f.meta.wording.gap);
         match &f.permissions {
             Tri::Known(list) => {
                 for p in list {
                     add_permission(&mut e, p);
                 }
             }
-            Tri::Unknown => e.possible.push(
-                "an aws_lambda_permission whose function is not known before apply may apply to it"
-                    .to_string(),
-            ),
+            Tri::Unknown(gap) => e.possible.push(format!(
+                "an aws_lambda_permission whose function is {gap} may apply to it"
+            )),
             Tri::Absent => {}
         }
         let none = matches!(&f.permissions, Tri::Known(l) if l.is_empty());
         report(&f.meta, &subject("function", &f.meta), &e, none, ctx);
     }
     for d in &inv.detached_resource_policies {
-        let mut e = Exposure::default();
+        let mut e = Exposure::new(d.meta.wording.gap);
         match &d.grant {
             DetachedGrant::Document(doc) => e.add_document(doc, &d.meta.address),
             DetachedGrant::LambdaPermission(p) => add_permission(&mut e, p),
         }
         let target = match &d.target {
             Tri::Known(t) => format!("{t}, managed outside this configuration"),
-            _ => "a target not known before apply".to_string(),
+            _ => format!("a target {}", d.meta.wording.gap),
         };
         let subject = format!("{} (for {target})", d.meta.address);
         report(&d.meta, &subject, &e, false, ctx);
@@ -65,15 +64,15 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 }
 
 fn documents(meta: &Meta, noun: &str, policies: &Tri<Vec<ResourcePolicy>>, ctx: &mut Ctx) {
-    let mut e = Exposure::default();
+    let mut e = Exposure::new(meta.wording.gap);
     match policies {
         Tri::Known(list) => {
             for p in list {
                 e.add_document(&p.document, &p.configured_by);
             }
         }
-        Tri::Unknown => e.possible.push(format!(
-            "a {noun} policy resource whose {noun} is not known before apply may apply to it"
+        Tri::Unknown(gap) => e.possible.push(format!(
+            "a {noun} policy resource whose {noun} is {gap} may apply to it"
         )),
         Tri::Absent => {}
     }
@@ -143,14 +142,14 @@ fn add_permission(e: &mut Exposure, p: &LambdaPermission) {
         let action = p.action.known().map(String::as_str).unwrap_or("its action");
         format!("principal \"*\" allowed {action} without source_arn, source_account or principal_org_id ({by})")
     };
+    let gap = e.gap;
     if star == Some(true) && !restricted.contains(&None) {
         e.certain.push(what);
     } else if star.is_none() {
-        e.possible
-            .push(format!("the principal of {by} is not known before apply"));
+        e.possible.push(format!("the principal of {by} is {gap}"));
     } else {
         e.possible.push(format!(
-            "{by} grants to \"*\" and its source_arn, source_account or principal_org_id is not known before apply"
+            "{by} grants to \"*\" and its source_arn, source_account or principal_org_id is {gap}"
         ));
     }
 }

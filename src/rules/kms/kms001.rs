@@ -34,15 +34,15 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     ),
                     _ => ctx.unknown(
                         &k.meta,
-                        "replica key rotates with its primary, and primary_key_arn is not known before apply",
+                        format!("replica key rotates with its primary, and primary_key_arn is {gap}", gap = k.meta.wording.gap),
                     ),
                 }
                 continue;
             }
-            Tri::Unknown | Tri::Absent => {
+            Tri::Unknown(_) | Tri::Absent => {
                 ctx.unknown(
                     &k.meta,
-                    "custom_key_store_id is not known before apply, and keys in custom key stores cannot rotate automatically",
+                    format!("custom_key_store_id is {gap}, and keys in custom key stores cannot rotate automatically", gap = k.meta.wording.gap),
                 );
                 continue;
             }
@@ -52,7 +52,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Some(false) => {}
             None => ctx.unknown(
                 &k.meta,
-                "customer_master_key_spec or key_usage is not known before apply, and only symmetric encryption keys rotate",
+                format!("customer_master_key_spec or key_usage is {gap}, and only symmetric encryption keys rotate", gap = k.meta.wording.gap),
             ),
         }
     }
@@ -60,7 +60,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 
 fn judge(k: &KmsKey, ctx: &mut Ctx) {
     match k.rotation_enabled.truth(false) {
-        None => ctx.unknown(&k.meta, "enable_key_rotation is not known before apply"),
+        None => ctx.unknown(&k.meta, format!("enable_key_rotation is {gap}", gap = k.meta.wording.gap)),
         Some(false) => {
             let why = if k.rotation_enabled.is_absent() {
                 "enable_key_rotation is not set and defaults to false"
@@ -73,9 +73,9 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
             );
         }
         Some(true) => match k.rotation_period_days {
-            Tri::Unknown => ctx.unknown(
+            Tri::Unknown(gap) => ctx.unknown(
                 &k.meta,
-                "rotation is enabled but rotation_period_in_days is not known before apply",
+                format!("rotation is enabled but rotation_period_in_days is {gap}"),
             ),
             Tri::Known(days) if days > MAX_PERIOD_DAYS => ctx.fail(
                 &k.meta,

@@ -58,12 +58,13 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
         return;
     }
     if found.verdict().is_none() {
+        let gap = k.meta.wording.gap;
         let why = if found.possible.is_empty() {
-            "some statements are not known before apply".to_string()
+            format!("some statements are {gap}")
         } else {
             let open: Vec<String> = found.possible.iter().map(|r| r.to_string()).collect();
             format!(
-                "{} may allow a public principal: its effect, principal or conditions are not known before apply",
+                "{} may allow a public principal: its effect, principal or conditions are {gap}",
                 open.join(", ")
             )
         };

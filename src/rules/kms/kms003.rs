@@ -72,6 +72,7 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
             possible.push(at.to_string());
         }
     }
+    let gap = k.meta.wording.gap;
     if !certain.is_empty() {
         ctx.fail(
             &k.meta,
@@ -84,12 +85,12 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
         let mut why = Vec::new();
         if !possible.is_empty() {
             why.push(format!(
-                "{} may grant kms:* to a principal other than the account root (effect, actions or principals not known before apply)",
+                "{} may grant kms:* to a principal other than the account root (effect, actions or principals {gap})",
                 possible.join(", ")
             ));
         }
         if doc.statements_unknown {
-            why.push("some statements are not known before apply".to_string());
+            why.push(format!("some statements are {gap}"));
         }
         ctx.unknown(
             &k.meta,

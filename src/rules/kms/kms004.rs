@@ -24,8 +24,11 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let (days, set) = match k.deletion_window_days {
             Tri::Known(d) => (d, true),
             Tri::Absent => (DEFAULT_WINDOW_DAYS, false),
-            Tri::Unknown => {
-                ctx.unknown(&k.meta, "deletion_window_in_days is not known before apply");
+            Tri::Unknown(_) => {
+                ctx.unknown(
+                    &k.meta,
+                    format!("deletion_window_in_days is {gap}", gap = k.meta.wording.gap),
+                );
                 continue;
             }
         };

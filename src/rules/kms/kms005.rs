@@ -86,15 +86,12 @@ impl<'a> UseIndex<'a> {
     }
 }
 
-/// The key of a use whose configuration is not known at all.
-static UNKNOWN_KEY: Tri<KeyRef> = Tri::Unknown;
-
 /// One resource's use of a key.
 struct KeyUse<'a> {
     user: &'a Meta,
     /// What encrypts with the key: `default encryption`, `replica in us-west-2`, ...
     what: String,
-    key: &'a Tri<KeyRef>,
+    key: Tri<&'a KeyRef>,
     /// Whether the resource encrypts with KMS at all; `None` when not known.
     encrypts: Option<bool>,
 }
@@ -103,20 +100,20 @@ struct KeyUse<'a> {
 fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
     let mut out = Vec::new();
     for b in judged_for(&inv.s3_buckets, BucketSetting::Encryption) {
-        if b.encryption == Tri::Unknown {
+        if let Tri::Unknown(gap) = b.encryption {
             // Default encryption not known (before apply, or GetBucketEncryption
             // failed): the bucket may encrypt with any key of its scope.
             out.push(KeyUse {
                 user: &b.meta,
                 what: "default encryption (not known)".to_string(),
-                key: &UNKNOWN_KEY,
+                key: Tri::Unknown(gap),
                 encrypts: None,
             });
         }
         if let Tri::Known(Some(enc)) = &b.encryption {
             let encrypts = match &enc.algorithm {
                 // An algorithm this version does not know may be a KMS one.
-                Tri::Known(SseAlgorithm::Other(_)) | Tri::Unknown => None,
+                Tri::Known(SseAlgorithm::Other(_)) | Tri::Unknown(_) => None,
                 Tri::Known(a) => Some(a.uses_kms()),
                 // S3 requires sse_algorithm; a key without one encrypts nothing.
                 Tri::Absent => Some(false),
@@ -124,7 +121,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
             out.push(KeyUse {
                 user: &b.meta,
                 what: format!("default encryption ({})", enc.configured_by),
-                key: &enc.kms_key,
+                key: enc.kms_key.as_ref(),
                 encrypts,
             });
         }
@@ -133,7 +130,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &d.meta,
             what: "storage encryption".to_string(),
-            key: &d.kms_key,
+            key: d.kms_key.as_ref(),
             encrypts: d.storage_encrypted.truth(false),
         });
     }
@@ -141,7 +138,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &t.meta,
             what: "server-side encryption".to_string(),
-            key: &t.kms_key,
+            key: t.kms_key.as_ref(),
             encrypts: t.sse_enabled.truth(false),
         });
         for r in &t.replicas {
@@ -149,7 +146,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
             out.push(KeyUse {
                 user: &t.meta,
                 what: format!("its replica in {region}"),
-                key: &r.kms_key,
+                key: r.kms_key.as_ref(),
                 encrypts: Some(true),
             });
         }
@@ -158,7 +155,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &f.meta,
             what: "file system encryption".to_string(),
-            key: &f.kms_key,
+            key: f.kms_key.as_ref(),
             encrypts: f.encrypted.truth(false),
         });
     }
@@ -166,7 +163,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &q.meta,
             what: "SSE-KMS".to_string(),
-            key: &q.kms_key,
+            key: q.kms_key.as_ref(),
             encrypts: Some(true),
         });
     }
@@ -174,7 +171,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &t.meta,
             what: "server-side encryption".to_string(),
-            key: &t.kms_key,
+            key: t.kms_key.as_ref(),
             encrypts: Some(true),
         });
     }
@@ -182,7 +179,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &g.meta,
             what: "log encryption".to_string(),
-            key: &g.kms_key,
+            key: g.kms_key.as_ref(),
             encrypts: Some(true),
         });
     }
@@ -190,7 +187,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &s.meta,
             what: "secret encryption".to_string(),
-            key: &s.kms_key,
+            key: s.kms_key.as_ref(),
             encrypts: Some(true),
         });
     }
@@ -198,7 +195,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &g.meta,
             what: "at-rest encryption".to_string(),
-            key: &g.kms_key,
+            key: g.kms_key.as_ref(),
             encrypts: g.at_rest_encrypted(),
         });
     }
@@ -206,7 +203,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &c.meta,
             what: "cluster encryption".to_string(),
-            key: &c.kms_key,
+            key: c.kms_key.as_ref(),
             // The provider default changed between versions; a key only matters when
             // encryption is on, and a set key implies the author meant it on.
             encrypts: c.encrypted.truth(true),
@@ -216,7 +213,7 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         out.push(KeyUse {
             user: &d.meta,
             what: "encryption at rest".to_string(),
-            key: &d.kms_key,
+            key: d.kms_key.as_ref(),
             encrypts: d.encrypt_at_rest.truth(false),
         });
     }
@@ -224,12 +221,12 @@ fn key_uses(inv: &Inventory) -> Vec<KeyUse<'_>> {
         let encrypts = match &s.encryption_type {
             Tri::Known(t) => Some(t.eq_ignore_ascii_case("KMS")),
             Tri::Absent => Some(false),
-            Tri::Unknown => None,
+            Tri::Unknown(_) => None,
         };
         out.push(KeyUse {
             user: &s.meta,
             what: "stream encryption".to_string(),
-            key: &s.kms_key,
+            key: s.kms_key.as_ref(),
             encrypts,
         });
     }
@@ -243,7 +240,7 @@ fn names(u: &KeyUse, key: &KmsKey) -> Option<bool> {
     let same_scope = u.user.origin.scope() == key.meta.origin.scope();
     match u.key {
         Tri::Absent => Some(false),
-        Tri::Unknown => {
+        Tri::Unknown(_) => {
             if same_scope {
                 None
             } else {
@@ -286,7 +283,11 @@ fn judge<'u>(k: &KmsKey, uses: impl Iterator<Item = &'u KeyUse<'u>>, ctx: &mut C
         if named == Some(false) || u.encrypts == Some(false) {
             continue;
         }
-        let label = u.key.known().map_or("a key that is not known", key_label);
+        let label = u
+            .key
+            .known()
+            .copied()
+            .map_or("a key that is not known", key_label);
         let entry = format!("{} ({}, key {label})", u.user.address, u.what);
         if named == Some(true) && u.encrypts == Some(true) {
             certain.push(entry);
@@ -306,9 +307,9 @@ fn judge<'u>(k: &KmsKey, uses: impl Iterator<Item = &'u KeyUse<'u>>, ctx: &mut C
                 ctx.unknown(
                     &k.meta,
                     format!(
-                        "whether the key is enabled is not known (is_enabled not known before apply, or DescribeKey failed), and these resources encrypt or may encrypt with it: {}",
+                        "whether the key is enabled is not known (is_enabled {gap}, or DescribeKey failed), and these resources encrypt or may encrypt with it: {}",
                         certain.iter().chain(&possible).cloned().collect::<Vec<_>>().join(", ")
-                    ),
+                    , gap = k.meta.wording.gap),
                 );
             }
             return;

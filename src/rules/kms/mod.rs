@@ -26,7 +26,7 @@ fn key_policy<'k>(
             ctx.pass(&k.meta, default_pass);
             None
         }
-        Tri::Unknown => {
+        Tri::Unknown(_) => {
             let why = k.meta.wording.key_policy_unknown;
             ctx.unknown(&k.meta, format!("{unknown_what} cannot be judged: {why}"));
             None

@@ -56,7 +56,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &b.meta,
                 format!("versioning was never enabled on the {scope}: overwrites and deletes cannot be undone; add an aws_s3_bucket_versioning with status = \"Enabled\""),
             ),
-            Tri::Unknown => {
+            Tri::Unknown(_) => {
                 let why = b.meta.wording.versioning_unknown;
                 ctx.unknown(
                     &b.meta,

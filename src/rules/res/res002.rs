@@ -29,10 +29,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 }
                 continue;
             }
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    format!("{scope} instance: cluster_identifier is not known before apply, so whether deletion protection is its own or a cluster's cannot be judged"),
+                    format!("{scope} instance: cluster_identifier is {gap}, so whether deletion protection is its own or a cluster's cannot be judged"),
                 );
                 continue;
             }
@@ -43,9 +43,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &d.meta,
                 format!("{scope} {what} has deletion_protection = true"),
             ),
-            Tri::Unknown => ctx.unknown(
+            Tri::Unknown(gap) => ctx.unknown(
                 &d.meta,
-                format!("{scope} {what}: deletion_protection is not known before apply"),
+                format!("{scope} {what}: deletion_protection is {gap}"),
             ),
             Tri::Known(false) | Tri::Absent => {
                 let why = if d.deletion_protection.is_absent() {

@@ -29,8 +29,11 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     "backup_retention_period is not set and defaults to {DEFAULT_RETENTION_DAYS}"
                 ),
             ),
-            Tri::Unknown => {
-                ctx.unknown(&d.meta, "backup_retention_period is not known before apply");
+            Tri::Unknown(_) => {
+                ctx.unknown(
+                    &d.meta,
+                    format!("backup_retention_period is {gap}", gap = d.meta.wording.gap),
+                );
                 continue;
             }
         };
@@ -78,7 +81,7 @@ fn judged_elsewhere(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) -> bool {
         ),
         _ => ctx.unknown(
             &d.meta,
-            format!("{attr} is not known before apply, and backups of this data are {whose}"),
+            format!("{attr} is {gap}, and backups of this data are {whose}", gap = d.meta.wording.gap),
         ),
     }
     true

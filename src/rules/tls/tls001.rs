@@ -29,7 +29,7 @@ use crate::model::policy::{PStr, Statement, StatementRef};
 use crate::model::s3::{judged_for, BucketSetting};
 use crate::model::s3::{BucketPolicy, S3Bucket};
 use crate::model::value::HOLE;
-use crate::model::{Inventory, PolicyDocument, Tri};
+use crate::model::{Gap, Inventory, PolicyDocument, Tri};
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -38,7 +38,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let policies: &[BucketPolicy] = match &b.policies {
             Tri::Known(p) => p,
             Tri::Absent => &[],
-            Tri::Unknown => {
+            Tri::Unknown(_) => {
                 let why = b.meta.wording.bucket_policy_unknown;
                 ctx.unknown(
                     &b.meta,
@@ -94,9 +94,9 @@ fn judge_policy(b: &S3Bucket, p: &BucketPolicy) -> Option<Verdict> {
     let doc = match &p.document {
         Tri::Known(doc) => doc,
         Tri::Absent => return None,
-        Tri::Unknown => {
+        Tri::Unknown(gap) => {
             return Some(Verdict::Unknown(format!(
-                "the bucket policy in {by} is not known (it depends on values not known before apply, or does not parse)"
+                "the bucket policy in {by} is not known (it depends on values {gap}, or does not parse)"
             )))
         }
     };
@@ -104,6 +104,7 @@ fn judge_policy(b: &S3Bucket, p: &BucketPolicy) -> Option<Verdict> {
         doc,
         b.bucket.known().map(String::as_str),
         by,
+        b.meta.wording.gap,
     ))
 }
 
@@ -116,7 +117,8 @@ struct Contribution {
     objects: Option<bool>,
 }
 
-fn judge_document(doc: &PolicyDocument, name: Option<&str>, by: &str) -> Verdict {
+/// `gap` is why the bucket's source could not know statements it did not read.
+fn judge_document(doc: &PolicyDocument, name: Option<&str>, by: &str, gap: Gap) -> Verdict {
     let mut contributions = Vec::new();
     for (i, st) in doc.statements.iter().enumerate() {
         let alone = PolicyDocument {
@@ -167,7 +169,7 @@ fn judge_document(doc: &PolicyDocument, name: Option<&str>, by: &str) -> Verdict
         }
         None => {
             let why = if doc.statements_unknown {
-                "some statements are not known before apply".to_string()
+                format!("some statements are {gap}")
             } else {
                 let open: Vec<String> = contributions
                     .iter()
@@ -178,7 +180,7 @@ fn judge_document(doc: &PolicyDocument, name: Option<&str>, by: &str) -> Verdict
                     .map(|c| c.at.to_string())
                     .collect();
                 format!(
-                    "{} depends on values not known before apply (principal, actions, resources or condition)",
+                    "{} depends on values {gap} (principal, actions, resources or condition)",
                     open.join(", ")
                 )
             };
@@ -407,7 +409,7 @@ mod tests {
         let doc = PolicyDocument::from_value(&Value::from_json(&policy))
             .expect("test policy parses")
             .expect("test policy is known");
-        match judge_document(&doc, name, "p") {
+        match judge_document(&doc, name, "p", Gap::BeforeApply) {
             Verdict::Pass(m) => ('p', m),
             Verdict::Fail(m) => ('f', m),
             Verdict::Unknown(m) => ('u', m),
@@ -487,14 +489,20 @@ mod tests {
             }
         };
         set(&mut doc, vec![bucket_ref.clone(), objects_ref]);
-        assert!(matches!(judge_document(&doc, None, "p"), Verdict::Pass(_)));
+        assert!(matches!(
+            judge_document(&doc, None, "p", Gap::BeforeApply),
+            Verdict::Pass(_)
+        ));
         set(&mut doc, vec![unresolved]);
         assert!(matches!(
-            judge_document(&doc, None, "p"),
+            judge_document(&doc, None, "p", Gap::BeforeApply),
             Verdict::Unknown(_)
         ));
         set(&mut doc, vec![bucket_ref]);
-        assert!(matches!(judge_document(&doc, None, "p"), Verdict::Fail(_)));
+        assert!(matches!(
+            judge_document(&doc, None, "p", Gap::BeforeApply),
+            Verdict::Fail(_)
+        ));
     }
 
     #[test]

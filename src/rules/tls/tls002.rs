@@ -64,13 +64,14 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 fn http(l: &LbListener, port: &str, ctx: &mut Ctx) {
     let actions = match &l.default_actions {
         Tri::Known(a) => a.as_slice(),
-        Tri::Unknown => {
+        Tri::Unknown(_) => {
             ctx.unknown(
                 &l.meta,
                 format!(
                     "HTTP listener on {port} takes its default action from a dynamic block over \
-                     values not known before apply, so whether it redirects to HTTPS cannot be \
-                     decided"
+                     values {gap}, so whether it redirects to HTTPS cannot be \
+                     decided",
+                    gap = l.meta.wording.gap
                 ),
             );
             return;
@@ -89,8 +90,8 @@ fn http(l: &LbListener, port: &str, ctx: &mut Ctx) {
                 );
                 return;
             }
-            (Tri::Known(k), Tri::Unknown) if k == "redirect" => undecided = true,
-            (Tri::Unknown | Tri::Absent, _) => undecided = true,
+            (Tri::Known(k), Tri::Unknown(_)) if k == "redirect" => undecided = true,
+            (Tri::Unknown(_) | Tri::Absent, _) => undecided = true,
             _ => {}
         }
     }
@@ -99,7 +100,8 @@ fn http(l: &LbListener, port: &str, ctx: &mut Ctx) {
             &l.meta,
             format!(
                 "HTTP listener on {port} has a default action whose type or redirect protocol \
-                 is not known before apply, so whether it redirects to HTTPS cannot be decided"
+                 is {gap}, so whether it redirects to HTTPS cannot be decided",
+                gap = l.meta.wording.gap
             ),
         );
         return;
@@ -146,18 +148,20 @@ fn classic(l: &LbListener, ctx: &mut Ctx) {
     let port = l.port_label();
     let protocol = match &l.protocol {
         Tri::Known(p) => p.to_ascii_uppercase(),
-        Tri::Unknown if l.port.is_unknown() => {
+        Tri::Unknown(_) if l.port.is_unknown() => {
             ctx.unknown(
                 &l.meta,
-                "the listeners of this classic ELB come from a dynamic block over values not \
-                 known before apply, so whether they accept plaintext cannot be decided",
+                format!("the listeners of this classic ELB come from a dynamic block over values {gap}, so whether they accept plaintext cannot be decided", gap = l.meta.wording.gap),
             );
             return;
         }
-        Tri::Unknown | Tri::Absent => {
+        Tri::Unknown(_) | Tri::Absent => {
             ctx.unknown(
                 &l.meta,
-                format!("classic ELB listener on {port}: lb_protocol is not known before apply"),
+                format!(
+                    "classic ELB listener on {port}: lb_protocol is {gap}",
+                    gap = l.meta.wording.gap
+                ),
             );
             return;
         }

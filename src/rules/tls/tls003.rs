@@ -33,13 +33,12 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let protocol = if l.classic {
             match &l.protocol {
                 Tri::Known(p) => p.to_ascii_uppercase(),
-                Tri::Unknown | Tri::Absent => {
+                Tri::Unknown(_) | Tri::Absent => {
                     ctx.unknown(
                         &l.meta,
                         format!(
-                            "classic ELB listener on {port}: its protocol is not known before \
-                             apply, so whether a TLS policy applies cannot be decided"
-                        ),
+                            "classic ELB listener on {port}: its protocol is {gap}, so whether a TLS policy applies cannot be decided"
+                        , gap = l.meta.wording.gap),
                     );
                     continue;
                 }
@@ -112,10 +111,13 @@ fn judge(l: &LbListener, what: &str, table: &PolicyTable, ctx: &mut Ctx) {
     let (name, defaulted) = match &l.ssl_policy {
         Tri::Known(p) => (p.as_str(), false),
         Tri::Absent => (table.default.as_str(), true),
-        Tri::Unknown => {
+        Tri::Unknown(_) => {
             ctx.unknown(
                 &l.meta,
-                format!("{what}: its TLS security policy is not known before apply"),
+                format!(
+                    "{what}: its TLS security policy is {gap}",
+                    gap = l.meta.wording.gap
+                ),
             );
             return;
         }

@@ -13,7 +13,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             match &b.viewer_protocol_policy {
                 Tri::Known(p) if p == "allow-all" => allow_all.push(b.path.as_str()),
                 Tri::Known(_) => {}
-                Tri::Unknown | Tri::Absent => undecided.push(b.path.as_str()),
+                Tri::Unknown(_) | Tri::Absent => undecided.push(b.path.as_str()),
             }
         }
         if !allow_all.is_empty() {
@@ -32,16 +32,16 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             ctx.unknown(
                 &d.meta,
                 format!(
-                    "the viewer protocol policy of cache behaviour{} {} is not known before apply",
+                    "the viewer protocol policy of cache behaviour{} {} is {gap}",
                     plural(undecided.len()),
-                    undecided.join(", ")
+                    undecided.join(", "),
+                    gap = d.meta.wording.gap
                 ),
             );
         } else if d.behaviors_incomplete {
             ctx.unknown(
                 &d.meta,
-                "some cache behaviours come from a dynamic block over values not known before \
-                 apply, so whether any allows plain HTTP cannot be decided",
+                format!("some cache behaviours come from a dynamic block over values {gap}, so whether any allows plain HTTP cannot be decided", gap = d.meta.wording.gap),
             );
         } else if d.behaviors.len() == 1 {
             ctx.pass(

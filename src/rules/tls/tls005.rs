@@ -17,7 +17,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let aliases = match &d.aliases {
             Tri::Known(a) => a.clone(),
             Tri::Absent => Vec::new(),
-            Tri::Unknown => vec!["(aliases not known before apply)".to_string()],
+            Tri::Unknown(gap) => vec![format!("(aliases {gap})")],
         };
         match &d.default_certificate {
             Tri::Known(true) => {
@@ -43,11 +43,11 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 }
                 continue;
             }
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    "whether the distribution uses the *.cloudfront.net default certificate (always \
-                     TLSv1) is not known before apply",
+                    format!("whether the distribution uses the *.cloudfront.net default certificate (always \
+                     TLSv1) is {gap}"),
                 );
                 continue;
             }
@@ -73,10 +73,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     table.default
                 ),
             ),
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    "the viewer certificate's minimum_protocol_version is not known before apply",
+                    format!("the viewer certificate's minimum_protocol_version is {gap}"),
                 );
                 continue;
             }

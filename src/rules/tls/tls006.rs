@@ -22,7 +22,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             custom += 1;
             let id = match &o.id {
                 Tri::Known(id) => format!("origin {id}"),
-                Tri::Unknown | Tri::Absent => "an origin whose id is not known".to_string(),
+                Tri::Unknown(_) | Tri::Absent => "an origin whose id is not known".to_string(),
             };
             judge(&id, c, &mut problems, &mut undecided);
         }
@@ -38,13 +38,16 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         } else if !undecided.is_empty() {
             ctx.unknown(
                 &d.meta,
-                format!("{} not known before apply", undecided.join("; ")),
+                format!("{} {gap}", undecided.join("; "), gap = d.meta.wording.gap),
             );
         } else if d.origins_incomplete {
             ctx.unknown(
                 &d.meta,
-                "some origins come from a dynamic block over values not known before apply, so \
+                format!(
+                    "some origins come from a dynamic block over values {gap}, so \
                  how CloudFront reaches them cannot be decided",
+                    gap = d.meta.wording.gap
+                ),
             );
         } else if custom == 0 {
             ctx.pass(
@@ -79,7 +82,7 @@ fn judge(id: &str, c: &CustomOrigin, problems: &mut Vec<String>, undecided: &mut
             "{id} uses match-viewer, which sends HTTP to the origin whenever the viewer uses HTTP"
         )),
         Tri::Known(_) => {}
-        Tri::Unknown | Tri::Absent => undecided.push(format!("{id}: origin_protocol_policy is")),
+        Tri::Unknown(_) | Tri::Absent => undecided.push(format!("{id}: origin_protocol_policy is")),
     }
     match &c.ssl_protocols {
         Tri::Known(list) => {
@@ -95,6 +98,6 @@ fn judge(id: &str, c: &CustomOrigin, problems: &mut Vec<String>, undecided: &mut
                 ));
             }
         }
-        Tri::Unknown | Tri::Absent => undecided.push(format!("{id}: origin_ssl_protocols are")),
+        Tri::Unknown(_) | Tri::Absent => undecided.push(format!("{id}: origin_ssl_protocols are")),
     }
 }

@@ -29,10 +29,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     table.default
                 ),
             ),
-            Tri::Unknown => {
+            Tri::Unknown(gap) => {
                 ctx.unknown(
                     &d.meta,
-                    "the domain's security_policy is not known before apply",
+                    format!("the domain's security_policy is {gap}"),
                 );
                 continue;
             }

@@ -23,10 +23,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let kind = if db.cluster { "cluster" } else { "instance" };
         let engine = match &db.engine {
             Tri::Known(e) => e.to_ascii_lowercase(),
-            Tri::Unknown | Tri::Absent => {
+            Tri::Unknown(_) | Tri::Absent => {
                 ctx.unknown(
                     &meta,
-                    format!("the {kind}'s engine is not known before apply, so which TLS parameter applies cannot be decided"),
+                    format!("the {kind}'s engine is {gap}, so which TLS parameter applies cannot be decided", gap = meta.wording.gap),
                 );
                 continue;
             }
@@ -44,10 +44,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let param = family.parameter();
         let group = match &db.parameter_group {
             Tri::Known(g) => g,
-            Tri::Unknown | Tri::Absent => {
+            Tri::Unknown(_) | Tri::Absent => {
                 ctx.unknown(
                     &meta,
-                    format!("the {kind}'s parameter group is not known before apply, so whether it sets {param} cannot be decided"),
+                    format!("the {kind}'s parameter group is {gap}, so whether it sets {param} cannot be decided", gap = meta.wording.gap),
                 );
                 continue;
             }
@@ -86,10 +86,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     family.on_value()
                 ),
             ),
-            Tri::Unknown => ctx.unknown(
-                &meta,
-                format!("whether {source} sets {param} is not known before apply"),
-            ),
+            Tri::Unknown(gap) => {
+                ctx.unknown(&meta, format!("whether {source} sets {param} is {gap}"))
+            }
             Tri::Absent => judge_default(db, &meta, family, &engine, &source, family_hint, ctx),
         }
     }
@@ -136,8 +135,8 @@ fn judge_default(
             meta,
             format!(
                 "{source} leaves {param} at its default, which for {engine} depends on the \
-                 engine version, not known before apply; {fix}"
-            ),
+                 engine version, {gap}; {fix}"
+            , gap = meta.wording.gap),
         ),
         None => ctx.fail(
             meta,

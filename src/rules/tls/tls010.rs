@@ -26,7 +26,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                  endpoint accepts plain HTTP)"
                     .to_string(),
             ),
-            Tri::Unknown => undecided.push("enforce_https"),
+            Tri::Unknown(_) => undecided.push("enforce_https"),
         }
         match policies::tables() {
             Err(e) => {
@@ -48,7 +48,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                             table.default
                         ),
                     ),
-                    Tri::Unknown => (None, String::new()),
+                    Tri::Unknown(_) => (None, String::new()),
                 };
                 match name.map(|n| table.judge(n)) {
                     None => undecided.push("tls_security_policy"),
@@ -70,7 +70,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             Tri::Known(false) | Tri::Absent => {
                 gaps.push("node-to-node encryption is off".to_string())
             }
-            Tri::Unknown => undecided.push("node_to_node_encryption"),
+            Tri::Unknown(_) => undecided.push("node_to_node_encryption"),
         }
         if !gaps.is_empty() {
             ctx.fail(
@@ -84,7 +84,7 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         } else if !undecided.is_empty() {
             ctx.unknown(
                 &d.meta,
-                format!("{} not known before apply", undecided.join(", ")),
+                format!("{} {gap}", undecided.join(", "), gap = d.meta.wording.gap),
             );
         } else {
             ctx.pass(

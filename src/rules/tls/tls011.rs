@@ -28,14 +28,14 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 gaps.push("client_broker = PLAINTEXT accepts only plaintext clients".to_string())
             }
             Tri::Known(v) => undecided.push(format!("client_broker {v:?} is not a known setting")),
-            Tri::Unknown => undecided.push("client_broker is not known before apply".to_string()),
+            Tri::Unknown(gap) => undecided.push(format!("client_broker is {gap}")),
         }
         match &c.in_cluster {
             Tri::Known(true) | Tri::Absent => {}
             Tri::Known(false) => gaps.push(
                 "in_cluster = false lets brokers replicate to each other in cleartext".to_string(),
             ),
-            Tri::Unknown => undecided.push("in_cluster is not known before apply".to_string()),
+            Tri::Unknown(gap) => undecided.push(format!("in_cluster is {gap}")),
         }
         if !gaps.is_empty() {
             ctx.fail(

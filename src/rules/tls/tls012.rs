@@ -20,10 +20,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     for c in &inv.redshift_clusters {
         let group = match &c.parameter_group {
             Tri::Known(g) => g,
-            Tri::Unknown | Tri::Absent => {
+            Tri::Unknown(_) | Tri::Absent => {
                 ctx.unknown(
                     &c.meta,
-                    "the cluster's parameter group is not known before apply, so whether it sets require_ssl cannot be decided",
+                    format!("the cluster's parameter group is {gap}, so whether it sets require_ssl cannot be decided", gap = c.meta.wording.gap),
                 );
                 continue;
             }
@@ -68,9 +68,9 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                         g.address
                     ),
                 ),
-                Tri::Unknown => ctx.unknown(
+                Tri::Unknown(gap) => ctx.unknown(
                     &c.meta,
-                    format!("whether parameter group {} sets require_ssl is not known before apply", g.address),
+                    format!("whether parameter group {} sets require_ssl is {gap}", g.address),
                 ),
                 Tri::Absent => {
                     let family = g.family.known().map(String::as_str);

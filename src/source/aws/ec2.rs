@@ -54,7 +54,9 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
         ),
         enabled: match default {
             Read::Found(out) => flag(out.ebs_encryption_by_default()),
-            Read::Absent | Read::Failed => crate::model::Tri::Unknown,
+            Read::Absent | Read::Failed => {
+                crate::model::Tri::Unknown(crate::model::Gap::NotCollected)
+            }
         },
     });
     for v in volumes.unwrap_or_default() {

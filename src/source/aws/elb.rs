@@ -5,7 +5,7 @@
 
 use super::ctx::{key_value_tags, ops, partition, Read, SweepState};
 use crate::model::lb::{LbListener, ListenerAction};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
 
@@ -140,7 +140,7 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
                         .map(|a| ListenerAction {
                             kind: match a.r#type() {
                                 Some(t) => Tri::Known(t.as_str().to_string()),
-                                None => Tri::Unknown,
+                                None => Tri::Unknown(Gap::NotCollected),
                             },
                             redirect_protocol: match a.redirect_config().and_then(|r| r.protocol())
                             {
@@ -153,7 +153,7 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
                 classic: false,
                 load_balancer_type: match &lb_type {
                     Some(t) => Tri::Known(t.clone()),
-                    None => Tri::Unknown,
+                    None => Tri::Unknown(Gap::NotCollected),
                 },
             });
         }
@@ -315,7 +315,7 @@ pub async fn collect_classic(ctx: &SweepState, region: &str) -> Inventory {
             let tls = matches!(protocol.as_str(), "HTTPS" | "SSL");
             let (ssl_policy, custom_protocols) = match (&policies, tls) {
                 (_, false) => (Tri::Absent, None),
-                (None, true) => (Tri::Unknown, None),
+                (None, true) => (Tri::Unknown(Gap::NotCollected), None),
                 (Some(p), true) => match d.policy_names().iter().find_map(|n| p.by_name.get(n)) {
                     Some((Some(reference), _)) => (Tri::Known(reference.clone()), None),
                     Some((None, protocols)) => (Tri::Absent, Some(protocols.clone())),

@@ -9,7 +9,7 @@ use super::ctx::{ops, partition, Read, SweepState, GLOBAL};
 use super::Tuning;
 use crate::model::account::{CredentialReport, CredentialReportRow, IamAccessKey, ReportAccessKey};
 use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, ReportStateType, Tag};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
@@ -71,7 +71,7 @@ pub async fn collect(ctx: &SweepState, tuning: &Tuning) -> Inventory {
             ),
             document: match &p.document {
                 Some(text) => super::s3::parse_policy(ctx, text, &p.arn, DETAILS),
-                None => Tri::Unknown,
+                None => Tri::Unknown(Gap::NotCollected),
             },
             attached_to,
             inline: false,
@@ -136,7 +136,7 @@ pub async fn collect(ctx: &SweepState, tuning: &Tuning) -> Inventory {
                 meta,
                 document: match text {
                     Some(text) => super::s3::parse_policy(ctx, text, &address, DETAILS),
-                    None => Tri::Unknown,
+                    None => Tri::Unknown(Gap::NotCollected),
                 },
                 attached_to: vec![who.clone()],
                 inline: true,
@@ -358,7 +358,7 @@ async fn authorization_details(
 fn rfc3339(t: Option<&DateTime>) -> Tri<String> {
     match t.map(|t| t.fmt(Format::DateTime)) {
         Some(Ok(s)) => Tri::Known(s),
-        Some(Err(_)) => Tri::Unknown,
+        Some(Err(_)) => Tri::Unknown(Gap::NotCollected),
         None => Tri::Absent,
     }
 }
@@ -420,7 +420,7 @@ async fn access_keys(
                     rfc3339(out.access_key_last_used().and_then(|l| l.last_used_date())),
                     true,
                 ),
-                Read::Absent | Read::Failed => (Tri::Unknown, false),
+                Read::Absent | Read::Failed => (Tri::Unknown(Gap::NotCollected), false),
             };
             let address = format!("{}#access-key/{id}", user.arn);
             let operation = if used_op {
@@ -437,7 +437,7 @@ async fn access_keys(
                 access_key_id: id,
                 active: match k.status() {
                     Some(s) => Tri::Known(s.as_str() == "Active"),
-                    None => Tri::Unknown,
+                    None => Tri::Unknown(Gap::NotCollected),
                 },
                 created: rfc3339(k.create_date()),
                 last_used,
@@ -526,15 +526,15 @@ async fn credential_report(
                             &super::ctx::Failure::new("MalformedResponse", e),
                             what,
                         );
-                        Tri::Unknown
+                        Tri::Unknown(Gap::NotCollected)
                     }
                 },
-                None => Tri::Unknown,
+                None => Tri::Unknown(Gap::NotCollected),
             },
-            Read::Absent | Read::Failed => Tri::Unknown,
+            Read::Absent | Read::Failed => Tri::Unknown(Gap::NotCollected),
         }
     } else {
-        Tri::Unknown
+        Tri::Unknown(Gap::NotCollected)
     };
     let used: &[&str] = if rows.is_known() {
         &["GenerateCredentialReport", "GetCredentialReport"]
@@ -603,12 +603,12 @@ fn parse_report(csv: &str) -> Result<Vec<CredentialReportRow>, String> {
         let flag = |name: &str| match get(name) {
             Some("true") => Tri::Known(true),
             Some("false") => Tri::Known(false),
-            _ => Tri::Unknown,
+            _ => Tri::Unknown(Gap::NotCollected),
         };
         let date = |name: &str| match get(name) {
             Some(s) if s.starts_with(|c: char| c.is_ascii_digit()) => Tri::Known(s.to_string()),
             Some(_) => Tri::Absent,
-            None => Tri::Unknown,
+            None => Tri::Unknown(Gap::NotCollected),
         };
         let user = get("user").unwrap_or_default().to_string();
         let mut access_keys = Vec::new();
@@ -651,7 +651,7 @@ mod tests {
         let rows = parse_report(&csv).expect("parses");
         assert_eq!(rows.len(), 2);
         assert!(rows[0].root);
-        assert_eq!(rows[0].password_enabled, Tri::Unknown);
+        assert_eq!(rows[0].password_enabled, Tri::Unknown(Gap::NotCollected));
         assert_eq!(rows[0].access_keys.len(), 1);
         assert_eq!(rows[0].access_keys[0].active, Tri::Known(true));
         assert_eq!(rows[0].access_keys[0].last_used, Tri::Absent);

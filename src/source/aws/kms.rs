@@ -6,7 +6,7 @@
 
 use super::ctx::{ops, Read, SweepState};
 use crate::model::kms::{KeySource, KmsKey};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, MultiRegionKeyType, OriginType};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
@@ -126,20 +126,20 @@ async fn describe(
     let m = metadata.as_ref();
     let customer_managed = match m {
         Some(m) => Tri::Known(m.key_manager() == Some(&KeyManagerType::Customer)),
-        None => Tri::Unknown,
+        None => Tri::Unknown(Gap::NotCollected),
     };
     let key_spec = known(m, |m| m.key_spec().map(|s| s.as_str().to_string()));
     let key_usage = known(m, |m| m.key_usage().map(|s| s.as_str().to_string()));
     let key_state = known(m, |m| m.key_state().map(|s| s.as_str().to_string()));
     let source = match m {
         Some(m) => Tri::Known(source(m)),
-        None => Tri::Unknown,
+        None => Tri::Unknown(Gap::NotCollected),
     };
     let deletion_window_days = match m.and_then(KeyMetadata::pending_deletion_window_in_days) {
         Some(d) => Tri::Known(f64::from(d)),
         // DescribeKey shows the window only while a deletion is pending or for
         // multi-Region primaries; otherwise no API shows it.
-        None => Tri::Unknown,
+        None => Tri::Unknown(Gap::NotCollected),
     };
 
     let rotatable = m.is_some_and(|m| {
@@ -176,12 +176,18 @@ async fn describe(
                         },
                     )
                 }
-                Read::Absent | Read::Failed => (Tri::Unknown, Tri::Unknown),
+                Read::Absent | Read::Failed => (
+                    Tri::Unknown(Gap::NotCollected),
+                    Tri::Unknown(Gap::NotCollected),
+                ),
             }
         }
         // Keys KMS cannot rotate (asymmetric, HMAC, imported, custom key store).
         (Tri::Known(true), false) => (Tri::Absent, Tri::Absent),
-        _ => (Tri::Unknown, Tri::Unknown),
+        _ => (
+            Tri::Unknown(Gap::NotCollected),
+            Tri::Unknown(Gap::NotCollected),
+        ),
     };
 
     let policy = match ctx
@@ -208,7 +214,7 @@ async fn describe(
                 None => Tri::Absent,
             }
         }
-        Read::Absent | Read::Failed => Tri::Unknown,
+        Read::Absent | Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
 
     // AWS-managed keys carry no tags of their own.
@@ -258,7 +264,7 @@ fn known(m: Option<&KeyMetadata>, f: impl FnOnce(&KeyMetadata) -> Option<String>
             Some(v) => Tri::Known(v),
             None => Tri::Absent,
         },
-        None => Tri::Unknown,
+        None => Tri::Unknown(Gap::NotCollected),
     }
 }
 
@@ -270,7 +276,7 @@ fn source(m: &KeyMetadata) -> KeySource {
     if let Some(primary) = replica_of {
         return KeySource::Replica(match primary {
             Some(arn) => Tri::Known(arn),
-            None => Tri::Unknown,
+            None => Tri::Unknown(Gap::NotCollected),
         });
     }
     match m.origin() {

@@ -5,7 +5,7 @@
 use super::ctx::{key_ref, key_value_tags, ops, Read, SweepState};
 use crate::model::datastores::{SnsTopic, SqsQueue};
 use crate::model::resource_policy::ResourcePolicy;
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use aws_sdk_sqs::types::QueueAttributeName;
 use futures_util::future::join_all;
 
@@ -95,7 +95,7 @@ pub async fn collect_sqs(ctx: &SweepState, region: &str) -> Inventory {
                 {
                     Some("true") => Tri::Known(true),
                     Some("false") => Tri::Known(false),
-                    Some(_) => Tri::Unknown,
+                    Some(_) => Tri::Unknown(Gap::NotCollected),
                     None => Tri::Absent,
                 },
                 policies: policy_of(

@@ -16,7 +16,7 @@
 //! - A call that fails (AccessDenied, throttling beyond the retries, a timeout, a
 //!   disabled region, an answer that does not parse) becomes a `collection-gap`
 //!   diagnostic naming service, region, operation and error code, and the facts it
-//!   would have shown become [`Tri::Unknown`](crate::model::Tri::Unknown). An S3
+//!   would have shown become [`Tri::Unknown(Gap::NotCollected)`](crate::model::Tri::Unknown(Gap::NotCollected)). An S3
 //!   "not found" for a setting that was never configured means absent, not a gap.
 //!
 //! The AWS SDK is most of the build, and a pull-request job never calls AWS: the

@@ -10,7 +10,7 @@
 use super::ctx::{flag, key_ref as key, key_value_tags, number, ops, opt, SweepState};
 use crate::model::parameter_group::{ManagedParameterGroup, ParameterGroup};
 use crate::model::rds::{DbInstance, DbParameter, DbParameterGroup, DbRef};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use aws_sdk_rds::types::{DbCluster, DbInstance as ApiInstance, Parameter, Tag};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
@@ -193,7 +193,7 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
                         })
                         .collect(),
                 ),
-                None => Tri::Unknown,
+                None => Tri::Unknown(Gap::NotCollected),
             },
         });
     }
@@ -257,10 +257,10 @@ fn parameter_group(name: Option<&str>, read: Option<&Group>) -> Tri<ParameterGro
                             .iter()
                             .map(|(k, v)| (k.to_ascii_lowercase(), opt(v.as_deref())))
                             .collect(),
-                        incomplete: false,
+                        incomplete: None,
                     }))
                 }
-                _ => Tri::Unknown,
+                _ => Tri::Unknown(Gap::NotCollected),
             },
             None => Tri::Known(ParameterGroup::External(n.to_string())),
         },
@@ -435,7 +435,7 @@ async fn parameter_groups(
                 family: match found.as_ref() {
                     Some((_, _, _, Some(f))) => Tri::Known(f.clone()),
                     Some(_) => Tri::Absent,
-                    None => Tri::Unknown,
+                    None => Tri::Unknown(Gap::NotCollected),
                 },
                 name,
                 parameters,

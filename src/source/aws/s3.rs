@@ -11,7 +11,7 @@ use crate::model::account::S3AccountPublicAccessBlock;
 use crate::model::s3::{
     BucketAcl, BucketEncryption, BucketPolicy, KeyRef, PublicAccessBlock, S3Bucket, SseAlgorithm,
 };
-use crate::model::{Inventory, PolicyDocument, Tri};
+use crate::model::{Gap, Inventory, PolicyDocument, Tri};
 use futures_util::future::join_all;
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
@@ -226,7 +226,7 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
                 }),
         ),
         Read::Absent => Tri::Known(None),
-        Read::Failed => Tri::Unknown,
+        Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let policies = match policy {
         Read::Found(out) => match out.policy() {
@@ -237,7 +237,7 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
             None => Tri::Known(Vec::new()),
         },
         Read::Absent => Tri::Known(Vec::new()),
-        Read::Failed => Tri::Unknown,
+        Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let public_access_block = match pab {
         Read::Found(out) => Tri::Known(out.public_access_block_configuration().map(|c| {
@@ -252,14 +252,14 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
             )
         })),
         Read::Absent => Tri::Known(None),
-        Read::Failed => Tri::Unknown,
+        Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let versioning = match versioning {
         Read::Found(out) => match out.status() {
             Some(s) => Tri::Known(s.as_str().to_string()),
             None => Tri::Absent,
         },
-        Read::Absent | Read::Failed => Tri::Unknown,
+        Read::Absent | Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let acl = match acl {
         Read::Found(out) => {
@@ -277,7 +277,7 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
                 configured_by: b.arn.clone(),
             }))
         }
-        Read::Absent | Read::Failed => Tri::Unknown,
+        Read::Absent | Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let mut tags_ok = false;
     let tags: BTreeMap<String, String> = match tagging {
@@ -360,7 +360,7 @@ pub(super) fn parse_policy(
                 "invalid-policy",
                 format!("the policy {operation} returned for {owner} does not parse: {e}"),
             ));
-            Tri::Unknown
+            Tri::Unknown(Gap::NotCollected)
         }
     }
 }
@@ -402,7 +402,7 @@ async fn account_public_access_block(ctx: &SweepState, home: &str, inv: &mut Inv
                 )
             })),
             Read::Absent => Tri::Known(None),
-            Read::Failed => Tri::Unknown,
+            Read::Failed => Tri::Unknown(Gap::NotCollected),
         }
     };
     let meta = ctx.meta(

@@ -3,7 +3,7 @@
 //! Every attribute is already evaluated to a [`Value`] (with unknowns kept), `count`
 //! and `for_each` are expanded into instances and `dynamic` blocks into blocks.
 
-use crate::model::{Location, ModuleCall, Tri, Value};
+use crate::model::{Gap, Location, ModuleCall, Tri, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,31 +89,37 @@ impl Body {
     pub fn value(&self, name: &str) -> Tri<&Value> {
         match self.get(name) {
             None | Some(Value::Null) => Tri::Absent,
-            Some(Value::Unknown(_)) => Tri::Unknown,
+            Some(Value::Unknown(_)) => Tri::Unknown(Gap::BeforeApply),
             Some(v) => Tri::Known(v),
         }
     }
 
     pub fn bool(&self, name: &str) -> Tri<bool> {
         match self.value(name) {
-            Tri::Known(v) => v.to_tf_bool().map_or(Tri::Unknown, Tri::Known),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Known(v) => v
+                .to_tf_bool()
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
     }
 
     pub fn str(&self, name: &str) -> Tri<String> {
         match self.value(name) {
-            Tri::Known(v) => v.to_tf_string().map_or(Tri::Unknown, Tri::Known),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Known(v) => v
+                .to_tf_string()
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
     }
 
     pub fn number(&self, name: &str) -> Tri<f64> {
         match self.value(name) {
-            Tri::Known(v) => v.to_tf_number().map_or(Tri::Unknown, Tri::Known),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Known(v) => v
+                .to_tf_number()
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
     }
@@ -125,8 +131,9 @@ impl Body {
                 .iter()
                 .map(Value::to_tf_string)
                 .collect::<Option<Vec<_>>>()
-                .map_or(Tri::Unknown, Tri::Known),
-            Tri::Known(_) | Tri::Unknown => Tri::Unknown,
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Known(_) => Tri::Unknown(Gap::BeforeApply),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
     }
@@ -138,8 +145,9 @@ impl Body {
                 .iter()
                 .map(|(k, v)| Some((k.clone(), v.to_tf_string()?)))
                 .collect::<Option<BTreeMap<_, _>>>()
-                .map_or(Tri::Unknown, Tri::Known),
-            Tri::Known(_) | Tri::Unknown => Tri::Unknown,
+                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Known(_) => Tri::Unknown(Gap::BeforeApply),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
     }
@@ -153,7 +161,7 @@ impl Body {
     pub fn block(&self, kind: &str) -> Tri<Option<&Block>> {
         match self.blocks.iter().find(|b| b.kind == kind) {
             Some(b) => Tri::Known(Some(b)),
-            None if self.unknown_blocks.contains(kind) => Tri::Unknown,
+            None if self.unknown_blocks.contains(kind) => Tri::Unknown(Gap::BeforeApply),
             None => Tri::Known(None),
         }
     }
@@ -165,7 +173,7 @@ impl Body {
             match body.block(kind) {
                 Tri::Known(Some(b)) => body = &b.body,
                 Tri::Known(None) => return Tri::Known(None),
-                Tri::Unknown => return Tri::Unknown,
+                Tri::Unknown(gap) => return Tri::Unknown(gap),
                 Tri::Absent => return Tri::Known(None),
             }
         }

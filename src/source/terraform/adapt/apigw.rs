@@ -16,7 +16,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for d in ctx.of_type("aws_apigatewayv2_domain_name") {
         let security_policy = match d.body.nested(&["domain_name_configuration"]) {
             Tri::Known(Some(c)) => c.str("security_policy"),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Known(None) | Tri::Absent => Tri::Absent,
         };
         inv.apigw_domains.push(ApiGatewayDomain {

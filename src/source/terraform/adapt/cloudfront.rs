@@ -17,7 +17,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         for b in body.blocks("ordered_cache_behavior") {
             let path = match b.body.str("path_pattern") {
                 Tri::Known(p) => p,
-                Tri::Unknown | Tri::Absent => "?".to_string(),
+                Tri::Unknown(_) | Tri::Absent => "?".to_string(),
             };
             behaviors.push(behavior(&b.body, path));
         }
@@ -45,7 +45,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                     v.str("minimum_protocol_version"),
                     v.bool("cloudfront_default_certificate"),
                 ),
-                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+                Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
                 Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
             };
         inv.cloudfront_distributions.push(CloudFrontDistribution {

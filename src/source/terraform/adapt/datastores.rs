@@ -64,7 +64,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for r in ctx.of_type("aws_kinesis_firehose_delivery_stream") {
         let kinesis_source = match r.body.nested(&["kinesis_source_configuration"]) {
             Tri::Known(Some(_)) => Tri::Known(true),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Known(None) | Tri::Absent => Tri::Known(false),
         };
         let (sse_enabled, key_type, kms_key) = match r.body.nested(&["server_side_encryption"]) {
@@ -73,7 +73,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                 sse.str("key_type"),
                 key_attr(ctx, sse, "key_arn"),
             ),
-            Tri::Unknown => (Tri::Unknown, Tri::Unknown, Tri::Unknown),
+            Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap), Tri::Unknown(gap)),
             Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent, Tri::Absent),
         };
         inv.firehose_streams.push(FirehoseStream {
@@ -94,7 +94,7 @@ fn dynamodb(ctx: &RootAdapter, inv: &mut Inventory) {
         let (sse_enabled, kms_key) = match r.body.nested(&["server_side_encryption"]) {
             Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_arn")),
             Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
-            Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+            Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
         };
         let replicas = r
             .body

@@ -10,7 +10,7 @@
 
 use super::RootAdapter;
 use crate::model::ec2::{EbsDefaultEncryption, EbsVolume};
-use crate::model::{Inventory, Meta, Tri};
+use crate::model::{Gap, Inventory, Meta, Tri};
 use crate::source::terraform::resource::{Body, TfResource};
 
 /// Resources whose schema has `root_block_device` and `ebs_block_device` blocks.
@@ -60,7 +60,7 @@ fn unknown_device(meta: &Meta, what: &str) -> EbsVolume {
     EbsVolume {
         meta: meta.clone(),
         device: format!("{what} (dynamic block over values not known before apply)"),
-        encrypted: Tri::Unknown,
+        encrypted: Tri::Unknown(Gap::BeforeApply),
         from_snapshot: false,
         implicit: false,
     }
@@ -81,7 +81,7 @@ fn instance_devices(meta: Meta, r: &TfResource, out: &mut Vec<EbsVolume>) {
             &b.body,
             b.body.bool("encrypted"),
         )),
-        Tri::Unknown => out.push(unknown_device(&meta, "root_block_device")),
+        Tri::Unknown(_) => out.push(unknown_device(&meta, "root_block_device")),
         Tri::Known(None) | Tri::Absent => out.push(EbsVolume {
             meta: meta.clone(),
             device: "root volume (no root_block_device block)".to_string(),
@@ -118,7 +118,7 @@ fn template_devices(meta: Meta, r: &TfResource, out: &mut Vec<EbsVolume>) {
                 &ebs.body,
                 template_bool(&ebs.body, "encrypted"),
             )),
-            Tri::Unknown => out.push(unknown_device(&meta, &what)),
+            Tri::Unknown(_) => out.push(unknown_device(&meta, &what)),
             Tri::Known(None) | Tri::Absent => {}
         }
     }

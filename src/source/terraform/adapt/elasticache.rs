@@ -5,7 +5,7 @@
 use super::kms::key_attr;
 use super::{RootAdapter, Target};
 use crate::model::elasticache::{CacheCluster, ElastiCacheGroup, ServerlessCache, Transit};
-use crate::model::{Inventory, Meta, Tri};
+use crate::model::{Gap, Inventory, Meta, Tri};
 use crate::source::terraform::resource::TfResource;
 
 pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
@@ -18,12 +18,12 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                 Some(primary) => settings(ctx, meta, primary),
                 None => ElastiCacheGroup {
                     meta,
-                    engine: Tri::Unknown,
-                    at_rest_encryption: Tri::Unknown,
-                    kms_key: Tri::Unknown,
+                    engine: Tri::Unknown(Gap::BeforeApply),
+                    at_rest_encryption: Tri::Unknown(Gap::BeforeApply),
+                    kms_key: Tri::Unknown(Gap::BeforeApply),
                     transit: Transit {
-                        enabled: Tri::Unknown,
-                        mode: Tri::Unknown,
+                        enabled: Tri::Unknown(Gap::BeforeApply),
+                        mode: Tri::Unknown(Gap::BeforeApply),
                     },
                 },
             }

@@ -4,7 +4,7 @@
 use super::RootAdapter;
 use crate::model::arn_account;
 use crate::model::envlinks::{ExternalRefs, NetworkLink, ProviderConfig};
-use crate::model::{Inventory, Meta, Origin, Tri, Value, Wording};
+use crate::model::{Gap, Inventory, Meta, Origin, Tri, Value, Wording};
 use crate::source::terraform::resource::{Body, TfResource};
 use std::collections::BTreeSet;
 
@@ -31,7 +31,7 @@ fn providers(ctx: &RootAdapter, inv: &mut Inventory) {
         for b in p.body.blocks("assume_role") {
             match b.body.str("role_arn") {
                 Tri::Known(a) => arns.push(a),
-                Tri::Unknown => unknown = true,
+                Tri::Unknown(_) => unknown = true,
                 Tri::Absent => {}
             }
         }
@@ -58,7 +58,7 @@ fn providers(ctx: &RootAdapter, inv: &mut Inventory) {
             meta,
             alias,
             assume_role_arns: if unknown {
-                Tri::Unknown
+                Tri::Unknown(Gap::BeforeApply)
             } else {
                 Tri::Known(arns)
             },
@@ -129,7 +129,7 @@ fn state_location(r: &TfResource) -> Tri<String> {
         ] {
             match cfg.get(key) {
                 Some(Value::String(s)) => parts.push(s.clone()),
-                Some(Value::Unknown(_)) => return Tri::Unknown,
+                Some(Value::Unknown(_)) => return Tri::Unknown(Gap::BeforeApply),
                 Some(Value::Map(ws)) => {
                     if let Some(Value::String(n)) = ws.get("name") {
                         parts.push(n.clone());
@@ -139,15 +139,15 @@ fn state_location(r: &TfResource) -> Tri<String> {
             }
         }
     } else if r.body.get("config").is_some_and(Value::is_unknown) {
-        return Tri::Unknown;
+        return Tri::Unknown(Gap::BeforeApply);
     }
     match r.body.str("workspace") {
         Tri::Known(w) => parts.push(w),
-        Tri::Unknown => return Tri::Unknown,
+        Tri::Unknown(gap) => return Tri::Unknown(gap),
         Tri::Absent => {}
     }
     if parts.is_empty() {
-        Tri::Unknown
+        Tri::Unknown(Gap::BeforeApply)
     } else {
         Tri::Known(parts.join("/"))
     }
@@ -178,7 +178,7 @@ fn external_refs(ctx: &RootAdapter, inv: &mut Inventory) {
                             && (d.address == addr || d.address.starts_with(&format!("{addr}[")))
                     })
                     .map(state_location)
-                    .unwrap_or(Tri::Unknown);
+                    .unwrap_or(Tri::Unknown(Gap::BeforeApply));
                 (name, loc)
             })
             .collect();
@@ -198,15 +198,15 @@ fn cidrs_of(b: &Body, keys: &[&str]) -> Tri<Vec<String>> {
                 for i in items {
                     match i.to_tf_string() {
                         Some(c) => out.push(c),
-                        None => return Tri::Unknown,
+                        None => return Tri::Unknown(Gap::BeforeApply),
                     }
                 }
             }
             Tri::Known(v) => match v.to_tf_string() {
                 Some(c) => out.push(c),
-                None => return Tri::Unknown,
+                None => return Tri::Unknown(Gap::BeforeApply),
             },
-            Tri::Unknown => return Tri::Unknown,
+            Tri::Unknown(gap) => return Tri::Unknown(gap),
             Tri::Absent => {}
         }
     }
@@ -275,7 +275,7 @@ fn network_links(ctx: &RootAdapter, inv: &mut Inventory) {
                 kind: "security-group-rule".into(),
                 peer_account: Tri::Absent,
                 cidrs: if any_unknown {
-                    Tri::Unknown
+                    Tri::Unknown(Gap::BeforeApply)
                 } else {
                     Tri::Known(all)
                 },

@@ -10,7 +10,7 @@ use super::{RootAdapter, Target};
 use crate::model::iam::{IamGroup, IamRole, IamUser, IdentityPolicy, PolicyAttachment, Principal};
 use crate::model::policy::aws_managed_path;
 use crate::model::value::HOLE;
-use crate::model::{Inventory, Tri, Value};
+use crate::model::{Gap, Inventory, Tri, Value};
 use crate::source::terraform::resource::TfResource;
 
 /// The principal a `role`/`user`/`group` argument names: the managed resource's name
@@ -29,7 +29,7 @@ fn principal(
                 .unwrap_or_else(|| r.address.clone()),
         )),
         Target::External(name) => Tri::Known(make(name)),
-        Target::Unknown => Tri::Unknown,
+        Target::Unknown => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -48,9 +48,9 @@ fn policy_arn(ctx: &RootAdapter, v: Option<&Value>) -> Tri<String> {
             {
                 looked_up_arn(ctx, &u.refs[0])
             }
-            _ => Tri::Unknown,
+            _ => Tri::Unknown(Gap::BeforeApply),
         },
-        Some(_) => Tri::Unknown,
+        Some(_) => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -74,14 +74,14 @@ fn policy_name(v: Option<&Value>) -> Option<String> {
 /// a customer-managed policy whose ARN holds the account: unknown.
 fn looked_up_arn(ctx: &RootAdapter, reference: &str) -> Tri<String> {
     if !reference.ends_with(".arn") {
-        return Tri::Unknown;
+        return Tri::Unknown(Gap::BeforeApply);
     }
     let found = ctx
         .resources
         .iter()
         .find(|r| r.is_data() && r.rtype == "aws_iam_policy" && r.is_referenced_by(reference));
     let Some(data) = found else {
-        return Tri::Unknown;
+        return Tri::Unknown(Gap::BeforeApply);
     };
     if let Some(Value::String(arn)) = data.body.get("arn") {
         return Tri::Known(arn.clone());
@@ -95,7 +95,7 @@ fn looked_up_arn(ctx: &RootAdapter, reference: &str) -> Tri<String> {
         Some(Value::String(n)) if n == "AdministratorAccess" && no_prefix => {
             Tri::Known("arn:aws:iam::aws:policy/AdministratorAccess".to_string())
         }
-        _ => Tri::Unknown,
+        _ => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -172,7 +172,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                     target,
                     a,
                     policy_arn(ctx, a.body.get("policy_arn")),
-                    Tri::Unknown,
+                    Tri::Unknown(Gap::BeforeApply),
                 )),
             }
         }
@@ -283,7 +283,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             }
             Some(Value::Unknown(_)) => inv.policy_attachments.push(PolicyAttachment {
                 meta: meta.clone(),
-                policy_arn: Tri::Unknown,
+                policy_arn: Tri::Unknown(Gap::BeforeApply),
                 policy_name: None,
                 attached_to: Tri::Known(who.clone()),
             }),

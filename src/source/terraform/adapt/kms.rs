@@ -8,7 +8,7 @@ use super::{Parent, RootAdapter, Target};
 use crate::model::kms::{KeySource, KmsKey};
 use crate::model::s3::KeyRef;
 use crate::model::value::HOLE;
-use crate::model::{Inventory, Tri, Value};
+use crate::model::{Gap, Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 
 pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
@@ -36,16 +36,16 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for (key, p) in elsewhere {
         inv.kms_keys.push(KmsKey {
             meta: ctx.meta(p, None),
-            source: Tri::Unknown,
-            key_spec: Tri::Unknown,
-            key_usage: Tri::Unknown,
+            source: Tri::Unknown(Gap::BeforeApply),
+            key_spec: Tri::Unknown(Gap::BeforeApply),
+            key_usage: Tri::Unknown(Gap::BeforeApply),
             // Only customer managed keys take a policy from their owner.
             customer_managed: Tri::Known(true),
-            rotation_enabled: Tri::Unknown,
-            rotation_period_days: Tri::Unknown,
-            deletion_window_days: Tri::Unknown,
+            rotation_enabled: Tri::Unknown(Gap::BeforeApply),
+            rotation_period_days: Tri::Unknown(Gap::BeforeApply),
+            deletion_window_days: Tri::Unknown(Gap::BeforeApply),
             policy: ctx.policy(p, "policy"),
-            key_state: Tri::Unknown,
+            key_state: Tri::Unknown(Gap::BeforeApply),
             declared_elsewhere: Some(key),
         });
     }
@@ -60,7 +60,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         let policy = match split {
             Some(p) => ctx.policy(p, "policy"),
             None => match ctx.policy(r, "policy") {
-                Tri::Absent if unattributed_policy => Tri::Unknown,
+                Tri::Absent if unattributed_policy => Tri::Unknown(Gap::BeforeApply),
                 other => other,
             },
         };
@@ -69,7 +69,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         let source = match r.body.value("custom_key_store_id") {
             Tri::Absent => Tri::Known(KeySource::Kms),
             Tri::Known(_) => Tri::Known(KeySource::CustomKeyStore),
-            Tri::Unknown => Tri::Unknown,
+            Tri::Unknown(gap) => Tri::Unknown(gap),
         };
         let key = KmsKey {
             meta: ctx.meta(r, None),
@@ -95,7 +95,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         let primary = match ctx.target(r.body.get("primary_key_arn"), &["aws_kms_key"], "arn") {
             Target::Resource(p) => Tri::Known(p.address.clone()),
             Target::External(arn) => Tri::Known(arn),
-            Target::Unknown => Tri::Unknown,
+            Target::Unknown => Tri::Unknown(Gap::BeforeApply),
         };
         let key = KmsKey {
             meta: ctx.meta(r, None),
@@ -172,15 +172,17 @@ pub(super) fn key_attr(ctx: &RootAdapter, body: &Body, attr: &str) -> Tri<KeyRef
             let name = match source.rtype.as_str() {
                 "aws_kms_alias" => "name",
                 "aws_kms_key" => "key_id",
-                _ => return Tri::Unknown,
+                _ => return Tri::Unknown(Gap::BeforeApply),
             };
             source
                 .body
                 .get(name)
                 .and_then(Value::to_tf_string)
-                .map_or(Tri::Unknown, |s| Tri::Known(KeyRef::Literal(s)))
+                .map_or(Tri::Unknown(Gap::BeforeApply), |s| {
+                    Tri::Known(KeyRef::Literal(s))
+                })
         }
-        _ => Tri::Unknown,
+        _ => Tri::Unknown(Gap::BeforeApply),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::{RootAdapter, Target};
 use crate::model::lb::{LbListener, ListenerAction};
-use crate::model::{Inventory, Tri, Value};
+use crate::model::{Gap, Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 
 const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb"];
@@ -35,9 +35,9 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             // load balancer once, with nothing known about its listeners.
             inv.lb_listeners.push(LbListener {
                 meta: meta.clone(),
-                protocol: Tri::Unknown,
-                port: Tri::Unknown,
-                ssl_policy: Tri::Unknown,
+                protocol: Tri::Unknown(Gap::BeforeApply),
+                port: Tri::Unknown(Gap::BeforeApply),
+                ssl_policy: Tri::Unknown(Gap::BeforeApply),
                 custom_protocols: None,
                 default_actions: Tri::Known(Vec::new()),
                 classic: true,
@@ -63,7 +63,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
 
 fn default_actions(body: &Body) -> Tri<Vec<ListenerAction>> {
     if body.unknown_blocks.contains("default_action") {
-        return Tri::Unknown;
+        return Tri::Unknown(Gap::BeforeApply);
     }
     Tri::Known(
         body.blocks("default_action")
@@ -71,7 +71,7 @@ fn default_actions(body: &Body) -> Tri<Vec<ListenerAction>> {
                 kind: a.body.str("type"),
                 redirect_protocol: match a.body.nested(&["redirect"]) {
                     Tri::Known(Some(r)) => r.str("protocol"),
-                    Tri::Unknown => Tri::Unknown,
+                    Tri::Unknown(gap) => Tri::Unknown(gap),
                     Tri::Known(None) | Tri::Absent => Tri::Absent,
                 },
             })
@@ -98,10 +98,10 @@ fn load_balancer_type(ctx: &RootAdapter, l: &TfResource) -> Tri<String> {
             .find(|(short, _)| arn.contains(&format!(":loadbalancer/{short}/")));
             match kind {
                 Some((_, name)) => Tri::Known(name.to_string()),
-                None => Tri::Unknown,
+                None => Tri::Unknown(Gap::BeforeApply),
             }
         }
-        Target::Unknown => Tri::Unknown,
+        Target::Unknown => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -200,8 +200,8 @@ impl<'a> ClassicPolicies<'a> {
             Some(Negotiation::Custom(name, protocols)) => {
                 (Tri::Known(name.clone()), Some(protocols.clone()))
             }
-            Some(Negotiation::Unknown) => (Tri::Unknown, None),
-            None if unknown => (Tri::Unknown, None),
+            Some(Negotiation::Unknown) => (Tri::Unknown(Gap::BeforeApply), None),
+            None if unknown => (Tri::Unknown(Gap::BeforeApply), None),
             None => (Tri::Absent, None),
         }
     }
@@ -229,7 +229,7 @@ fn negotiation_of(p: &TfResource) -> Option<Negotiation> {
             &p.address,
         )),
         Tri::Known(_) => None,
-        Tri::Unknown | Tri::Absent => Some(Negotiation::Unknown),
+        Tri::Unknown(_) | Tri::Absent => Some(Negotiation::Unknown),
     }
 }
 
@@ -252,12 +252,12 @@ fn attributes_negotiation(body: &Body, block: &str, address: &str) -> Negotiatio
                 }
             }
             Tri::Known(_) | Tri::Absent => {}
-            Tri::Unknown
+            Tri::Unknown(Gap::BeforeApply)
                 if name.starts_with("Protocol-") || name == "Reference-Security-Policy" =>
             {
                 return Negotiation::Unknown
             }
-            Tri::Unknown => {}
+            Tri::Unknown(_) => {}
         }
     }
     Negotiation::Custom(address.to_string(), protocols)

@@ -25,7 +25,7 @@ mod s3;
 use super::resource::{Attr, TfResource};
 use super::RootResources;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording};
+use crate::model::{Gap, Inventory, Meta, Origin, PolicyDocument, Tri, Value, Wording};
 use std::collections::BTreeMap;
 
 /// What every adapter receives: the resources of one root module.
@@ -228,7 +228,7 @@ impl<'a> RootAdapter<'a> {
         }
         match PolicyDocument::from_value(&a.value) {
             Ok(Some(doc)) => Tri::Known(doc),
-            Ok(None) => Tri::Unknown,
+            Ok(None) => Tri::Unknown(Gap::BeforeApply),
             Err(e) => {
                 self.diagnostics.push(
                     Diagnostic::warning("invalid-policy", format!("{owner}.{attr}: {e}")).at(
@@ -237,7 +237,7 @@ impl<'a> RootAdapter<'a> {
                         Some(a.location.start_column),
                     ),
                 );
-                Tri::Unknown
+                Tri::Unknown(Gap::BeforeApply)
             }
         }
     }

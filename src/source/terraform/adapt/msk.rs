@@ -9,7 +9,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         let (client_broker, in_cluster) =
             match c.body.nested(&["encryption_info", "encryption_in_transit"]) {
                 Tri::Known(Some(t)) => (t.str("client_broker"), t.bool("in_cluster")),
-                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+                Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
                 Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
             };
         inv.msk_clusters.push(MskCluster {

@@ -12,7 +12,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             let (encrypt_at_rest, kms_key) = match d.body.nested(&["encrypt_at_rest"]) {
                 Tri::Known(Some(b)) => (b.bool("enabled"), key_attr(ctx, b, "kms_key_id")),
                 Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
-                Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+                Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
             };
             let (enforce_https, tls_security_policy) =
                 match d.body.nested(&["domain_endpoint_options"]) {
@@ -22,12 +22,12 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                         o.bool("enforce_https").or_default_value(true),
                         o.str("tls_security_policy"),
                     ),
-                    Tri::Unknown => (Tri::Unknown, Tri::Unknown),
+                    Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
                     Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
                 };
             let node_to_node = match d.body.nested(&["node_to_node_encryption"]) {
                 Tri::Known(Some(n)) => n.bool("enabled"),
-                Tri::Unknown => Tri::Unknown,
+                Tri::Unknown(gap) => Tri::Unknown(gap),
                 Tri::Known(None) | Tri::Absent => Tri::Absent,
             };
             inv.opensearch_domains.push(OpenSearchDomain {

@@ -4,7 +4,7 @@
 
 use super::{RootAdapter, Target};
 use crate::model::parameter_group::{ManagedParameterGroup, ParameterGroup};
-use crate::model::Tri;
+use crate::model::{Gap, Tri};
 use crate::source::terraform::resource::TfResource;
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub(super) fn parameter_group(
             Tri::Known(ParameterGroup::Default(Some(name)))
         }
         Target::External(name) => Tri::Known(ParameterGroup::External(name)),
-        Target::Unknown => Tri::Unknown,
+        Target::Unknown => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -38,13 +38,13 @@ fn managed(g: &TfResource) -> ManagedParameterGroup {
                 parameters.insert(name.to_ascii_lowercase(), p.body.str("value"));
             }
             // A parameter whose name is not known could be any of them.
-            Tri::Unknown | Tri::Absent => incomplete = true,
+            Tri::Unknown(_) | Tri::Absent => incomplete = true,
         }
     }
     ManagedParameterGroup {
         address: g.address.clone(),
         family: g.body.str("family"),
         parameters,
-        incomplete,
+        incomplete: incomplete.then_some(Gap::BeforeApply),
     }
 }

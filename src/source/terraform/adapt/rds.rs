@@ -12,7 +12,7 @@ use super::kms::key_attr;
 use super::parameter_group::parameter_group;
 use super::{RootAdapter, Target};
 use crate::model::rds::{DbInstance, DbParameter, DbParameterGroup, DbRef};
-use crate::model::{Inventory, Tri};
+use crate::model::{Gap, Inventory, Tri};
 use crate::source::terraform::resource::TfResource;
 
 const INSTANCE: &[&str] = &["aws_db_instance"];
@@ -29,10 +29,10 @@ fn db_ref(
 ) -> Tri<DbRef> {
     match r.body.value(attr) {
         Tri::Absent => Tri::Absent,
-        Tri::Unknown | Tri::Known(_) => match ctx.target(r.body.get(attr), types, name_attr) {
+        Tri::Unknown(_) | Tri::Known(_) => match ctx.target(r.body.get(attr), types, name_attr) {
             Target::Resource(d) => Tri::Known(DbRef::Managed(d.address.clone())),
             Target::External(name) => Tri::Known(DbRef::External(name)),
-            Target::Unknown => Tri::Unknown,
+            Target::Unknown => Tri::Unknown(Gap::BeforeApply),
         },
     }
 }
@@ -125,7 +125,7 @@ fn engine_of_instance(ctx: &RootAdapter, db: &TfResource) -> (Tri<String>, Tri<S
                     engine_version = source.body.str("engine_version");
                 }
             }
-            Target::External(_) | Target::Unknown => engine = Tri::Unknown,
+            Target::External(_) | Target::Unknown => engine = Tri::Unknown(Gap::BeforeApply),
         }
     }
     (engine, engine_version)
@@ -135,12 +135,12 @@ fn engine_of_instance(ctx: &RootAdapter, db: &TfResource) -> (Tri<String>, Tri<S
 /// expanded or a parameter's name is not known.
 fn parameters(r: &TfResource) -> Tri<Vec<DbParameter>> {
     if r.body.unknown_blocks.contains("parameter") {
-        return Tri::Unknown;
+        return Tri::Unknown(Gap::BeforeApply);
     }
     let mut out = Vec::new();
     for p in r.body.blocks("parameter") {
         let Tri::Known(name) = p.body.str("name") else {
-            return Tri::Unknown;
+            return Tri::Unknown(Gap::BeforeApply);
         };
         out.push(DbParameter {
             name,

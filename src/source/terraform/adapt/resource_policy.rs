@@ -14,7 +14,7 @@ use crate::model::resource_policy::{
     DetachedGrant, DetachedResourcePolicy, EcrRepository, LambdaFunction, LambdaPermission,
     ResourcePolicy,
 };
-use crate::model::{Inventory, Tri, Value};
+use crate::model::{Gap, Inventory, Tri, Value};
 use crate::source::terraform::resource::TfResource;
 
 /// A separate policy resource type: which argument names its target, the target's
@@ -93,7 +93,7 @@ impl<'a> Splits<'a> {
     /// or the holder has policies of its own; unknown otherwise.
     fn tri<T>(&self, list: Vec<T>) -> Tri<Vec<T>> {
         if list.is_empty() && self.unattributed {
-            Tri::Unknown
+            Tri::Unknown(Gap::BeforeApply)
         } else {
             Tri::Known(list)
         }
@@ -159,7 +159,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                 match ctx.target(r.body.get(kind.target_arg), &[kind.holder], kind.name_attr) {
                     Target::Resource(_) => None,
                     Target::External(name) => Some((r, Tri::Known(name))),
-                    Target::Unknown => Some((r, Tri::Unknown)),
+                    Target::Unknown => Some((r, Tri::Unknown(Gap::BeforeApply))),
                 }
             })
             .collect();

@@ -14,7 +14,7 @@ use crate::model::s3::{
     BucketAcl, BucketEncryption, BucketPolicy, BucketSetting, Elsewhere, KeyRef, PublicAccessBlock,
     S3Bucket, SseAlgorithm,
 };
-use crate::model::{Inventory, Tri, Value};
+use crate::model::{Gap, Inventory, Tri, Value};
 use crate::source::terraform::resource::{Body, TfResource};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -83,7 +83,7 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             for r in splits.of(setting) {
                 inv.s3_buckets.push(S3Bucket {
                     meta: ctx.meta(r, None),
-                    bucket: Tri::Unknown,
+                    bucket: Tri::Unknown(Gap::BeforeApply),
                     encryption: s.encryption.clone(),
                     policies: s.policies.clone(),
                     public_access_block: s.public_access_block.clone(),
@@ -147,8 +147,8 @@ fn settings(
         Some(split) => encryption_of(ctx, &split.body, &split.address),
         None => match bucket.map(|b| (b, b.body.block("server_side_encryption_configuration"))) {
             Some((b, Tri::Known(Some(block)))) => encryption_of(ctx, &block.body, &b.address),
-            Some((_, Tri::Unknown)) => Tri::Unknown,
-            _ if open(BucketSetting::Encryption) => Tri::Unknown,
+            Some((_, Tri::Unknown(Gap::BeforeApply))) => Tri::Unknown(Gap::BeforeApply),
+            _ if open(BucketSetting::Encryption) => Tri::Unknown(Gap::BeforeApply),
             _ => Tri::Known(None),
         },
     };
@@ -167,7 +167,7 @@ fn settings(
         });
     }
     let policies = if policy_list.is_empty() && open(BucketSetting::Policy) {
-        Tri::Unknown
+        Tri::Unknown(Gap::BeforeApply)
     } else {
         Tri::Known(policy_list)
     };
@@ -180,14 +180,14 @@ fn settings(
             restrict_public_buckets: p.body.bool("restrict_public_buckets"),
             configured_by: p.address.clone(),
         })),
-        None if open(BucketSetting::PublicAccessBlock) => Tri::Unknown,
+        None if open(BucketSetting::PublicAccessBlock) => Tri::Unknown(Gap::BeforeApply),
         None => Tri::Known(None),
     };
 
     let acl = match (splits.of(BucketSetting::Acl).last(), bucket) {
         (Some(a), _) => Tri::Known(Some(acl_of_split(a))),
         (None, Some(b)) => inline_acl(b, open(BucketSetting::Acl)),
-        (None, None) if open(BucketSetting::Acl) => Tri::Unknown,
+        (None, None) if open(BucketSetting::Acl) => Tri::Unknown(Gap::BeforeApply),
         (None, None) => Tri::Known(None),
     };
 
@@ -195,17 +195,17 @@ fn settings(
         Some(v) => match v.body.nested(&["versioning_configuration"]) {
             Tri::Known(Some(cfg)) => cfg.str("status"),
             Tri::Known(None) | Tri::Absent => Tri::Absent,
-            Tri::Unknown => Tri::Unknown,
+            Tri::Unknown(gap) => Tri::Unknown(gap),
         },
         None => match bucket.map(|b| b.body.nested(&["versioning"])) {
             Some(Tri::Known(Some(cfg))) => match cfg.bool("enabled") {
                 Tri::Known(true) => Tri::Known("Enabled".to_string()),
                 Tri::Known(false) => Tri::Known("Suspended".to_string()),
-                Tri::Unknown => Tri::Unknown,
+                Tri::Unknown(gap) => Tri::Unknown(gap),
                 Tri::Absent => Tri::Absent,
             },
-            Some(Tri::Unknown) => Tri::Unknown,
-            _ if open(BucketSetting::Versioning) => Tri::Unknown,
+            Some(Tri::Unknown(Gap::BeforeApply)) => Tri::Unknown(Gap::BeforeApply),
+            _ if open(BucketSetting::Versioning) => Tri::Unknown(Gap::BeforeApply),
             _ => Tri::Absent,
         },
     };
@@ -224,7 +224,7 @@ fn inline_acl(b: &TfResource, open: bool) -> Tri<Option<BucketAcl>> {
     let grants: Vec<_> = b.body.blocks("grant").collect();
     if canned.is_absent() && grants.is_empty() {
         return if open || b.body.unknown_blocks.contains("grant") {
-            Tri::Unknown
+            Tri::Unknown(Gap::BeforeApply)
         } else {
             Tri::Known(None)
         };
@@ -234,7 +234,7 @@ fn inline_acl(b: &TfResource, open: bool) -> Tri<Option<BucketAcl>> {
     for g in grants {
         match g.body.str("uri") {
             Tri::Known(u) => uris.push(u),
-            Tri::Unknown => unknown = true,
+            Tri::Unknown(_) => unknown = true,
             Tri::Absent => {}
         }
     }
@@ -256,7 +256,7 @@ fn encryption_of(
     let default = match body.nested(&["rule", "apply_server_side_encryption_by_default"]) {
         Tri::Known(Some(d)) => d,
         Tri::Known(None) | Tri::Absent => return Tri::Known(None),
-        Tri::Unknown => return Tri::Unknown,
+        Tri::Unknown(gap) => return Tri::Unknown(gap),
     };
     // The shared reading resolves `data "aws_kms_alias"`/`data "aws_kms_key"` lookups
     // to the alias or id they name, as for every other encrypting resource.
@@ -297,7 +297,7 @@ pub fn key_ref(v: &Value) -> Tri<KeyRef> {
     });
     match managed {
         Some(r) => Tri::Known(KeyRef::Managed((*r).to_string())),
-        None => Tri::Unknown,
+        None => Tri::Unknown(Gap::BeforeApply),
     }
 }
 
@@ -311,7 +311,7 @@ fn acl_of_split(a: &TfResource) -> BucketAcl {
             for grantee in g.body.blocks("grantee") {
                 match grantee.body.str("uri") {
                     Tri::Known(u) => uris.push(u),
-                    Tri::Unknown => unknown = true,
+                    Tri::Unknown(_) => unknown = true,
                     Tri::Absent => {}
                 }
             }
