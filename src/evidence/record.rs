@@ -8,6 +8,7 @@
 
 use crate::finding::{Severity, Status};
 use crate::provenance::{CiContext, RuleSetting, SourceRecord};
+use crate::report::read::ReportIn;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -109,74 +110,6 @@ pub struct LedgerRun {
     pub record: RunRecord,
 }
 
-/// The part of a JSON report (schema v2) the ledger keeps. Fields the ledger does not
-/// need are ignored, so later schema versions that only add fields still import.
-#[derive(Deserialize)]
-struct ReportIn {
-    schema: String,
-    tool: ToolIn,
-    started_at: Option<String>,
-    finished_at: Option<String>,
-    invocation: InvocationIn,
-    catalogue_digest: Option<String>,
-    config_digest: Option<String>,
-    configuration: ConfigurationIn,
-    incomplete: bool,
-    sources: Vec<SourceRecord>,
-    results: Vec<ResultIn>,
-}
-
-#[derive(Deserialize)]
-struct ToolIn {
-    version: String,
-}
-
-#[derive(Deserialize)]
-struct InvocationIn {
-    host: Option<String>,
-    ci: Option<CiContext>,
-}
-
-#[derive(Deserialize)]
-struct ConfigurationIn {
-    rules: Vec<RuleSetting>,
-}
-
-#[derive(Deserialize)]
-struct ResultIn {
-    source_key: String,
-    rule_id: String,
-    status: Status,
-    severity: Severity,
-    controls: Vec<String>,
-    resource: String,
-    resource_type: String,
-    fingerprint: String,
-    message: String,
-    location: Option<LocationIn>,
-    origin: Option<OriginIn>,
-    environment: Option<EnvironmentIn>,
-    classification: Option<String>,
-    suppression: Option<SuppressionRecord>,
-}
-
-#[derive(Deserialize)]
-struct LocationIn {
-    file: String,
-    start_line: usize,
-}
-
-#[derive(Deserialize)]
-struct OriginIn {
-    region: String,
-    arn: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct EnvironmentIn {
-    name: String,
-}
-
 /// Schemas whose reports carry run metadata.
 const RECORDABLE_SCHEMAS: &[&str] = &["soc2scan/report/v2"];
 
@@ -226,7 +159,12 @@ impl RunRecord {
                     classification: r.classification,
                     location,
                     message: r.message,
-                    suppression: r.suppression,
+                    suppression: r.suppression.map(|s| SuppressionRecord {
+                        kind: s.kind,
+                        source: s.source,
+                        reason: s.reason,
+                        until: s.until,
+                    }),
                 })
             })
             .collect();

@@ -37,7 +37,7 @@ struct Report<'a> {
     rules: Vec<Rule<'a>>,
     results: Vec<ResultJson<'a>>,
     diagnostics: Vec<DiagnosticJson<'a>>,
-    stats: Stats,
+    stats: &'a crate::scan::Stats,
 }
 
 #[derive(Serialize)]
@@ -267,36 +267,6 @@ impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct Stats {
-    files: usize,
-    bytes: u64,
-    root_modules: usize,
-    module_instances: usize,
-    resources: usize,
-    attributes: usize,
-    unknown_attributes: usize,
-    unresolved_attributes: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    live: Option<crate::scan::LiveStats>,
-}
-
-impl From<&crate::scan::Stats> for Stats {
-    fn from(s: &crate::scan::Stats) -> Stats {
-        Stats {
-            files: s.files,
-            bytes: s.bytes,
-            root_modules: s.root_modules,
-            module_instances: s.module_instances,
-            resources: s.resources,
-            attributes: s.attributes,
-            unknown_attributes: s.unknown_attributes,
-            unresolved_attributes: s.unresolved_attributes,
-            live: s.live.clone(),
-        }
-    }
-}
-
 fn result<'a>(f: &'a Finding, report: &ScanReport) -> ResultJson<'a> {
     let mut r = ResultJson {
         rule_id: f.rule_id,
@@ -416,7 +386,7 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
             .collect(),
         results: report.findings.iter().map(|f| result(f, report)).collect(),
         diagnostics: diagnostics.into_iter().map(Into::into).collect(),
-        stats: (&report.stats).into(),
+        stats: &report.stats,
     };
     // Serializing these plain structs cannot fail (string keys, no non-finite floats).
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

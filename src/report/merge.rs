@@ -7,15 +7,13 @@
 //! this rule catalogue and the same configuration: otherwise their results were
 //! judged by different rules and one summary over them would mean nothing.
 
+use super::read::{DiagnosticIn, ReportIn, ResultIn};
 use crate::catalogue::RuleMeta;
-use crate::diagnostic::{Diagnostic, Gap, Level};
-use crate::finding::{Finding, Severity, Status, Suppression};
-use crate::model::{Classification, Environment, Location, ManagedBy, ModuleCall, Origin};
-use crate::provenance::{
-    git::Checkout, CiContext, Provenance, RuleSetting, SourceKind, SourceRecord,
-};
+use crate::diagnostic::{Diagnostic, Gap};
+use crate::finding::{Finding, Suppression};
+use crate::model::{Classification, Environment, ModuleCall, Origin};
+use crate::provenance::{git::Checkout, Provenance, SourceKind, SourceRecord};
 use crate::scan::{LiveScope, LiveStats, ScanReport, Scope, Stats};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
@@ -40,175 +38,6 @@ pub enum MergeError {
     UnknownRule(String, String),
     #[error("{0}: result with unknown classification {1:?}")]
     Classification(String, String),
-}
-
-/// The part of a JSON report (schema v2) a merge needs.
-#[derive(Deserialize)]
-struct ReportIn {
-    schema: String,
-    tool: ToolIn,
-    started_at: Option<String>,
-    finished_at: Option<String>,
-    invocation: InvocationIn,
-    catalogue_digest: Option<String>,
-    config_digest: Option<String>,
-    configuration: ConfigurationIn,
-    scanned_paths: Vec<String>,
-    sources: Vec<SourceRecord>,
-    results: Vec<ResultIn>,
-    diagnostics: Vec<DiagnosticIn>,
-    stats: StatsIn,
-}
-
-#[derive(Deserialize)]
-struct ToolIn {
-    version: String,
-}
-
-#[derive(Deserialize)]
-struct InvocationIn {
-    host: Option<String>,
-    ci: Option<CiContext>,
-}
-
-#[derive(Deserialize)]
-struct ConfigurationIn {
-    rules: Vec<RuleSetting>,
-}
-
-#[derive(Deserialize)]
-struct ResultIn {
-    rule_id: String,
-    status: Status,
-    severity: Severity,
-    severity_reason: Option<String>,
-    resource: String,
-    resource_type: String,
-    message: String,
-    fingerprint: String,
-    source_key: String,
-    root_module: Option<String>,
-    location: Option<LocationIn>,
-    module_calls: Option<Vec<ModuleCallIn>>,
-    origin: Option<OriginIn>,
-    managed_by: Option<ManagedByIn>,
-    environment: Option<EnvironmentIn>,
-    classification: Option<String>,
-    suppression: Option<SuppressionIn>,
-}
-
-#[derive(Deserialize)]
-struct LocationIn {
-    file: String,
-    start_line: usize,
-    end_line: usize,
-    start_column: usize,
-    end_column: usize,
-}
-
-impl From<LocationIn> for Location {
-    fn from(l: LocationIn) -> Location {
-        Location {
-            file: l.file,
-            start_line: l.start_line,
-            start_column: l.start_column,
-            end_line: l.end_line,
-            end_column: l.end_column,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct ModuleCallIn {
-    address: String,
-    location: LocationIn,
-}
-
-/// The Terraform that manages a live result (issue 12's `managed_by`).
-#[derive(Deserialize)]
-struct ManagedByIn {
-    address: String,
-    root_module: String,
-    location: LocationIn,
-    by: String,
-}
-
-impl From<ManagedByIn> for ManagedBy {
-    fn from(m: ManagedByIn) -> ManagedBy {
-        ManagedBy {
-            address: m.address,
-            root: m.root_module,
-            location: m.location.into(),
-            by: m.by,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct OriginIn {
-    account: Option<String>,
-    region: String,
-    operation: String,
-}
-
-#[derive(Deserialize)]
-struct EnvironmentIn {
-    name: String,
-    production: bool,
-    because: String,
-    conflicts: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct SuppressionIn {
-    kind: String,
-    source: String,
-    reason: Option<String>,
-    until: Option<String>,
-    location: Option<LocationIn>,
-}
-
-#[derive(Deserialize)]
-struct DiagnosticIn {
-    level: Level,
-    code: String,
-    file: Option<String>,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: String,
-    gap: Option<GapIn>,
-}
-
-#[derive(Deserialize)]
-struct GapIn {
-    account: Option<String>,
-    service: String,
-    operation: String,
-    region: String,
-    error_class: String,
-}
-
-#[derive(Deserialize)]
-struct StatsIn {
-    files: usize,
-    bytes: u64,
-    root_modules: usize,
-    module_instances: usize,
-    resources: usize,
-    attributes: usize,
-    unknown_attributes: usize,
-    unresolved_attributes: usize,
-    live: Option<LiveStatsIn>,
-}
-
-#[derive(Deserialize)]
-struct LiveStatsIn {
-    account: Option<String>,
-    resources: usize,
-    api_calls: u64,
-    gaps: usize,
-    #[serde(default)]
-    accounts: Vec<crate::scan::AccountStats>,
 }
 
 /// One input: its name (for messages) and its text.
@@ -289,6 +118,9 @@ pub fn merge(
         let started_at = r
             .started_at
             .ok_or_else(|| MergeError::Missing(name.clone(), "started_at"))?;
+        let stats = r
+            .stats
+            .ok_or_else(|| MergeError::Missing(name.clone(), "stats"))?;
         let finished_at = r
             .finished_at
             .ok_or_else(|| MergeError::Missing(name.clone(), "finished_at"))?;
@@ -348,8 +180,8 @@ pub fn merge(
             sources.entry(s.key.clone()).or_insert(s);
         }
         let terraform_seen = merged.stats.files > 0;
-        add_stats(&mut merged.stats, &r.stats, terraform_seen);
-        if let Some(l) = r.stats.live {
+        add_stats(&mut merged.stats, &stats, terraform_seen);
+        if let Some(l) = stats.live {
             let total = live.get_or_insert_with(|| LiveStats {
                 account: l.account.clone(),
                 ..LiveStats::default()
@@ -389,7 +221,7 @@ pub fn merge(
 
 /// Terraform counters are those of the first report that read Terraform (shards of
 /// an organization read the same tree, or none); live counters add up.
-fn add_stats(total: &mut Stats, one: &StatsIn, terraform_seen: bool) {
+fn add_stats(total: &mut Stats, one: &Stats, terraform_seen: bool) {
     if !terraform_seen && one.files > 0 {
         total.files = one.files;
         total.bytes = one.bytes;

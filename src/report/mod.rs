@@ -12,6 +12,7 @@ mod json;
 mod junit;
 mod markdown;
 pub mod merge;
+pub mod read;
 mod sarif;
 pub mod sources;
 mod summary;

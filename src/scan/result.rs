@@ -4,10 +4,11 @@
 use crate::diagnostic::{Diagnostic, Level};
 use crate::finding::{Finding, Severity, Status};
 use crate::provenance::Provenance;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Counters for the closing summary and `--timings`.
-#[derive(Clone, Debug, Default, Serialize)]
+/// Counters for the closing summary and `--timings`, written to the JSON report as
+/// they are and read back by `merge`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Stats {
     pub files: usize,
     pub bytes: u64,
@@ -20,11 +21,12 @@ pub struct Stats {
     pub unknown_attributes: usize,
     pub unresolved_attributes: usize,
     /// Present when the live account was swept.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<LiveStats>,
 }
 
 /// What the live sweep covered, so a nightly report shows its reach and its cost.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LiveStats {
     /// The account swept, from STS GetCallerIdentity; with `--org`, the account
     /// whose credentials listed the organization.
@@ -38,12 +40,12 @@ pub struct LiveStats {
     pub gaps: usize,
     /// With `--org`: every account of the organization that this run was to sweep,
     /// by id, including those whose role could not be assumed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<AccountStats>,
 }
 
 /// One account of an organization sweep.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountStats {
     pub account: String,
     /// Its name in the organization.
