@@ -1,7 +1,9 @@
-//! The crate's modules form layers: no module imports, directly or through others,
-//! from a module that imports it. The units are the top-level modules of `src/`, with
-//! `source/terraform` and `source/aws` apart (they are independent sources). Edges are
-//! the `crate::` paths in non-test code; comments do not count.
+//! The crate's modules form layers: each imports only from layers below its own, so
+//! none imports, directly or through others, from a module that imports it. The
+//! units are the top-level modules of `src/`, with `source/terraform` and
+//! `source/aws` apart (they are independent sources). Edges are the `crate::` paths
+//! in non-test code; comments do not count. `docs/CONTRIBUTING.md` draws the same
+//! picture.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -64,6 +66,50 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     edges
 }
 
+/// The layers, top first. A unit imports only from units of layers below its own;
+/// this list is the one place the allowed edges are written.
+const LAYERS: &[&[&str]] = &[
+    // The command line: parses arguments, prints, maps errors to exit codes.
+    &["app"],
+    // The command line's definition; the evidence ledger, which reads reports.
+    &["cli", "evidence"],
+    // Renders (and reads back) the pipeline's result.
+    &["report"],
+    // The pipeline: sources, rules, suppressions, over the resolved configuration.
+    &["scan"],
+    // The configuration loader; it hands rules their narrow `RuleSettings` view.
+    &["config"],
+    // Exceptions applied after the rules.
+    &["suppress", "baseline"],
+    // Rules judge the model; they never read the configuration loader.
+    &["rules"],
+    // Sources adapt what they read into the model.
+    &["source/terraform", "source/aws"],
+    &["catalogue", "environment", "provenance"],
+    &["finding", "diagnostic"],
+    &["model"],
+];
+
+fn layer_of(unit: &str) -> Option<usize> {
+    LAYERS.iter().position(|layer| layer.contains(&unit))
+}
+
+/// Edges that do not point to a lower layer, and units missing from [`LAYERS`].
+fn upward_edges(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (from, targets) in edges {
+        for to in targets {
+            match (layer_of(from), layer_of(to)) {
+                (Some(a), Some(b)) if a < b => {}
+                (Some(_), Some(_)) => bad.push(format!("{from} -> {to}")),
+                (None, _) => bad.push(format!("{from} is not in LAYERS")),
+                (_, None) => bad.push(format!("{to} is not in LAYERS")),
+            }
+        }
+    }
+    bad
+}
+
 /// A cycle through `start`, if there is one: the path back to it.
 fn cycle_from(
     start: &str,
@@ -99,6 +145,46 @@ fn no_module_imports_from_a_layer_above_it() {
             panic!("import cycle: {}", cycle.join(" -> "));
         }
     }
+}
+
+#[test]
+fn every_import_points_to_a_lower_layer() {
+    let bad = upward_edges(&graph());
+    assert!(bad.is_empty(), "imports against the layers: {bad:?}");
+}
+
+/// Settings reach rules through `rules::RuleSettings`, built by the pipeline: a
+/// rule that needs a new setting gets it added there, not the loader's `Settings`.
+#[test]
+fn rules_do_not_import_the_configuration_loader() {
+    let edges = graph();
+    let rules = edges.get("rules").expect("the rules module");
+    assert!(!rules.contains("config"), "rules import config: {rules:?}");
+}
+
+#[test]
+fn the_layer_check_sees_an_upward_edge() {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    edges
+        .entry("rules".into())
+        .or_default()
+        .insert("model".into());
+    assert!(upward_edges(&edges).is_empty());
+    edges
+        .entry("rules".into())
+        .or_default()
+        .insert("config".into());
+    edges
+        .entry("nowhere".into())
+        .or_default()
+        .insert("model".into());
+    assert_eq!(
+        upward_edges(&edges),
+        vec![
+            "nowhere is not in LAYERS".to_string(),
+            "rules -> config".to_string()
+        ]
+    );
 }
 
 #[test]
