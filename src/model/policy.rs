@@ -116,6 +116,14 @@ impl PStr {
             PStr::Unknown { shape, .. } => shape.as_deref(),
         }
     }
+
+    /// As written, for messages: `${...}` stands for each unknown part.
+    pub fn written(&self) -> String {
+        match self.text_or_shape() {
+            Some(t) => t.replace(HOLE, "${...}"),
+            None => "${...}".to_string(),
+        }
+    }
 }
 
 /// A list-valued field (`Action`, `Resource`, a principal list, condition values).
@@ -124,6 +132,14 @@ impl PStr {
 pub struct PList {
     pub items: Vec<PStr>,
     pub unknown_list: bool,
+}
+
+impl PList {
+    /// The items as written, for messages: `s3:GetObject, s3:PutObject`.
+    pub fn written(&self) -> String {
+        let items: Vec<String> = self.items.iter().map(PStr::written).collect();
+        items.join(", ")
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

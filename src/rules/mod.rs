@@ -3,6 +3,7 @@
 //! from the TOML files by build.rs, so a rule's id is written in its file names only.
 
 pub mod context;
+pub mod db;
 pub mod drift;
 pub mod enc;
 pub mod env;

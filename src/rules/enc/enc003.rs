@@ -11,30 +11,25 @@
 use crate::model::kms::key_label;
 use crate::model::rds::DbInstance;
 use crate::model::{Inventory, Tri};
+use crate::rules::db::own_setting_decides;
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     for d in &inv.db_instances {
-        match &d.cluster_member {
-            Tri::Absent => {}
-            Tri::Known(c) => {
-                if d.resolve(inv, c).is_none() {
-                    ctx.unknown(
-                        &d.meta,
-                        format!("instance belongs to cluster {}, which is not in the scanned configuration; its storage encryption is the cluster's", c.as_str()),
-                    );
-                }
-                continue;
-            }
-            Tri::Unknown(gap) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("cluster_identifier is {gap}, so whether the instance's storage encryption is its own or a cluster's cannot be judged"),
-                );
-                continue;
-            }
+        let own = own_setting_decides(
+            inv,
+            d,
+            ctx,
+            |c| {
+                format!("instance belongs to cluster {c}, which is not in the scanned configuration; its storage encryption is the cluster's")
+            },
+            |gap| {
+                format!("cluster_identifier is {gap}, so whether the instance's storage encryption is its own or a cluster's cannot be judged")
+            },
+        );
+        if own {
+            judge(inv, d, ctx);
         }
-        judge(inv, d, ctx);
     }
 }
 
@@ -48,11 +43,8 @@ fn judge(inv: &Inventory, d: &DbInstance, ctx: &mut Ctx) {
             );
             return;
         }
-        Tri::Unknown(_) => {
-            ctx.unknown(
-                &d.meta,
-                format!("storage_encrypted is {gap}", gap = d.meta.wording.gap),
-            );
+        Tri::Unknown(gap) => {
+            ctx.unknown(&d.meta, format!("storage_encrypted is {gap}"));
             return;
         }
         Tri::Known(false) | Tri::Absent => {}

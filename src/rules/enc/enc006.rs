@@ -18,14 +18,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             "table"
         };
         let key = match (&t.sse_enabled, &t.kms_key) {
-            (Tri::Unknown(_), _) => {
-                ctx.unknown(
-                    &t.meta,
-                    format!(
-                        "server_side_encryption.enabled is {gap}",
-                        gap = t.meta.wording.gap
-                    ),
-                );
+            (Tri::Unknown(gap), _) => {
+                ctx.unknown(&t.meta, format!("server_side_encryption.enabled is {gap}"));
                 continue;
             }
             (Tri::Known(false) | Tri::Absent, _) => {
@@ -54,13 +48,10 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 );
                 continue;
             }
-            (Tri::Known(true), Tri::Unknown(_)) => {
+            (Tri::Known(true), Tri::Unknown(gap)) => {
                 ctx.unknown(
                     &t.meta,
-                    format!(
-                        "whether kms_key_arn names a customer-managed key is {gap}",
-                        gap = t.meta.wording.gap
-                    ),
+                    format!("whether kms_key_arn names a customer-managed key is {gap}"),
                 );
                 continue;
             }

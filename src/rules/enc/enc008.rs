@@ -22,8 +22,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                 &q.meta,
                 "queue is encrypted with SSE-SQS (sqs_managed_sse_enabled = true)",
             ),
-            (Tri::Unknown(_), _) => ctx.unknown(&q.meta, format!("kms_master_key_id is {gap}", gap = q.meta.wording.gap)),
-            (_, Tri::Unknown(_)) => ctx.unknown(&q.meta, format!("sqs_managed_sse_enabled is {gap}", gap = q.meta.wording.gap)),
+            (Tri::Unknown(gap), _) => ctx.unknown(&q.meta, format!("kms_master_key_id is {gap}")),
+            (_, Tri::Unknown(gap)) => ctx.unknown(&q.meta, format!("sqs_managed_sse_enabled is {gap}")),
             (Tri::Absent, Tri::Known(false)) => ctx.fail(
                 &q.meta,
                 "queue stores messages unencrypted: sqs_managed_sse_enabled = false and no kms_master_key_id; set kms_master_key_id or sqs_managed_sse_enabled = true",

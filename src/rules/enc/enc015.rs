@@ -58,7 +58,7 @@ fn firehose(f: &FirehoseStream, ctx: &mut Ctx) {
                 (Tri::Known(t), _) if t == "CUSTOMER_MANAGED_CMK" => {
                     format!("a customer-managed key {gap}", gap = f.meta.wording.gap)
                 }
-                (Tri::Unknown(_), _) => format!("a key type {gap}", gap = f.meta.wording.gap),
+                (Tri::Unknown(gap), _) => format!("a key type {gap}"),
                 _ => "an AWS-owned key (key_type AWS_OWNED_CMK, the default)".to_string(),
             };
             ctx.pass(&f.meta, format!("delivery stream encrypts records at rest with {key}"))

@@ -18,7 +18,7 @@
 //! their policies and customers cannot change them. One result per key.
 
 use crate::model::kms::KmsKey;
-use crate::model::policy::{PStr, Principals, Statement, StatementRef};
+use crate::model::policy::{Principals, Statement, StatementRef};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
@@ -130,23 +130,7 @@ fn describe(at: &StatementRef, s: &Statement) -> String {
             _ => "a public principal".to_string(),
         }
     };
-    let actions = match (&s.action, &s.not_action) {
-        (Some(list), _) => list
-            .items
-            .iter()
-            .map(written)
-            .collect::<Vec<_>>()
-            .join(", "),
-        (None, Some(list)) => format!(
-            "every action except {}",
-            list.items
-                .iter()
-                .map(written)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (None, None) => "no action".to_string(),
-    };
+    let actions = super::actions(s);
     let conditions = if s.conditions.is_empty() {
         "without any condition".to_string()
     } else {
@@ -158,12 +142,4 @@ fn describe(at: &StatementRef, s: &Statement) -> String {
         format!("with only non-restricting conditions ({})", keys.join(", "))
     };
     format!("{at} allows {who} {actions} {conditions}")
-}
-
-/// A policy string as written, `${...}` for parts known only after apply.
-fn written(s: &PStr) -> String {
-    match s.text_or_shape() {
-        Some(t) => t.replace(crate::model::value::HOLE, "${...}"),
-        None => "${...}".to_string(),
-    }
 }

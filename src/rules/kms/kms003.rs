@@ -21,7 +21,7 @@
 
 use crate::model::arn_account;
 use crate::model::kms::KmsKey;
-use crate::model::policy::{PStr, PrincipalRef, Statement, StatementRef};
+use crate::model::policy::{PrincipalRef, Statement, StatementRef};
 use crate::model::{Inventory, Tri};
 use crate::rules::Ctx;
 
@@ -65,7 +65,7 @@ fn judge(k: &KmsKey, ctx: &mut Ctx) {
         if !g.broad.is_empty() && grants == Some(true) {
             certain.push(format!(
                 "{at} grants {} to {}",
-                actions(s),
+                super::actions(s),
                 g.broad.join(", ")
             ));
         } else if !g.broad.is_empty() || g.unreadable {
@@ -143,32 +143,4 @@ fn grantees(s: &Statement, key_account: Option<&str>) -> Grantees {
         }
     }
     out
-}
-
-/// The action part as written: `kms:*`, `*`, or `every action except ...`.
-fn actions(s: &Statement) -> String {
-    match (&s.action, &s.not_action) {
-        (Some(list), _) => list
-            .items
-            .iter()
-            .map(written)
-            .collect::<Vec<_>>()
-            .join(", "),
-        (None, Some(list)) => format!(
-            "every action except {}",
-            list.items
-                .iter()
-                .map(written)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (None, None) => "no action".to_string(),
-    }
-}
-
-fn written(s: &PStr) -> String {
-    match s.text_or_shape() {
-        Some(t) => t.replace(crate::model::value::HOLE, "${...}"),
-        None => "${...}".to_string(),
-    }
 }

@@ -24,11 +24,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let (days, set) = match k.deletion_window_days {
             Tri::Known(d) => (d, true),
             Tri::Absent => (DEFAULT_WINDOW_DAYS, false),
-            Tri::Unknown(_) => {
-                ctx.unknown(
-                    &k.meta,
-                    format!("deletion_window_in_days is {gap}", gap = k.meta.wording.gap),
-                );
+            Tri::Unknown(gap) => {
+                ctx.unknown(&k.meta, format!("deletion_window_in_days is {gap}"));
                 continue;
             }
         };

@@ -7,6 +7,7 @@ pub mod kms004;
 pub mod kms005;
 
 use crate::model::kms::KmsKey;
+use crate::model::policy::Statement;
 use crate::model::{PolicyDocument, Tri};
 use crate::rules::Ctx;
 
@@ -31,5 +32,15 @@ fn key_policy<'k>(
             ctx.unknown(&k.meta, format!("{unknown_what} cannot be judged: {why}"));
             None
         }
+    }
+}
+
+/// The action part of a key policy statement as written: `kms:*`, `*`, or `every
+/// action except ...`.
+fn actions(s: &Statement) -> String {
+    match (&s.action, &s.not_action) {
+        (Some(list), _) => list.written(),
+        (None, Some(list)) => format!("every action except {}", list.written()),
+        (None, None) => "no action".to_string(),
     }
 }

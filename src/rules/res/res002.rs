@@ -11,6 +11,7 @@
 
 use crate::model::rds::DbInstance;
 use crate::model::{Inventory, Tri};
+use crate::rules::db::own_setting_decides;
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
@@ -18,24 +19,19 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         let Some(scope) = scope(d) else {
             continue;
         };
-        match &d.cluster_member {
-            Tri::Absent => {}
-            Tri::Known(c) => {
-                if d.resolve(inv, c).is_none() {
-                    ctx.unknown(
-                        &d.meta,
-                        format!("{scope} instance belongs to cluster {}, which is not in the scanned configuration; deletion protection is the cluster's", c.as_str()),
-                    );
-                }
-                continue;
-            }
-            Tri::Unknown(gap) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("{scope} instance: cluster_identifier is {gap}, so whether deletion protection is its own or a cluster's cannot be judged"),
-                );
-                continue;
-            }
+        let own = own_setting_decides(
+            inv,
+            d,
+            ctx,
+            |c| {
+                format!("{scope} instance belongs to cluster {c}, which is not in the scanned configuration; deletion protection is the cluster's")
+            },
+            |gap| {
+                format!("{scope} instance: cluster_identifier is {gap}, so whether deletion protection is its own or a cluster's cannot be judged")
+            },
+        );
+        if !own {
+            continue;
         }
         let what = if d.cluster { "cluster" } else { "instance" };
         match d.deletion_protection {

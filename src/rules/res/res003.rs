@@ -29,11 +29,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
                     "backup_retention_period is not set and defaults to {DEFAULT_RETENTION_DAYS}"
                 ),
             ),
-            Tri::Unknown(_) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("backup_retention_period is {gap}", gap = d.meta.wording.gap),
-                );
+            Tri::Unknown(gap) => {
+                ctx.unknown(&d.meta, format!("backup_retention_period is {gap}"));
                 continue;
             }
         };

@@ -253,18 +253,10 @@ fn resources_text(certain: &[&Contribution], doc: &PolicyDocument) -> String {
             .get(c.at.index)
             .and_then(|s| s.resource.as_ref())
         {
-            out.extend(list.items.iter().map(written));
+            out.extend(list.items.iter().map(PStr::written));
         }
     }
     out.join(", ")
-}
-
-/// A policy string as written, with `${...}` for the parts only known after apply.
-fn written(s: &PStr) -> String {
-    match s.text_or_shape() {
-        Some(t) => t.replace(HOLE, "${...}"),
-        None => "${...}".to_string(),
-    }
 }
 
 /// Does the statement look like a transport control (a condition on
@@ -289,22 +281,8 @@ fn shortfall(st: &Statement) -> String {
     }
     if st.covers_service("s3") == Some(false) {
         let actions = match (&st.action, &st.not_action) {
-            (Some(list), _) => format!(
-                "denies only {}",
-                list.items
-                    .iter()
-                    .map(written)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            (None, Some(list)) => format!(
-                "excludes {} with NotAction",
-                list.items
-                    .iter()
-                    .map(written)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            (Some(list), _) => format!("denies only {}", list.written()),
+            (None, Some(list)) => format!("excludes {} with NotAction", list.written()),
             (None, None) => "names no action".to_string(),
         };
         let open: Vec<&str> = [

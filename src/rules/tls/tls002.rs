@@ -64,14 +64,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 fn http(l: &LbListener, port: &str, ctx: &mut Ctx) {
     let actions = match &l.default_actions {
         Tri::Known(a) => a.as_slice(),
-        Tri::Unknown(_) => {
+        Tri::Unknown(gap) => {
             ctx.unknown(
                 &l.meta,
                 format!(
                     "HTTP listener on {port} takes its default action from a dynamic block over \
                      values {gap}, so whether it redirects to HTTPS cannot be \
-                     decided",
-                    gap = l.meta.wording.gap
+                     decided"
                 ),
             );
             return;
@@ -148,10 +147,10 @@ fn classic(l: &LbListener, ctx: &mut Ctx) {
     let port = l.port_label();
     let protocol = match &l.protocol {
         Tri::Known(p) => p.to_ascii_uppercase(),
-        Tri::Unknown(_) if l.port.is_unknown() => {
+        Tri::Unknown(gap) if l.port.is_unknown() => {
             ctx.unknown(
                 &l.meta,
-                format!("the listeners of this classic ELB come from a dynamic block over values {gap}, so whether they accept plaintext cannot be decided", gap = l.meta.wording.gap),
+                format!("the listeners of this classic ELB come from a dynamic block over values {gap}, so whether they accept plaintext cannot be decided"),
             );
             return;
         }

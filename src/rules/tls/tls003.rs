@@ -111,14 +111,8 @@ fn judge(l: &LbListener, what: &str, table: &PolicyTable, ctx: &mut Ctx) {
     let (name, defaulted) = match &l.ssl_policy {
         Tri::Known(p) => (p.as_str(), false),
         Tri::Absent => (table.default.as_str(), true),
-        Tri::Unknown(_) => {
-            ctx.unknown(
-                &l.meta,
-                format!(
-                    "{what}: its TLS security policy is {gap}",
-                    gap = l.meta.wording.gap
-                ),
-            );
+        Tri::Unknown(gap) => {
+            ctx.unknown(&l.meta, format!("{what}: its TLS security policy is {gap}"));
             return;
         }
     };

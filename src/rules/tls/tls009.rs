@@ -29,9 +29,9 @@ fn judge(meta: &Meta, what: &str, transit: &Transit, ctx: &mut Ctx) {
                  clients use TLS"
             ),
         ),
-        (Tri::Known(true), Tri::Unknown(_)) => ctx.unknown(
+        (Tri::Known(true), Tri::Unknown(gap)) => ctx.unknown(
             meta,
-            format!("the {what}'s transit_encryption_mode is {gap}", gap = meta.wording.gap),
+            format!("the {what}'s transit_encryption_mode is {gap}"),
         ),
         (Tri::Known(true), _) => ctx.pass(
             meta,
@@ -48,9 +48,9 @@ fn judge(meta: &Meta, what: &str, transit: &Transit, ctx: &mut Ctx) {
                  clients connect in plaintext; set transit_encryption_enabled = true"
             ),
         ),
-        (Tri::Unknown(_), _) => ctx.unknown(
+        (Tri::Unknown(gap), _) => ctx.unknown(
             meta,
-            format!("the {what}'s transit_encryption_enabled is {gap}", gap = meta.wording.gap),
+            format!("the {what}'s transit_encryption_enabled is {gap}"),
         ),
     }
 }

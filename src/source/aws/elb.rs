@@ -6,6 +6,9 @@
 use super::ctx::{key_value_tags, ops, partition, Read, SweepState};
 use crate::model::lb::{LbListener, ListenerAction};
 use crate::model::{Gap, Inventory, Tri};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
 
@@ -45,37 +48,24 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
         .iter()
         .filter_map(|lb| lb.load_balancer_arn().map(str::to_owned))
         .collect();
-    let mut tags: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut tags_read = true;
-    for batch in arns.chunks(TAG_BATCH) {
-        let req = client
-            .describe_tags()
-            .set_resource_arns(Some(batch.to_vec()));
-        match ctx
-            .read(
-                V2,
-                region,
-                "DescribeTags",
-                &format!("{} load balancers", batch.len()),
-                &[],
-                "load balancer tags (classification and environment from tags)",
-                req.send(),
-            )
-            .await
-        {
-            Read::Found(out) => {
-                for d in out.tag_descriptions() {
-                    if let Some(arn) = d.resource_arn() {
-                        tags.insert(
-                            arn.to_string(),
-                            key_value_tags(d.tags().iter().map(|t| (t.key(), t.value()))),
-                        );
-                    }
-                }
-            }
-            Read::Absent | Read::Failed => tags_read = false,
-        }
-    }
+    let (tags, tags_read) = tags_in_batches(
+        ctx,
+        V2,
+        region,
+        &arns,
+        "load balancers",
+        |batch| client.describe_tags().set_resource_arns(Some(batch)).send(),
+        |out: aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput| {
+            out.tag_descriptions()
+                .iter()
+                .filter_map(|d| {
+                    let tags = d.tags().iter().map(|t| (t.key(), t.value()));
+                    Some((d.resource_arn()?.to_string(), key_value_tags(tags)))
+                })
+                .collect()
+        },
+    )
+    .await;
 
     let listeners = join_all(lbs.iter().filter_map(|lb| {
         let arn = lb.load_balancer_arn()?.to_string();
@@ -163,6 +153,44 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
     inv
 }
 
+/// Tags by load balancer (ARN or name), read with DescribeTags in batches of
+/// [`TAG_BATCH`] (both ELB APIs take at most 20 per call); the flag is false when some
+/// batch could not be read, so the tags of those load balancers are not known.
+async fn tags_in_batches<O, E, F>(
+    ctx: &SweepState,
+    service: &'static str,
+    region: &str,
+    ids: &[String],
+    noun: &str,
+    describe: impl Fn(Vec<String>) -> F,
+    found: impl Fn(O) -> Vec<(String, BTreeMap<String, String>)>,
+) -> (BTreeMap<String, BTreeMap<String, String>>, bool)
+where
+    F: std::future::Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut tags = BTreeMap::new();
+    let mut read = true;
+    for batch in ids.chunks(TAG_BATCH) {
+        match ctx
+            .read(
+                service,
+                region,
+                "DescribeTags",
+                &format!("{} {noun}", batch.len()),
+                &[],
+                "load balancer tags (classification and environment from tags)",
+                describe(batch.to_vec()),
+            )
+            .await
+        {
+            Read::Found(out) => tags.extend(found(out)),
+            Read::Absent | Read::Failed => read = false,
+        }
+    }
+    (tags, read)
+}
+
 /// What a classic listener's SSL negotiation policy says.
 #[derive(Default)]
 struct SslPolicies {
@@ -201,37 +229,29 @@ pub async fn collect_classic(ctx: &SweepState, region: &str) -> Inventory {
         .iter()
         .filter_map(|lb| lb.load_balancer_name().map(str::to_owned))
         .collect();
-    let mut tags: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut tags_read = true;
-    for batch in names.chunks(TAG_BATCH) {
-        let req = client
-            .describe_tags()
-            .set_load_balancer_names(Some(batch.to_vec()));
-        match ctx
-            .read(
-                CLASSIC,
-                region,
-                "DescribeTags",
-                &format!("{} classic load balancers", batch.len()),
-                &[],
-                "load balancer tags (classification and environment from tags)",
-                req.send(),
-            )
-            .await
-        {
-            Read::Found(out) => {
-                for d in out.tag_descriptions() {
-                    if let Some(name) = d.load_balancer_name() {
-                        tags.insert(
-                            name.to_string(),
-                            key_value_tags(d.tags().iter().map(|t| (Some(t.key()), t.value()))),
-                        );
-                    }
-                }
-            }
-            Read::Absent | Read::Failed => tags_read = false,
-        }
-    }
+    let (tags, tags_read) = tags_in_batches(
+        ctx,
+        CLASSIC,
+        region,
+        &names,
+        "classic load balancers",
+        |batch| {
+            client
+                .describe_tags()
+                .set_load_balancer_names(Some(batch))
+                .send()
+        },
+        |out: aws_sdk_elasticloadbalancing::operation::describe_tags::DescribeTagsOutput| {
+            out.tag_descriptions()
+                .iter()
+                .filter_map(|d| {
+                    let tags = d.tags().iter().map(|t| (Some(t.key()), t.value()));
+                    Some((d.load_balancer_name()?.to_string(), key_value_tags(tags)))
+                })
+                .collect()
+        },
+    )
+    .await;
 
     let account = ctx.account.clone().unwrap_or_default();
     let policies = join_all(lbs.iter().map(|lb| {

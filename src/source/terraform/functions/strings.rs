@@ -106,56 +106,69 @@ fn shape_suffix(shape: &str) -> &str {
 /// `trimprefix`; on a shaped unknown whose known start decides it, the shape is
 /// trimmed (or kept) as the final string would be.
 pub(super) fn trimprefix(args: &[Value]) -> Out {
-    arity(args, 2, 2)?;
-    if let (Value::Unknown(u), Value::String(p)) = (&args[0], &args[1]) {
-        if let Some(shape) = &u.shape {
-            let lit = shape_prefix(shape);
-            let new_shape = if lit.len() < shape.len() && lit.starts_with(p.as_str()) {
-                Some(shape[p.len()..].to_string())
-            } else if !p.starts_with(lit) {
-                Some(shape.clone())
-            } else {
-                None
-            };
-            if let Some(shape) = new_shape {
-                return Ok(Value::Unknown(Box::new(Unknown {
-                    shape: Some(shape),
-                    ..(**u).clone()
-                })));
-            }
-        }
-    }
-    all_known(args)?;
-    let s = string(&args[0])?;
-    let p = string(&args[1])?;
-    Ok(Value::String(s.strip_prefix(&p).unwrap_or(&s).to_string()))
+    trim_end(args, End::Start)
 }
 
 /// `trimsuffix`, with the same shape handling as [`trimprefix`] at the end.
 pub(super) fn trimsuffix(args: &[Value]) -> Out {
+    trim_end(args, End::Finish)
+}
+
+/// The end of a string that `trimprefix` and `trimsuffix` trim.
+#[derive(Clone, Copy)]
+enum End {
+    Start,
+    Finish,
+}
+
+fn trim_end(args: &[Value], end: End) -> Out {
     arity(args, 2, 2)?;
     if let (Value::Unknown(u), Value::String(p)) = (&args[0], &args[1]) {
-        if let Some(shape) = &u.shape {
-            let lit = shape_suffix(shape);
-            let new_shape = if lit.len() < shape.len() && lit.ends_with(p.as_str()) {
-                Some(shape[..shape.len() - p.len()].to_string())
-            } else if !p.ends_with(lit) {
-                Some(shape.clone())
-            } else {
-                None
-            };
-            if let Some(shape) = new_shape {
-                return Ok(Value::Unknown(Box::new(Unknown {
-                    shape: Some(shape),
-                    ..(**u).clone()
-                })));
-            }
+        if let Some(shape) = u
+            .shape
+            .as_deref()
+            .and_then(|shape| trimmed_shape(shape, p, end))
+        {
+            return Ok(Value::Unknown(Box::new(Unknown {
+                shape: Some(shape),
+                ..(**u).clone()
+            })));
         }
     }
     all_known(args)?;
     let s = string(&args[0])?;
     let p = string(&args[1])?;
-    Ok(Value::String(s.strip_suffix(&p).unwrap_or(&s).to_string()))
+    let trimmed = match end {
+        End::Start => s.strip_prefix(&p),
+        End::Finish => s.strip_suffix(&p),
+    };
+    Ok(Value::String(trimmed.unwrap_or(&s).to_string()))
+}
+
+/// The shape of a shaped unknown trimmed of `p` at `end`, when its literal end
+/// decides it: trimmed when the literal holds `p`, kept when `p` cannot match, `None`
+/// when the unknown part decides.
+fn trimmed_shape(shape: &str, p: &str, end: End) -> Option<String> {
+    let (lit, holds, cannot_match) = match end {
+        End::Start => {
+            let lit = shape_prefix(shape);
+            (lit, lit.starts_with(p), !p.starts_with(lit))
+        }
+        End::Finish => {
+            let lit = shape_suffix(shape);
+            (lit, lit.ends_with(p), !p.ends_with(lit))
+        }
+    };
+    if lit.len() < shape.len() && holds {
+        Some(match end {
+            End::Start => shape[p.len()..].to_string(),
+            End::Finish => shape[..shape.len() - p.len()].to_string(),
+        })
+    } else if cannot_match {
+        Some(shape.to_string())
+    } else {
+        None
+    }
 }
 
 /// `chomp`: remove all trailing newlines (`\n` or `\r\n` or `\r`).
