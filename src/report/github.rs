@@ -12,7 +12,7 @@
 //! - `file` is resolved from the repository root, so it carries
 //!   `RenderOptions::path_prefix` as SARIF does.
 
-use super::summary::{annotation_text, plural};
+use super::summary::{annotation_text, plural, with_status};
 use super::RenderOptions;
 use crate::finding::{Finding, Severity, Status};
 use crate::scan::ScanReport;
@@ -72,11 +72,7 @@ fn annotation(f: &Finding, options: &RenderOptions) -> String {
 pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     // Most severe first and, within a severity, results with a file (shown on the
     // diff) before live ones; the sort is stable, so report order breaks ties.
-    let mut failures: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
+    let mut failures: Vec<&Finding> = with_status(&report.findings, Status::Fail);
     failures.sort_by_key(|f| (Reverse(f.severity), f.location().is_none()));
 
     let mut out = String::new();

@@ -3,7 +3,7 @@
 //! GitHub caps a comment at 65,536 characters, so long lists are cut with a count of
 //! what was left out (the JSON output has everything).
 
-use super::summary::{self, plural};
+use super::summary::{self, plural, with_status};
 use super::RenderOptions;
 use crate::diagnostic::Level;
 use crate::finding::{Finding, Status};
@@ -143,10 +143,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
         out.push_str("\n<sub>Distinct resources per control, each counted once by its worst result.</sub>\n\n");
     }
 
-    let failures: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
+    let failures: Vec<&Finding> = with_status(findings, Status::Fail);
     if !failures.is_empty() {
         // Most severe first; the stable sort keeps file order within a severity.
         let mut sorted = failures.clone();
@@ -169,10 +166,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
         out.push('\n');
     }
 
-    let unknown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::Unknown)
-        .collect();
+    let unknown: Vec<&Finding> = with_status(findings, Status::Unknown);
     if !unknown.is_empty() {
         out.push_str(&format!(
             "<details><summary>Unknown: {} (could not be evaluated)</summary>\n\n",
@@ -191,10 +185,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
         out.push_str("\n</details>\n\n");
     }
 
-    let suppressed: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::Suppressed)
-        .collect();
+    let suppressed: Vec<&Finding> = with_status(findings, Status::Suppressed);
     if !suppressed.is_empty() {
         out.push_str(&format!(
             "<details><summary>Suppressed: {}</summary>\n\n",

@@ -31,6 +31,11 @@ impl Counts {
 }
 
 /// Every result counted by its status.
+/// The findings of one status, in report order.
+pub(crate) fn with_status(findings: &[Finding], status: Status) -> Vec<&Finding> {
+    findings.iter().filter(|f| f.status == status).collect()
+}
+
 pub(crate) fn by_status(findings: &[Finding]) -> Counts {
     let mut c = Counts::default();
     for f in findings {

@@ -2,7 +2,7 @@
 //! suppressed, then the SOC 2 control summary and one closing line. Diagnostics are
 //! printed by the CLI on stderr as they happen, so only their count appears here.
 
-use super::summary::{self, plural};
+use super::summary::{self, plural, with_status};
 use super::RenderOptions;
 use crate::diagnostic::Level;
 use crate::finding::{Finding, Severity, Status};
@@ -152,10 +152,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     let findings = &report.findings;
     let mut out = String::new();
 
-    let failures: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
+    let failures: Vec<&Finding> = with_status(findings, Status::Fail);
     if failures.is_empty() {
         out.push_str(&heading("No failures.", "32", color));
         out.push_str("\n\n");
@@ -186,10 +183,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
         out.push('\n');
     }
 
-    let unknown: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.status == Status::Unknown)
-        .collect();
+    let unknown: Vec<&Finding> = with_status(findings, Status::Unknown);
     if !unknown.is_empty() {
         out.push_str(&heading(
             &format!(

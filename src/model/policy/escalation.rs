@@ -342,13 +342,7 @@ mod tests {
 
     #[test]
     fn catalogue_defects_are_reported() {
-        let dup = r#"
-[[path]]
-id = "a"
-name = "A"
-actions = ["iam:CreateAccessKey"]
-explanation = "x"
-source = "s"
+        let path = r#"
 [[path]]
 id = "a"
 name = "A"
@@ -356,7 +350,7 @@ actions = ["iam:CreateAccessKey"]
 explanation = "x"
 source = "s"
 "#;
-        assert!(load(dup).is_err_and(|e| e.contains("duplicate")));
+        assert!(load(&path.repeat(2)).is_err_and(|e| e.contains("duplicate")));
         let wildcard = r#"
 [[path]]
 id = "a"

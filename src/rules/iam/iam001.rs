@@ -145,6 +145,22 @@ pub(super) fn judge_identity_policies<'a>(
     }
 }
 
+/// One verdict per identity policy over the statements `select` finds in it, worded
+/// as [`verdict_of`] does: the whole of IAM001 to IAM004 but their own words.
+pub(super) fn judge_statements<'a>(
+    inv: &'a Inventory,
+    select: impl Fn(&PolicyDocument) -> StatementMatch,
+    describe: impl Fn(&StatementRef, &Statement) -> String,
+    might: &str,
+    pass: &str,
+) -> PerResource<'a> {
+    let mut out = PerResource::new();
+    judge_identity_policies(inv, &mut out, |doc, meta| {
+        verdict_of(doc, meta, &select(doc), &describe, might, pass)
+    });
+    out
+}
+
 /// A verdict from a [`StatementMatch`]: fail naming the certain statements (each
 /// described by `describe`), unknown naming those that might match, else pass.
 pub(super) fn verdict_of(
@@ -303,24 +319,19 @@ fn attachment_groups(inv: &Inventory) -> Vec<(&PolicyAttachment, Vec<String>)> {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    let mut out = PerResource::new();
-    judge_identity_policies(inv, &mut out, |doc, meta| {
-        let m = doc.grants_full_admin();
-        verdict_of(
-            doc,
-            meta,
-            &m,
-            |r, s| {
-                format!(
-                    "{r} allows every action on every resource ({} on {}): full administrator access",
-                    show_actions(s),
-                    show_resources(s)
-                )
-            },
-            "might allow every action on every resource",
-            "no statement allows every action on every resource",
-        )
-    });
+    let mut out = judge_statements(
+        inv,
+        |doc| doc.grants_full_admin(),
+        |r, s| {
+            format!(
+                "{r} allows every action on every resource ({} on {}): full administrator access",
+                show_actions(s),
+                show_resources(s)
+            )
+        },
+        "might allow every action on every resource",
+        "no statement allows every action on every resource",
+    );
     for (a, to) in attachment_groups(inv) {
         if let Some(v) = attachment_verdict(a, &to) {
             out.add(&a.meta, v);

@@ -10,7 +10,7 @@
 //! common reviewed practice and pass. `*` alone is IAM001's. The statement must apply
 //! to every resource: `Resource "*"` (or `arn:aws:*:*:*:*`), or `NotResource`.
 
-use super::iam001::{judge_identity_policies, show_resources, verdict_of, PerResource};
+use super::iam001::{judge_statements, show_resources};
 use crate::model::policy::all3;
 use crate::model::policy::Statement;
 use crate::model::Inventory;
@@ -26,23 +26,18 @@ fn matches(s: &Statement) -> Option<bool> {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    let mut out = PerResource::new();
-    judge_identity_policies(inv, &mut out, |doc, meta| {
-        let m = doc.statements_where(matches);
-        verdict_of(
-            doc,
-            meta,
-            &m,
-            |r, s| {
-                format!(
+    let out = judge_statements(
+        inv,
+        |doc| doc.statements_where(matches),
+        |r, s| {
+            format!(
                     "{r} allows {} on {}: scope the actions to what the job needs and the resources to named ARNs",
                     s.service_wildcards().patterns.join(", "),
                     show_resources(s)
                 )
-            },
-            "might allow a service-wide or write wildcard on every resource",
-            "no statement allows a service-wide or write wildcard on every resource",
-        )
-    });
+        },
+        "might allow a service-wide or write wildcard on every resource",
+        "no statement allows a service-wide or write wildcard on every resource",
+    );
     out.report(ctx);
 }

@@ -7,9 +7,7 @@
 //! everything except" guardrails (for example outside approved regions). A statement
 //! whose effect is unknown is unknown.
 
-use super::iam001::{
-    judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
-};
+use super::iam001::{judge_statements, show_actions, show_resources};
 use crate::model::policy::all3;
 use crate::model::policy::Statement;
 use crate::model::Inventory;
@@ -23,28 +21,23 @@ fn matches(s: &Statement) -> Option<bool> {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    let mut out = PerResource::new();
-    judge_identity_policies(inv, &mut out, |doc, meta| {
-        let m = doc.statements_where(matches);
-        verdict_of(
-            doc,
-            meta,
-            &m,
-            |r, s| {
-                let what = match (s.not_action.is_some(), s.not_resource.is_some()) {
-                    (true, true) => "every action and resource except those listed",
-                    (true, false) => "every action except those listed",
-                    _ => "every resource except those listed",
-                };
-                format!(
-                    "{r} allows {what} ({} on {}): list the allowed actions and resources instead",
-                    show_actions(s),
-                    show_resources(s)
-                )
-            },
-            "might allow with NotAction or NotResource",
-            "no Allow statement uses NotAction or NotResource",
-        )
-    });
+    let out = judge_statements(
+        inv,
+        |doc| doc.statements_where(matches),
+        |r, s| {
+            let what = match (s.not_action.is_some(), s.not_resource.is_some()) {
+                (true, true) => "every action and resource except those listed",
+                (true, false) => "every action except those listed",
+                _ => "every resource except those listed",
+            };
+            format!(
+                "{r} allows {what} ({} on {}): list the allowed actions and resources instead",
+                show_actions(s),
+                show_resources(s)
+            )
+        },
+        "might allow with NotAction or NotResource",
+        "no Allow statement uses NotAction or NotResource",
+    );
     out.report(ctx);
 }

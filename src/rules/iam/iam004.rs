@@ -10,9 +10,7 @@
 //! still fails: it limits which service receives the role, not which role, so an
 //! administrator role can still be passed to that service; the message mentions it.
 
-use super::iam001::{
-    judge_identity_policies, show_actions, show_resources, verdict_of, PerResource,
-};
+use super::iam001::{judge_statements, show_actions, show_resources};
 use crate::model::policy::{all3, any3};
 use crate::model::policy::{PList, ResourceScope, Statement};
 use crate::model::Inventory;
@@ -54,28 +52,23 @@ fn matches(s: &Statement) -> Option<bool> {
 }
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    let mut out = PerResource::new();
-    judge_identity_policies(inv, &mut out, |doc, meta| {
-        let m = doc.statements_where(matches);
-        verdict_of(
-            doc,
-            meta,
-            &m,
-            |r, s| {
-                let limited = if s.condition_values("iam:PassedToService").is_empty() {
-                    ""
-                } else {
-                    " (iam:PassedToService limits the receiving service, not which role is passed)"
-                };
-                format!(
+    let out = judge_statements(
+        inv,
+        |doc| doc.statements_where(matches),
+        |r, s| {
+            let limited = if s.condition_values("iam:PassedToService").is_empty() {
+                ""
+            } else {
+                " (iam:PassedToService limits the receiving service, not which role is passed)"
+            };
+            format!(
                     "{r} allows iam:PassRole on every role ({} on {}){limited}: list the role ARNs that may be passed",
                     show_actions(s),
                     show_resources(s)
                 )
-            },
-            "might allow iam:PassRole on every role",
-            "no statement allows iam:PassRole on every role",
-        )
-    });
+        },
+        "might allow iam:PassRole on every role",
+        "no statement allows iam:PassRole on every role",
+    );
     out.report(ctx);
 }

@@ -205,6 +205,14 @@ mod tests {
         Value::reference(format!("self.{path}"))
     }
 
+    /// The body of a resource whose `after` is the object `after`.
+    fn body(after: &J, masks: Masks) -> Body {
+        let J::Object(attrs) = after else {
+            panic!("object")
+        };
+        body_of(attrs, masks, &loc(), "", &unknown)
+    }
+
     #[test]
     fn unknown_leaves_are_explicit_and_blocks_nest() {
         let after = json!({
@@ -216,18 +224,12 @@ mod tests {
             "arn": true,
             "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]
         });
-        let J::Object(attrs) = &after else {
-            panic!("object")
-        };
-        let body = body_of(
-            attrs,
+        let body = body(
+            &after,
             Masks {
                 unknown: Some(&unknown_mask),
                 ..Masks::default()
             },
-            &loc(),
-            "",
-            &unknown,
         );
         assert!(body.get("arn").is_some_and(Value::is_unknown));
         let Some(default) = body.blocks("rule").next().and_then(|r| {
@@ -254,19 +256,13 @@ mod tests {
         let after = json!({"bucket": "b"});
         let unknown_mask = json!({"policy": true, "kms": true});
         let exprs = json!({"bucket": {"constant_value": "b"}, "kms": {"references": ["aws_kms_key.k.arn"]}});
-        let J::Object(attrs) = &after else {
-            panic!("object")
-        };
-        let body = body_of(
-            attrs,
+        let body = body(
+            &after,
             Masks {
                 unknown: Some(&unknown_mask),
                 expr: Some(&exprs),
                 ..Masks::default()
             },
-            &loc(),
-            "",
-            &unknown,
         );
         assert!(body.get("policy").is_none());
         assert!(body.get("kms").is_some_and(Value::is_unknown));
@@ -276,18 +272,12 @@ mod tests {
     fn sensitive_leaves_never_keep_their_value() {
         let after = json!({"password": "hunter2", "nested": {"token": "t", "ok": "x"}});
         let sensitive_mask = json!({"password": true, "nested": {"token": true}});
-        let J::Object(attrs) = &after else {
-            panic!("object")
-        };
-        let body = body_of(
-            attrs,
+        let body = body(
+            &after,
             Masks {
                 sensitive: Some(&sensitive_mask),
                 ..Masks::default()
             },
-            &loc(),
-            "",
-            &unknown,
         );
         let shown = format!("{body:?}");
         assert!(
