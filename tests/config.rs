@@ -393,7 +393,10 @@ fn empty_file_is_all_defaults() {
     let d = Settings::default();
     assert_eq!(s.fail_on, d.fail_on);
     assert_eq!(s.classification_tags, d.classification_tags);
-    assert_eq!(s.access_key_max_age_days, d.access_key_max_age_days);
+    assert_eq!(
+        s.rules.access_key_max_age_days,
+        d.rules.access_key_max_age_days
+    );
     assert_eq!(
         s.config_file.as_deref(),
         Some(Path::new("conf/.soc2scan.toml"))
@@ -470,9 +473,9 @@ fn command_line_overrides_the_file_which_overrides_defaults() {
 
     let s = Settings::resolve(Some(&c), &CliOverrides::default());
     assert_eq!(s.fail_on, Severity::Medium);
-    assert!(s.require_cmk);
-    assert_eq!(s.access_key_max_age_days, 30);
-    assert_eq!(s.kms_min_deletion_window_days, 30, "default kept");
+    assert!(s.rules.require_cmk);
+    assert_eq!(s.rules.access_key_max_age_days, 30);
+    assert_eq!(s.rules.kms_min_deletion_window_days, 30, "default kept");
     assert!(s.disabled_rules.contains("ENC010") && s.disabled_rules.contains("KMS004"));
 
     let cli = CliOverrides {
@@ -484,7 +487,7 @@ fn command_line_overrides_the_file_which_overrides_defaults() {
     };
     let s = Settings::resolve(Some(&c), &cli);
     assert_eq!(s.fail_on, Severity::Critical);
-    assert!(!s.require_cmk);
+    assert!(!s.rules.require_cmk);
     let disabled: Vec<&str> = s.disabled_rules.iter().map(String::as_str).collect();
     assert_eq!(disabled, ["ENC001", "ENC010"]);
 
@@ -667,15 +670,21 @@ fn starter_file_validates_and_equals_the_defaults() {
     let s = Settings::resolve(Some(&c), &CliOverrides::default());
     let d = Settings::default();
     assert_eq!(s.fail_on, d.fail_on);
-    assert_eq!(s.require_cmk, d.require_cmk);
+    assert_eq!(s.rules.require_cmk, d.rules.require_cmk);
     assert_eq!(s.classification_tags, d.classification_tags);
-    assert_eq!(s.access_key_max_age_days, d.access_key_max_age_days);
     assert_eq!(
-        s.kms_min_deletion_window_days,
-        d.kms_min_deletion_window_days
+        s.rules.access_key_max_age_days,
+        d.rules.access_key_max_age_days
     );
-    assert_eq!(s.min_backup_retention_days, d.min_backup_retention_days);
-    assert!(s.disabled_rules.is_empty() && s.environments.is_empty());
+    assert_eq!(
+        s.rules.kms_min_deletion_window_days,
+        d.rules.kms_min_deletion_window_days
+    );
+    assert_eq!(
+        s.rules.min_backup_retention_days,
+        d.rules.min_backup_retention_days
+    );
+    assert!(s.disabled_rules.is_empty() && s.rules.environments.is_empty());
     // And against the real catalogue, as `soc2scan init` users will load it.
     let real = soc2scan::catalogue::catalogue().expect("catalogue");
     FileConfig::parse(text, Path::new(".soc2scan.toml"), real).unwrap_or_else(|e| panic!("{e}"));

@@ -43,10 +43,8 @@ resource "aws_s3_bucket" "plain" {
 }
 "#;
     assert!(statuses(tf, "ENC002", Settings::default()).is_empty());
-    let settings = Settings {
-        require_cmk: true,
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
+    settings.rules.require_cmk = true;
     assert_eq!(
         statuses(tf, "ENC002", settings),
         vec![("aws_s3_bucket.plain".to_string(), Status::Fail)]
@@ -65,10 +63,8 @@ resource "aws_kms_key" "k" {
         statuses(tf, "KMS004", Settings::default()),
         vec![(k(), Status::Fail)]
     );
-    let settings = Settings {
-        kms_min_deletion_window_days: 7,
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
+    settings.rules.kms_min_deletion_window_days = 7;
     assert_eq!(statuses(tf, "KMS004", settings), vec![(k(), Status::Pass)]);
 }
 
@@ -84,10 +80,8 @@ resource "aws_db_instance" "db" {
         statuses(tf, "RES003", Settings::default()),
         vec![(db(), Status::Fail)]
     );
-    let settings = Settings {
-        min_backup_retention_days: 3,
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
+    settings.rules.min_backup_retention_days = 3;
     assert_eq!(statuses(tf, "RES003", settings), vec![(db(), Status::Pass)]);
 }
 
@@ -129,20 +123,20 @@ fn organisation_accounts_decide_what_is_outside() {
     assert_eq!(status_of(&none, "aws_iam_role.peer"), Status::Unknown);
     // The peer is one of the organisation's accounts.
     let mut own = Settings::default();
-    own.org_accounts.insert("222222222222".into());
+    own.rules.org_accounts.insert("222222222222".into());
     assert_eq!(
         status_of(&iam007(&tf, own), "aws_iam_role.peer"),
         Status::Pass
     );
     // The organisation is configured and the peer is not in it.
     let mut other = Settings::default();
-    other.org_accounts.insert("111111111111".into());
+    other.rules.org_accounts.insert("111111111111".into());
     let r = iam007(&tf, other);
     assert_eq!(status_of(&r, "aws_iam_role.peer"), Status::Fail);
     assert!(r[0].2.contains("222222222222"), "{r:?}");
     // An ExternalId suffices for an outside account when no vendor list exists.
     let mut other = Settings::default();
-    other.org_accounts.insert("111111111111".into());
+    other.rules.org_accounts.insert("111111111111".into());
     let with_id = role("peer", "arn:aws:iam::222222222222:root", EXTERNAL_ID);
     assert_eq!(
         status_of(&iam007(&with_id, other), "aws_iam_role.peer"),
@@ -155,10 +149,12 @@ fn trusted_vendors_must_present_the_configured_external_id() {
     let vendor = "999999999999";
     let settings = || {
         let mut s = Settings::default();
-        s.org_accounts.insert("111111111111".into());
-        s.trusted_accounts
+        s.rules.org_accounts.insert("111111111111".into());
+        s.rules
+            .trusted_accounts
             .insert(vendor.into(), Some("vendor-42".to_string()));
-        s.trusted_account_names
+        s.rules
+            .trusted_account_names
             .insert(vendor.into(), "Datadog".to_string());
         s
     };

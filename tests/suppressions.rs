@@ -13,7 +13,7 @@ fn scan(tf: &str, require_reason: bool) -> ScanOutcome {
         require_reason,
         ..ScanRequest::default()
     };
-    req.settings.today = NaiveDate::from_ymd_opt(2026, 6, 1);
+    req.settings.rules.today = NaiveDate::from_ymd_opt(2026, 6, 1);
     req.settings.only_rules.insert("ENC001".into());
     run(&req).expect("catalogue loads")
 }
@@ -141,7 +141,7 @@ fn checkov_skip_maps_through_the_checkov_id() {
         paths: vec![dir.path().to_path_buf()],
         ..ScanRequest::default()
     };
-    req.settings.today = NaiveDate::from_ymd_opt(2026, 6, 1);
+    req.settings.rules.today = NaiveDate::from_ymd_opt(2026, 6, 1);
     req.settings.only_rules.insert("KMS001".into());
     let o = run(&req).expect("scan");
     let status = |addr: &str| {

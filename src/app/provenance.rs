@@ -33,10 +33,10 @@ pub fn config_digest(settings: &Settings, rules: &[RuleSetting]) -> String {
         "config_file_sha256": file,
         "rules": rules,
         "fail_on": settings.fail_on,
-        "require_cmk": settings.require_cmk,
-        "access_key_max_age_days": settings.access_key_max_age_days,
-        "kms_min_deletion_window_days": settings.kms_min_deletion_window_days,
-        "min_backup_retention_days": settings.min_backup_retention_days,
+        "require_cmk": settings.rules.require_cmk,
+        "access_key_max_age_days": settings.rules.access_key_max_age_days,
+        "kms_min_deletion_window_days": settings.rules.kms_min_deletion_window_days,
+        "min_backup_retention_days": settings.rules.min_backup_retention_days,
     });
     let canonical = serde_jcs::to_vec(&effective).unwrap_or_default();
     hex::encode(Sha256::digest(canonical))

@@ -185,7 +185,7 @@ impl FileConfig {
             s.fail_on = f;
         }
         if let Some(c) = self.require_cmk {
-            s.require_cmk = c;
+            s.rules.require_cmk = c;
         }
         if let Some(d) = self.download_modules {
             s.download_modules = d;
@@ -199,26 +199,29 @@ impl FileConfig {
         s.classification_default = self.classification_default.clone();
         s.classification_paths = self.classification_paths.clone();
         s.classification_globs = self.classification_globs.clone();
-        s.org_accounts = self.org_accounts.clone();
-        s.unmanaged = self.unmanaged.clone();
-        s.unmanaged_globs = self.unmanaged_globs.clone();
+        s.rules.org_accounts = self.org_accounts.clone();
+        s.rules.unmanaged = self.unmanaged.clone();
+        s.rules.unmanaged_globs = self.unmanaged_globs.clone();
         for t in &self.trusted_accounts {
-            s.trusted_accounts
+            s.rules
+                .trusted_accounts
                 .insert(t.id.clone(), t.external_id.clone());
             if let Some(name) = &t.name {
-                s.trusted_account_names.insert(t.id.clone(), name.clone());
+                s.rules
+                    .trusted_account_names
+                    .insert(t.id.clone(), name.clone());
             }
         }
         if let Some(d) = self.access_key_max_age_days {
-            s.access_key_max_age_days = d;
+            s.rules.access_key_max_age_days = d;
         }
         if let Some(d) = self.kms_min_deletion_window_days {
-            s.kms_min_deletion_window_days = d;
+            s.rules.kms_min_deletion_window_days = d;
         }
         if let Some(d) = self.backup_retention_min_days {
-            s.min_backup_retention_days = d;
+            s.rules.min_backup_retention_days = d;
         }
-        s.environments = self.environments.clone();
+        s.rules.environments = self.environments.clone();
     }
 }
 

@@ -44,32 +44,14 @@ pub struct Settings {
     pub classification_globs: GlobSet,
     /// The level of a resource that neither a tag nor a path glob classifies.
     pub classification_default: Option<ClassificationSource>,
-    /// Require a customer-managed key on every bucket (ENC002), not only classified ones.
-    pub require_cmk: bool,
     /// Download registry, git and HTTP modules that `terraform init` did not install.
     pub download_modules: bool,
-    /// The organisation's own AWS account ids.
-    pub org_accounts: BTreeSet<String>,
-    /// Trusted third-party accounts and the ExternalId each must present.
-    pub trusted_accounts: BTreeMap<String, Option<String>>,
-    /// Display names of trusted accounts (`Datadog`), so findings can name the vendor.
-    pub trusted_account_names: BTreeMap<String, String>,
-    /// IAM009: an active access key older than this, or unused for this long, fails.
-    pub access_key_max_age_days: u32,
-    /// The date suppression expiry and age-based rules (IAM009) are judged against;
-    /// `None` means today (UTC) when the scan runs. Set it to judge reproducibly
-    /// (tests, re-judging an inventory recorded earlier).
-    pub today: Option<chrono::NaiveDate>,
-    pub kms_min_deletion_window_days: u32,
-    pub min_backup_retention_days: u32,
-    /// Environments declared in the configuration (`[environments.<name>]`).
-    pub environments: Vec<crate::environment::EnvConfig>,
-    /// `[drift] unmanaged`: globs over the ARNs and names of live resources left out
-    /// of Terraform on purpose (DRIFT002), as written and compiled (index-aligned).
-    pub unmanaged: Vec<String>,
-    pub unmanaged_globs: GlobSet,
     /// The configuration file these settings came from, if any, for reports.
     pub config_file: Option<PathBuf>,
+    /// What rules read: thresholds, accounts, vendors, environments, drift
+    /// exclusions, and the date age-based rules and suppression expiry judge against
+    /// (`None`: today, UTC, when the scan runs).
+    pub rules: RuleSettings,
     /// Where runs are recorded and what the auditor's report expects.
     pub evidence: EvidenceConfig,
     /// What evaluating one Terraform root may cost (`[evaluation]`).
@@ -78,8 +60,6 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        // What rules read starts from the rules' own defaults, written once.
-        let rules = RuleSettings::default();
         Settings {
             disabled_rules: BTreeSet::new(),
             only_rules: BTreeSet::new(),
@@ -93,19 +73,9 @@ impl Default for Settings {
             ],
             classification_paths: Vec::new(),
             classification_globs: GlobSet::empty(),
-            unmanaged: rules.unmanaged,
-            unmanaged_globs: rules.unmanaged_globs,
             classification_default: None,
-            require_cmk: rules.require_cmk,
             download_modules: false,
-            org_accounts: rules.org_accounts,
-            trusted_accounts: rules.trusted_accounts,
-            trusted_account_names: rules.trusted_account_names,
-            access_key_max_age_days: rules.access_key_max_age_days,
-            today: rules.today,
-            kms_min_deletion_window_days: rules.kms_min_deletion_window_days,
-            min_backup_retention_days: rules.min_backup_retention_days,
-            environments: rules.environments,
+            rules: RuleSettings::default(),
             config_file: None,
             evidence: EvidenceConfig::default(),
             evaluation: Budgets::default(),
@@ -147,23 +117,6 @@ impl Settings {
         self.severity_overrides.get(rule_id).copied()
     }
 
-    /// What rules read of these settings (see [`RuleSettings`]).
-    pub fn rule_settings(&self) -> RuleSettings {
-        RuleSettings {
-            require_cmk: self.require_cmk,
-            org_accounts: self.org_accounts.clone(),
-            trusted_accounts: self.trusted_accounts.clone(),
-            trusted_account_names: self.trusted_account_names.clone(),
-            access_key_max_age_days: self.access_key_max_age_days,
-            today: self.today,
-            kms_min_deletion_window_days: self.kms_min_deletion_window_days,
-            min_backup_retention_days: self.min_backup_retention_days,
-            environments: self.environments.clone(),
-            unmanaged: self.unmanaged.clone(),
-            unmanaged_globs: self.unmanaged_globs.clone(),
-        }
-    }
-
     /// Defaults, then the file, then the command line: each later layer wins for the
     /// keys it sets.
     pub fn resolve(file: Option<&FileConfig>, cli: &CliOverrides) -> Settings {
@@ -175,7 +128,7 @@ impl Settings {
             s.fail_on = fail_on;
         }
         if let Some(cmk) = cli.require_cmk {
-            s.require_cmk = cmk;
+            s.rules.require_cmk = cmk;
         }
         if let Some(d) = cli.download_modules {
             s.download_modules = d;

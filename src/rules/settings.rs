@@ -1,6 +1,7 @@
-//! What rules read of the configuration, as a narrow view the pipeline builds from the
-//! resolved settings: rules depend on these facts, not on the configuration loader,
-//! so a new configuration key that no rule reads never reaches them.
+//! What rules read of the configuration: the loader fills it (`config::Settings::rules`)
+//! and the pipeline hands it to [`super::run`], so rules depend on these facts, not
+//! on the configuration loader, and a configuration key no rule reads never reaches
+//! them.
 
 use crate::environment::EnvConfig;
 use globset::GlobSet;
@@ -18,7 +19,8 @@ pub struct RuleSettings {
     pub trusted_account_names: BTreeMap<String, String>,
     /// IAM009: an active access key older than this, or unused for this long, fails.
     pub access_key_max_age_days: u32,
-    /// The date age-based rules (IAM009) judge against; `None` means today (UTC).
+    /// The date age-based rules (IAM009) and suppression expiry judge against;
+    /// `None` means today (UTC) when the scan runs. Set it to judge reproducibly.
     pub today: Option<chrono::NaiveDate>,
     /// KMS004: the shortest acceptable deletion window.
     pub kms_min_deletion_window_days: u32,

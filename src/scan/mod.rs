@@ -103,7 +103,7 @@ pub fn run(req: &ScanRequest) -> Result<ScanOutcome, ScanError> {
         part.scope.live.push(live_scope(&sweep));
         part.inventory.extend(sweep.inventory);
         part.diagnostics.extend(sweep.gaps);
-        link::link(&mut part.inventory, &req.settings.environments);
+        link::link(&mut part.inventory, &req.settings.rules.environments);
     }
     let mut judge = Judge::new(req);
     let findings = judge.part(&mut part.inventory, &mut part.diagnostics)?;
@@ -204,9 +204,10 @@ impl<'a> Judge<'a> {
     fn new(req: &'a ScanRequest) -> Judge<'a> {
         let today = req
             .settings
+            .rules
             .today
             .unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let mut rules = req.settings.rule_settings();
+        let mut rules = req.settings.rules.clone();
         rules.today = Some(today);
         Judge {
             req,
@@ -239,11 +240,11 @@ impl<'a> Judge<'a> {
                 });
             }
             meta.classification = classified.source;
-            meta.environment = crate::environment::resolve(meta, &settings.environments);
+            meta.environment = crate::environment::resolve(meta, &settings.rules.environments);
         }
         diagnostics.extend(crate::environment::config_warnings(
             &inventory.metas(),
-            &settings.environments,
+            &settings.rules.environments,
             settings.config_file.as_deref(),
         ));
         let mut findings =

@@ -205,10 +205,10 @@ async fn drift_and_unmanaged_resources_are_found_exactly() {
     settings.only_rules.insert("DRIFT001".into());
     settings.only_rules.insert("DRIFT002".into());
     // `[drift] unmanaged = ["arn:aws:s3:::acme-legacy-*"]`
-    settings.unmanaged = vec!["arn:aws:s3:::acme-legacy-*".into()];
+    settings.rules.unmanaged = vec!["arn:aws:s3:::acme-legacy-*".into()];
     let mut globs = globset::GlobSetBuilder::new();
     globs.add(globset::Glob::new("arn:aws:s3:::acme-legacy-*").expect("glob"));
-    settings.unmanaged_globs = globs.build().expect("globs");
+    settings.rules.unmanaged_globs = globs.build().expect("globs");
     let outcome = run(&ScanRequest {
         paths: vec![dir.path().to_path_buf()],
         documents: vec![DocumentInput {

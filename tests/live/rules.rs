@@ -176,8 +176,8 @@ async fn iam_rules_judge_a_swept_account() {
         settings.only_rules.insert(id.to_string());
     }
     let today = chrono::Utc::now().date_naive();
-    settings.today = Some(today);
-    let findings = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+    settings.rules.today = Some(today);
+    let findings = soc2scan::rules::run(&swept.inventory, &settings.rules, &|m| {
         settings.rule_enabled(m)
     })
     .expect("rules");
@@ -247,7 +247,7 @@ async fn iam_rules_judge_a_swept_account() {
         blocked.gaps
     );
     let with_block = results(
-        &soc2scan::rules::run(&blocked.inventory, &settings.rule_settings(), &|m| {
+        &soc2scan::rules::run(&blocked.inventory, &settings.rules, &|m| {
             settings.rule_enabled(m)
         })
         .expect("rules"),
@@ -266,9 +266,9 @@ async fn iam_rules_judge_a_swept_account() {
     }
 
     // The same key judged 200 days later is stale.
-    settings.today = today.checked_add_days(chrono::Days::new(200));
+    settings.rules.today = today.checked_add_days(chrono::Days::new(200));
     settings.only_rules = ["IAM009".to_string()].into_iter().collect();
-    let later = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+    let later = soc2scan::rules::run(&swept.inventory, &settings.rules, &|m| {
         settings.rule_enabled(m)
     })
     .expect("rules");

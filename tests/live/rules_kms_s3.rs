@@ -154,7 +154,7 @@ async fn kms_and_s3_rules_judge_a_swept_account() {
     for id in ["TLS001", "KMS002", "KMS003", "KMS005"] {
         settings.only_rules.insert(id.to_string());
     }
-    let findings = soc2scan::rules::run(&swept.inventory, &settings.rule_settings(), &|m| {
+    let findings = soc2scan::rules::run(&swept.inventory, &settings.rules, &|m| {
         settings.rule_enabled(m)
     })
     .expect("rules");
