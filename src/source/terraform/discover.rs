@@ -22,8 +22,8 @@ pub struct FileEntry {
 }
 
 /// What the first pass keeps of a directory: its readable files and the module
-/// sources it calls. Syntax trees are dropped right away and rebuilt per component,
-/// so memory stays bounded by the largest group of related modules, not the tree.
+/// sources it calls. Its syntax trees go to [`Store::trees`] while they fit the budget
+/// given to [`load`], and are parsed again for evaluation otherwise.
 #[derive(Default)]
 pub struct DirInfo {
     pub tf: Vec<FileEntry>,
