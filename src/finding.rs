@@ -130,11 +130,12 @@ impl Finding {
     }
 
     /// Deterministic order: file, line, rule, resource.
-    pub fn sort_key(&self) -> (String, usize, &'static str, String) {
+    /// Borrowed, so sorting hundreds of thousands of results allocates nothing.
+    pub fn sort_key(&self) -> (&str, usize, &'static str, &str) {
         let (file, line) = match self.location() {
-            Some(l) => (l.file.clone(), l.start_line),
-            None => (String::new(), 0),
+            Some(l) => (l.file.as_str(), l.start_line),
+            None => ("", 0),
         };
-        (file, line, self.rule_id, self.resource.clone())
+        (file, line, self.rule_id, self.resource.as_str())
     }
 }

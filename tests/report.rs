@@ -203,7 +203,7 @@ pub(crate) fn report() -> ScanReport {
             "policy depends on var.principals, unknown until apply",
         ),
     ];
-    findings.sort_by_key(|f| f.sort_key());
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     ScanReport {
         scanned_paths: vec!["infra".into()],
         findings,

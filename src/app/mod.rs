@@ -318,6 +318,9 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let started_at = chrono::Utc::now();
     let mut outcome = scan::run(&req).map_err(|e| Failure::usage(e.to_string()))?;
+    // Judged: only the results are reported, and on a large estate the resources
+    // take as much memory as the report that is about to be written.
+    drop(std::mem::take(&mut outcome.inventory));
     if let Some(known) = &known {
         let source = args
             .baseline
@@ -390,8 +393,7 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
         ..crate::report::RenderOptions::default()
     };
     for out in &outputs {
-        let text = crate::app::output::render(out, &outcome.report, catalogue()?, &options);
-        crate::app::output::write(out, &text)?;
+        crate::app::output::emit(out, &outcome.report, catalogue()?, &options)?;
     }
 
     if args.timings {
@@ -513,8 +515,7 @@ fn merge_command(args: &MergeArgs) -> Result<u8, Failure> {
         ..crate::report::RenderOptions::default()
     };
     for out in &crate::app::output::plan(&args.formats, args.output.as_deref())? {
-        let text = crate::app::output::render(out, &report, cat, &options);
-        crate::app::output::write(out, &text)?;
+        crate::app::output::emit(out, &report, cat, &options)?;
     }
     Ok(exit_code(&report, gate, args.allow_incomplete))
 }

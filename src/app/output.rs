@@ -4,6 +4,7 @@ use crate::app::Failure;
 use crate::catalogue::RuleMeta;
 use crate::report::{Format, RenderOptions};
 use crate::scan::ScanReport;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -71,16 +72,31 @@ fn plan_for(
     Ok(specs)
 }
 
-pub fn render(
+/// Write the report in the spec's format to its file or stdout.
+pub fn emit(
     spec: &OutputSpec,
     report: &ScanReport,
     catalogue: &[RuleMeta],
     options: &RenderOptions,
-) -> String {
+) -> Result<(), Failure> {
     // Colour only when the table goes to a terminal.
     let mut options = options.clone();
     options.color &= spec.path.is_none();
-    crate::report::render(spec.format, report, catalogue, &options)
+    if spec.format != Format::Json {
+        let text = crate::report::render(spec.format, report, catalogue, &options);
+        return write_text(spec.path.as_deref(), &text);
+    }
+    let fill =
+        |w: &mut dyn Write| crate::report::write(spec.format, report, catalogue, &options, w);
+    match spec.path.as_deref() {
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed stdout (`| head`) is the reader's choice, not an error.
+            let _ = fill(&mut out).and_then(|()| out.flush());
+            Ok(())
+        }
+        Some(p) => write_atomically(p, fill).map_err(|e| cannot_write(p, e)),
+    }
 }
 
 /// The scanned directory's path inside its git repository (`infra`), so SARIF URIs
@@ -108,14 +124,9 @@ pub fn repo_prefix(scan_base: &Path) -> Option<String> {
     (!prefix.is_empty()).then_some(prefix)
 }
 
-/// Print `text`, or write it to its file. A file is written whole or not at all: a
-/// temporary file beside it is renamed over it, so a CI step that is killed or a
-/// full disk never leaves half a report for the next step to upload.
-pub fn write(spec: &OutputSpec, text: &str) -> Result<(), Failure> {
-    write_text(spec.path.as_deref(), text)
-}
-
-/// Print `text` (`None`), or write it whole to the file.
+/// Print `text` (`None`), or write it whole to the file. A file is written whole or
+/// not at all: a temporary file beside it is renamed over it, so a CI step that is
+/// killed or a full disk never leaves half a report for the next step to upload.
 pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
     match path {
         // Nothing to say (no annotations) prints nothing, not an empty line.
@@ -129,20 +140,31 @@ pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Some(p) => write_atomically(p, text).map_err(|e| Failure {
-            code: crate::app::EXIT_USAGE,
-            message: format!("cannot write {}: {e}", p.display()),
-        }),
+        Some(p) => {
+            write_atomically(p, |w| w.write_all(text.as_bytes())).map_err(|e| cannot_write(p, e))
+        }
     }
 }
 
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
+fn cannot_write(path: &Path, e: std::io::Error) -> Failure {
+    Failure {
+        code: crate::app::EXIT_USAGE,
+        message: format!("cannot write {}: {e}", path.display()),
+    }
+}
+
+/// Write what `fill` writes to `path`, whole or not at all.
+fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // `-o /dev/null`, `-o /dev/stdout` or a named pipe: there is no file to replace,
     // and renaming a temporary file over a device would replace the device itself.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut target = std::fs::OpenOptions::new().write(true).open(path)?;
-        return target.write_all(text.as_bytes());
+        let mut target =
+            std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        fill(&mut target)?;
+        return target.flush();
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -158,7 +180,10 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut file = builder.tempfile_in(dir)?;
-    file.write_all(text.as_bytes())?;
+    let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+    fill(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -207,12 +232,26 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("out.json");
         std::fs::write(&path, "old contents that are longer").expect("seed");
-        let spec = OutputSpec {
-            format: Format::Json,
-            path: Some(path.clone()),
-        };
-        write(&spec, "new").expect("written");
+        write_text(Some(&path), "new").expect("written");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn a_stream_that_fails_midway_leaves_the_old_file_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, "the previous report").expect("seed");
+        let failed = write_atomically(&path, |w| {
+            w.write_all(b"{\"results\": [")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "the previous report"
+        );
         let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
         assert_eq!(leftovers, 1, "no temporary file left behind");
     }

@@ -35,9 +35,19 @@ struct Report<'a> {
     incomplete: bool,
     summary: Summary,
     rules: Vec<Rule<'a>>,
-    results: Vec<ResultJson<'a>>,
+    results: Results<'a>,
     diagnostics: Vec<DiagnosticJson<'a>>,
     stats: &'a crate::scan::Stats,
+}
+
+/// The results, each turned into its JSON view only as it is written: a view of all
+/// of them at once cost hundreds of megabytes on estates of 200,000 resources.
+struct Results<'a>(&'a ScanReport);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.findings.iter().map(|f| result(f, self.0)))
+    }
 }
 
 #[derive(Serialize)]
@@ -331,6 +341,18 @@ fn result<'a>(f: &'a Finding, report: &ScanReport) -> ResultJson<'a> {
 }
 
 pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(report, catalogue, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Serialize the report straight into `out`, without holding it whole in memory.
+pub(super) fn write(
+    report: &ScanReport,
+    catalogue: &[RuleMeta],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let findings: Vec<&Finding> = report.findings.iter().collect();
     let summary = Summary {
         results: report.findings.len(),
@@ -384,12 +406,12 @@ pub(super) fn render(report: &ScanReport, catalogue: &[RuleMeta]) -> String {
                 help_uri: super::sarif::help_uri(&m.id),
             })
             .collect(),
-        results: report.findings.iter().map(|f| result(f, report)).collect(),
+        results: Results(report),
         diagnostics: diagnostics.into_iter().map(Into::into).collect(),
         stats: &report.stats,
     };
-    // Serializing these plain structs cannot fail (string keys, no non-finite floats).
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    // These plain structs serialize (string keys, no non-finite floats): only
+    // writing can fail.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }

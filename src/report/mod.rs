@@ -144,7 +144,23 @@ impl RenderOptions {
     }
 }
 
-/// Write `report` in `format`. Rule texts come from `catalogue`, never from a global,
+/// Write `report` in `format` to `out`. The JSON report, which holds every result, is
+/// serialized straight into `out`: on large estates it is hundreds of megabytes, and
+/// holding it as one string beside the results doubled peak memory.
+pub fn write(
+    format: Format,
+    report: &ScanReport,
+    catalogue: &[RuleMeta],
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, catalogue, out),
+        _ => out.write_all(render(format, report, catalogue, options).as_bytes()),
+    }
+}
+
+/// Render `report` in `format`. Rule texts come from `catalogue`, never from a global,
 /// so that tests can pass hand-built metadata.
 pub fn render(
     format: Format,

@@ -22,8 +22,8 @@ pub struct FileEntry {
 }
 
 /// What the first pass keeps of a directory: its readable files and the module
-/// sources it calls. Syntax trees are dropped right away and rebuilt per component,
-/// so memory stays bounded by the largest group of related modules, not the tree.
+/// sources it calls. Its syntax trees go to [`Store::trees`] while they fit the budget
+/// given to [`load`], and are parsed again for evaluation otherwise.
 #[derive(Default)]
 pub struct DirInfo {
     pub tf: Vec<FileEntry>,
@@ -58,6 +58,9 @@ pub struct Store {
     /// Suppression comments by file, for files that have any.
     pub suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     pub remote: RemoteModules,
+    /// Syntax trees of the first pass kept for the second, by file path, within
+    /// `keep` bytes of source (see [`load`]).
+    pub trees: BTreeMap<PathBuf, SourceFile>,
 }
 
 /// The parsed files of a directory, for one component's evaluation.
@@ -67,11 +70,26 @@ pub struct ParsedDir {
     pub tfvars: Vec<SourceFile>,
 }
 
+/// One component's evaluation: a group of directories that reach each other through
+/// module calls (or an installed-module manifest), evaluated and dropped on its own.
+#[derive(Default)]
+pub struct Work {
+    /// The directories its roots call, which every root of the group may reach, with
+    /// the trees the first pass kept of their files.
+    pub shared: Vec<PathBuf>,
+    pub shared_trees: BTreeMap<PathBuf, SourceFile>,
+    /// Its roots, in path order. A root that no directory calls owns its files (the
+    /// trees the first pass kept of them are given): only its own evaluation reads
+    /// them, so they are parsed and dropped with it. A root that is also called (a
+    /// cycle, see [`roots`]) is `None` and its files are among the shared ones.
+    pub roots: Vec<(PathBuf, Option<BTreeMap<PathBuf, SourceFile>>)>,
+}
+
 impl Store {
-    /// Groups of directories that reach each other through module calls (or an
-    /// installed-module manifest): each group can be parsed, evaluated and dropped on
-    /// its own.
-    pub fn components(&self) -> Vec<Vec<PathBuf>> {
+    /// The evaluation work, one [`Work`] per group of directories that reach each
+    /// other, with the first pass's kept trees handed to whoever will read them.
+    pub fn work(&mut self) -> Vec<Work> {
+        let roots: BTreeSet<PathBuf> = roots(self).into_iter().collect();
         let dirs: Vec<&PathBuf> = self.dirs.keys().collect();
         let index: BTreeMap<&PathBuf, usize> =
             dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
@@ -83,6 +101,7 @@ impl Store {
             }
             i
         }
+        let mut called: BTreeSet<PathBuf> = BTreeSet::new();
         for (dir, info) in &self.dirs {
             let mut targets: Vec<PathBuf> = info.local_calls.clone();
             targets.extend(info.remote_calls.iter().cloned());
@@ -96,6 +115,9 @@ impl Store {
                         parent[ra] = rb;
                     }
                 }
+                if &t != dir {
+                    called.insert(t);
+                }
             }
         }
         let mut groups: BTreeMap<usize, Vec<PathBuf>> = BTreeMap::new();
@@ -103,18 +125,57 @@ impl Store {
             let r = find(&mut parent, i);
             groups.entry(r).or_default().push((*d).clone());
         }
-        groups.into_values().collect()
+        groups
+            .into_values()
+            .map(|group| {
+                let mut work = Work::default();
+                for dir in group {
+                    let trees = self.take_trees(&dir);
+                    if roots.contains(&dir) && !called.contains(&dir) {
+                        work.roots.push((dir, Some(trees)));
+                    } else {
+                        if roots.contains(&dir) {
+                            work.roots.push((dir.clone(), None));
+                        }
+                        work.shared_trees.extend(trees);
+                        work.shared.push(dir);
+                    }
+                }
+                work
+            })
+            .collect()
     }
 
-    /// Parse the directories of one component again (they parsed in the first pass).
-    pub fn parse_component(&self, dirs: &[PathBuf]) -> BTreeMap<PathBuf, ParsedDir> {
+    /// The trees the first pass kept of one directory's files, taken out of the store.
+    fn take_trees(&mut self, dir: &Path) -> BTreeMap<PathBuf, SourceFile> {
+        let mut taken = BTreeMap::new();
+        if let Some(info) = self.dirs.get(dir) {
+            for e in info.tf.iter().chain(&info.tfvars) {
+                if let Some(tree) = self.trees.remove(&e.path) {
+                    taken.insert(e.path.clone(), tree);
+                }
+            }
+        }
+        taken
+    }
+
+    /// The parsed files of these directories: the trees the first pass kept, and the
+    /// rest parsed again.
+    pub fn parse_dirs(
+        &self,
+        dirs: &[PathBuf],
+        mut kept: BTreeMap<PathBuf, SourceFile>,
+    ) -> BTreeMap<PathBuf, ParsedDir> {
         dirs.iter()
             .filter_map(|d| {
                 let info = self.dirs.get(d)?;
-                let parse = |entries: &[FileEntry]| -> Vec<SourceFile> {
+                let mut parse = |entries: &[FileEntry]| -> Vec<SourceFile> {
                     entries
                         .iter()
-                        .filter_map(|e| parse_file(&e.path, &e.rel).ok())
+                        .filter_map(|e| match kept.remove(&e.path) {
+                            Some(tree) => Some(tree),
+                            None => parse_file(&e.path, &e.rel).ok(),
+                        })
                         .collect()
                 };
                 Some((
@@ -198,6 +259,7 @@ struct Pending {
 pub fn load(
     paths: &[PathBuf],
     mut fetcher: Option<&mut Fetcher>,
+    keep: u64,
     diags: &mut Vec<Diagnostic>,
 ) -> (Store, std::time::Duration) {
     let started = std::time::Instant::now();
@@ -232,6 +294,7 @@ pub fn load(
     }
     let walk_time = started.elapsed();
     let mut queued: BTreeSet<PathBuf> = pending.iter().map(|p| p.dir.clone()).collect();
+    let mut kept = 0;
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
         let parsed: Vec<DirRead> = batch.into_par_iter().map(read_dir_files).collect();
@@ -239,6 +302,12 @@ pub fn load(
             diags.append(&mut read.diagnostics);
             store.bytes += read.bytes;
             store.suppressions.append(&mut read.suppressions);
+            for (size, tree) in std::mem::take(&mut read.trees) {
+                if kept + size <= keep {
+                    kept += size;
+                    store.trees.insert(tree.path.clone(), tree);
+                }
+            }
             let manifest = if read.info.scanned {
                 read_manifest(&read.dir)
             } else {
@@ -314,12 +383,13 @@ fn inherited(info: &DirInfo) -> DirInfo {
 /// A module call's source and version constraint.
 type CallSource = (String, Option<String>);
 
-/// What the first pass keeps of a parsed file: its module sources, its suppression
-/// comments and its size.
+/// What the first pass learns of a parsed file: its module sources, its suppression
+/// comments, its size and the tree itself.
 type FirstPass = (
     Vec<CallSource>,
     crate::source::terraform::directives::FileDirectives,
     u64,
+    SourceFile,
 );
 
 /// The first pass over one directory.
@@ -331,6 +401,8 @@ struct DirRead {
     suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     /// Calls of non-local sources, for downloading.
     remote_sources: Vec<CallSource>,
+    /// The parsed files with their sizes, for the store to keep or drop.
+    trees: Vec<(u64, SourceFile)>,
 }
 
 fn read_dir_files(pending: Pending) -> DirRead {
@@ -344,8 +416,10 @@ fn read_dir_files(pending: Pending) -> DirRead {
         bytes: 0,
         suppressions: BTreeMap::new(),
         remote_sources: Vec::new(),
+        trees: Vec::new(),
     };
-    // Parse, keep what later passes need (module sources, suppressions), drop the tree.
+    // Parse and learn what later passes need (module sources, suppressions); the
+    // store decides whether the tree itself is kept.
     let results: Vec<(bool, FileEntry, Result<FirstPass, Diagnostic>)> = files
         .par_iter()
         .map(|f| {
@@ -370,15 +444,16 @@ fn read_dir_files(pending: Pending) -> DirRead {
                     .filter_map(|c| Some((c.source.clone()?, c.version.clone())))
                     .collect();
                 let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-                (sources, file.suppressions.clone(), size)
+                (sources, file.suppressions.clone(), size, file)
             });
             (is_tfvars(&name), entry, r)
         })
         .collect();
     for (tfvars, entry, r) in results {
         match r {
-            Ok((sources, sup, size)) => {
+            Ok((sources, sup, size, tree)) => {
                 read.bytes += size;
+                read.trees.push((size, tree));
                 if !sup.directives.is_empty() || !sup.malformed.is_empty() {
                     read.suppressions.insert(entry.rel.clone(), sup);
                 }
@@ -571,7 +646,7 @@ fn walk_error(err: &ignore::Error, base: &Path) -> (Option<String>, String) {
 /// be a root and their resources would go unscanned without a word: the first of
 /// each such group that no root reaches becomes a root, and evaluating it reports the
 /// cycle at the call that closes it.
-pub fn roots(store: &Store) -> Vec<PathBuf> {
+fn roots(store: &Store) -> Vec<PathBuf> {
     let called: BTreeSet<&PathBuf> = store
         .dirs
         .iter()

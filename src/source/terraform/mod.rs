@@ -19,7 +19,7 @@ pub mod resource;
 use crate::diagnostic::Diagnostic;
 use crate::model::Value;
 use discover::{read_manifest, relative};
-use eval::Evaluator;
+use eval::{Evaluator, Modules};
 use module::Module;
 use parse::{parse_file, parse_text, SourceFile};
 use rayon::prelude::*;
@@ -55,7 +55,7 @@ pub struct Timings {
     pub discover: Duration,
     /// First pass: read and parse every file (module calls, suppressions, errors).
     pub parse: Duration,
-    /// Per component: parse again, evaluate, adapt.
+    /// Per group: parse what the first pass did not keep, evaluate, adapt.
     pub evaluate: Duration,
 }
 
@@ -89,12 +89,22 @@ fn ensure_thread_pool() {
     });
 }
 
+/// Bytes of source text whose syntax trees the first pass keeps for evaluation. Trees
+/// cost several times their source (keeping all of ../shared/corpus, 12 MB, adds about
+/// 90 MB at peak); this keeps every file of a 200,000-resource estate (43 MB). Past
+/// it, files are parsed again when their group is evaluated, which costs CPU, not
+/// memory.
+const KEEP_PARSED_SOURCE: u64 = 64 * 1024 * 1024;
+
 /// Scan Terraform and hand each evaluated root module to `per_root`, in parallel.
 ///
 /// Two passes: the first parses every file once to learn module calls, suppressions
-/// and syntax errors, and drops the trees; the second parses one component (a group
-/// of directories linked by module calls) at a time, evaluates its roots and drops it.
-/// Peak memory is the largest components in flight, not the whole tree.
+/// and syntax errors, and keeps the syntax trees while they fit in
+/// [`KEEP_PARSED_SOURCE`]; the second takes one group of directories linked by module
+/// calls at a time, evaluates its roots in parallel (each root owning its own files,
+/// so they are dropped as it finishes) and parses again only what was not kept.
+/// Peak memory is the kept trees plus the groups in flight: bounded by the constant
+/// whatever the size of the tree, and without a second parse for the estates that fit.
 pub fn scan<T: Send>(
     paths: &[PathBuf],
     opts: &TfOptions,
@@ -104,7 +114,12 @@ pub fn scan<T: Send>(
     let mut diagnostics = Vec::new();
     let t0 = Instant::now();
     let mut fetcher = opts.download_modules.then(remote::Fetcher::from_env);
-    let (mut store, walk_time) = discover::load(paths, fetcher.as_mut(), &mut diagnostics);
+    let (mut store, walk_time) = discover::load(
+        paths,
+        fetcher.as_mut(),
+        KEEP_PARSED_SOURCE,
+        &mut diagnostics,
+    );
     let parse_time = t0.elapsed().saturating_sub(walk_time);
 
     let t1 = Instant::now();
@@ -117,55 +132,48 @@ pub fn scan<T: Send>(
         })
         .collect();
     let (cli_files, cli_strings) = cli_vars(&opts.vars);
-    let roots: std::collections::BTreeSet<PathBuf> = discover::roots(&store).into_iter().collect();
-    let components = store.components();
+    let work = store.work();
+    let inputs = RootInputs {
+        store: &store,
+        opts,
+        extra_files: &extra_files,
+        cli_files: &cli_files,
+        cli_strings: &cli_strings,
+        per_root: &per_root,
+    };
     let store_ref = &store;
-    let per_component: Vec<Vec<RootOutcome<T>>> = components
-        .par_iter()
-        .map(|dirs| {
-            let my_roots: Vec<&PathBuf> = dirs.iter().filter(|d| roots.contains(*d)).collect();
-            if my_roots.is_empty() {
+    // Groups in parallel, and the roots of a group in parallel too: a monorepo whose
+    // roots all call the same modules is one group.
+    let per_component: Vec<Vec<RootOutcome<T>>> = work
+        .into_par_iter()
+        .map(|w| {
+            if w.roots.is_empty() {
                 return Vec::new();
             }
-            let parsed = store_ref.parse_component(dirs);
-            let modules: BTreeMap<PathBuf, Module> = parsed
+            let parsed = store_ref.parse_dirs(&w.shared, w.shared_trees);
+            let shared: BTreeMap<PathBuf, Module> = parsed
                 .iter()
                 .filter_map(|(dir, files)| {
                     let base = store_ref.dirs.get(dir)?.base.clone();
                     Some((dir.clone(), Module::new(dir.clone(), base, &files.tf)))
                 })
                 .collect();
-            my_roots
-                .into_iter()
-                .filter_map(|root| {
-                    let info = store_ref.dirs.get(root)?;
-                    let files = parsed.get(root)?;
-                    let root_rel = relative(root, &info.base);
-                    let ev = Evaluator::new(
-                        &modules,
-                        read_manifest(root),
-                        &store_ref.remote,
-                        root_rel.clone(),
-                        opts.budgets,
-                    );
-                    let mut vars: BTreeMap<String, Value> = BTreeMap::new();
-                    for f in files.tfvars.iter().chain(&extra_files).chain(&cli_files) {
-                        vars.extend(ev.tfvars(f));
+            w.roots
+                .into_par_iter()
+                .filter_map(|(dir, own)| match own {
+                    Some(trees) => {
+                        let files = store_ref
+                            .parse_dirs(std::slice::from_ref(&dir), trees)
+                            .remove(&dir)?;
+                        let base = store_ref.dirs.get(&dir)?.base.clone();
+                        let module = Module::new(dir.clone(), base, &files.tf);
+                        let modules = Modules::new(&shared, Some(&module));
+                        inputs.evaluate(&dir, &files.tfvars, modules)
                     }
-                    for (k, v) in &cli_strings {
-                        vars.insert(k.clone(), Value::String(v.clone()));
+                    None => {
+                        let files = parsed.get(&dir)?;
+                        inputs.evaluate(&dir, &files.tfvars, Modules::new(&shared, None))
                     }
-                    let out = ev.run(root, vars);
-                    Some(RootOutcome {
-                        value: per_root(RootResources {
-                            root: root_rel,
-                            resources: out.resources,
-                            providers: out.providers,
-                        }),
-                        diagnostics: out.diagnostics,
-                        module_instances: out.module_instances,
-                        unresolved: out.unresolved,
-                    })
                 })
                 .collect()
         })
@@ -201,6 +209,60 @@ pub fn scan<T: Send>(
             parse: parse_time,
             evaluate: t1.elapsed(),
         },
+    }
+}
+
+/// What every root's evaluation reads besides its modules.
+struct RootInputs<'s, F> {
+    store: &'s discover::Store,
+    opts: &'s TfOptions,
+    /// `--var-file` files, applied after the root's own tfvars.
+    extra_files: &'s [SourceFile],
+    /// `--var` values that are HCL literals, then those that are plain strings.
+    cli_files: &'s [SourceFile],
+    cli_strings: &'s [(String, String)],
+    per_root: &'s F,
+}
+
+impl<F, T> RootInputs<'_, F>
+where
+    F: Fn(RootResources) -> T,
+{
+    /// Evaluate the root module at `dir` with its tfvars files, and hand the result
+    /// to `per_root`.
+    fn evaluate<'a>(
+        &'a self,
+        dir: &Path,
+        tfvars: &'a [SourceFile],
+        modules: Modules<'a>,
+    ) -> Option<RootOutcome<T>> {
+        let info = self.store.dirs.get(dir)?;
+        let root_rel = relative(dir, &info.base);
+        let ev = Evaluator::new(
+            modules,
+            read_manifest(dir),
+            &self.store.remote,
+            root_rel.clone(),
+            self.opts.budgets,
+        );
+        let mut vars: BTreeMap<String, Value> = BTreeMap::new();
+        for f in tfvars.iter().chain(self.extra_files).chain(self.cli_files) {
+            vars.extend(ev.tfvars(f));
+        }
+        for (k, v) in self.cli_strings {
+            vars.insert(k.clone(), Value::String(v.clone()));
+        }
+        let out = ev.run(dir, vars);
+        Some(RootOutcome {
+            value: (self.per_root)(RootResources {
+                root: root_rel,
+                resources: out.resources,
+                providers: out.providers,
+            }),
+            diagnostics: out.diagnostics,
+            module_instances: out.module_instances,
+            unresolved: out.unresolved,
+        })
     }
 }
 

@@ -225,7 +225,7 @@ impl<'a> Evaluator<'a> {
         if super::super::module::is_local_source(source) {
             let target = inst.module.dir.join(source);
             match target.canonicalize() {
-                Ok(dir) if self.modules.contains_key(&dir) => return Some(dir),
+                Ok(dir) if self.modules.contains(&dir) => return Some(dir),
                 _ => {
                     self.report_once(
                         loc,
@@ -242,16 +242,12 @@ impl<'a> Evaluator<'a> {
         let mut key_path = inst.call_path.clone();
         key_path.push(call.name.clone());
         let key = key_path.join(".");
-        if let Some(dir) = self
-            .manifest
-            .get(&key)
-            .filter(|d| self.modules.contains_key(*d))
-        {
+        if let Some(dir) = self.manifest.get(&key).filter(|d| self.modules.contains(d)) {
             return Some(dir.clone());
         }
         let version = call.version.clone().unwrap_or_default();
         let message = match self.remote.get(&(source.to_string(), version)) {
-            Some(Ok(dir)) if self.modules.contains_key(dir) => return Some(dir.clone()),
+            Some(Ok(dir)) if self.modules.contains(dir) => return Some(dir.clone()),
             Some(Err(reason)) => format!(
                 "module \"{}\": source \"{source}\" could not be downloaded: {reason}; its resources were not scanned",
                 call.name

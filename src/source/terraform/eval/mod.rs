@@ -80,9 +80,39 @@ pub struct RootOutput {
     pub unresolved: BTreeMap<String, usize>,
 }
 
+/// The modules one root's evaluation may reach: those its group of directories
+/// shares, and the root's own when it owns its files (see `discover::Work`).
+#[derive(Clone, Copy)]
+pub struct Modules<'a> {
+    shared: &'a BTreeMap<PathBuf, Module<'a>>,
+    root: Option<&'a Module<'a>>,
+}
+
+impl<'a> Modules<'a> {
+    pub fn new(shared: &'a BTreeMap<PathBuf, Module<'a>>, root: Option<&'a Module<'a>>) -> Self {
+        Modules { shared, root }
+    }
+
+    fn get(&self, dir: &Path) -> Option<&'a Module<'a>> {
+        match self.root {
+            Some(m) if m.dir == dir => Some(m),
+            _ => self.shared.get(dir),
+        }
+    }
+
+    fn contains(&self, dir: &Path) -> bool {
+        self.get(dir).is_some()
+    }
+
+    /// Any module, for evaluating what may use only literals and functions.
+    fn any(&self) -> Option<&'a Module<'a>> {
+        self.root.or_else(|| self.shared.values().next())
+    }
+}
+
 /// Evaluates one root module and everything it calls.
 pub struct Evaluator<'a> {
-    modules: &'a BTreeMap<PathBuf, Module<'a>>,
+    modules: Modules<'a>,
     manifest: BTreeMap<String, PathBuf>,
     /// Downloaded remote modules by source and version constraint.
     remote: &'a super::discover::RemoteModules,
@@ -106,7 +136,7 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(
-        modules: &'a BTreeMap<PathBuf, Module<'a>>,
+        modules: Modules<'a>,
         manifest: BTreeMap<String, PathBuf>,
         remote: &'a super::discover::RemoteModules,
         root_rel: String,
@@ -206,7 +236,7 @@ impl<'a> Evaluator<'a> {
     /// defaults, tfvars).
     fn eval_isolated(&self, e: Expr<'a>) -> Value {
         let empty = BTreeMap::new();
-        let Some(module) = self.modules.values().next() else {
+        let Some(module) = self.modules.any() else {
             return Value::unresolved();
         };
         let inst = self.new_inst(
@@ -428,7 +458,13 @@ mod testing {
             .iter()
             .map(|(call, d)| (call.to_string(), root.join(d)))
             .collect();
-        let ev = Evaluator::new(&modules, manifest, &remote, ".".into(), Budgets::default());
+        let ev = Evaluator::new(
+            Modules::new(&modules, None),
+            manifest,
+            &remote,
+            ".".into(),
+            Budgets::default(),
+        );
         let (dir, [file]) = &files[0];
         f(ev, &modules[dir], dir, file)
     }
