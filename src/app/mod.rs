@@ -483,7 +483,7 @@ fn exit_code(
     if report.incomplete() && !allow_incomplete {
         eprintln!(
             "soc2scan: scan incomplete: {} error(s) above; results cover only what could be read (use --allow-incomplete to gate on findings anyway)",
-            report.diagnostics.iter().filter(|d| d.level == crate::diagnostic::Level::Error).count()
+            report.error_count()
         );
         return EXIT_INCOMPLETE;
     }

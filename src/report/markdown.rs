@@ -5,7 +5,6 @@
 
 use super::summary::{self, plural, with_status};
 use super::RenderOptions;
-use crate::diagnostic::Level;
 use crate::finding::{Finding, Status};
 use crate::model::Origin;
 use crate::scan::ScanReport;
@@ -83,11 +82,7 @@ fn cut_note(out: &mut String, total: usize, shown: usize) {
 pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     let findings = &report.findings;
     let counts = summary::by_status(findings);
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .count();
+    let errors = report.error_count();
     let mut out = String::new();
 
     if counts.fail > 0 {

@@ -4,7 +4,6 @@
 
 use super::summary::{self, plural, with_status};
 use super::RenderOptions;
-use crate::diagnostic::Level;
 use crate::finding::{Finding, Severity, Status};
 use crate::scan::{AccountStats, ScanReport};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
@@ -263,11 +262,7 @@ pub(super) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     }
 
     let counts = summary::by_status(findings);
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .count();
+    let errors = report.error_count();
     let mut last = format!(
         "{}: {} failed, {} passed, {} unknown, {} suppressed; {}",
         plural(counts.total(), "result", "results"),

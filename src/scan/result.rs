@@ -108,7 +108,16 @@ pub struct LiveScope {
 impl ScanReport {
     /// A source failed somewhere: something was not seen.
     pub fn incomplete(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.level == Level::Error)
+        self.error_count() > 0
+    }
+
+    /// How many sources failed: the number every report and the exit message give
+    /// for an incomplete scan.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
     }
 
     /// Failing (not suppressed) results at or above `threshold`.

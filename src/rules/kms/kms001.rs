@@ -18,10 +18,7 @@ const MAX_PERIOD_DAYS: f64 = 365.0;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     // The policy of a key declared elsewhere says nothing of its rotation.
-    for k in inv.kms_keys.iter().filter(|k| k.is_declared_here()) {
-        if k.customer_managed == Tri::Known(false) {
-            continue;
-        }
+    for k in super::customer_keys(inv).filter(|k| k.is_declared_here()) {
         match &k.source {
             Tri::Known(KeySource::Kms) => {}
             Tri::Known(KeySource::External | KeySource::CustomKeyStore) => continue,

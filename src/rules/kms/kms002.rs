@@ -19,14 +19,11 @@
 
 use crate::model::kms::KmsKey;
 use crate::model::policy::{Principals, Statement, StatementRef};
-use crate::model::{Inventory, Tri};
+use crate::model::Inventory;
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for k in &inv.kms_keys {
-        if k.customer_managed == Tri::Known(false) {
-            continue;
-        }
+    for k in super::customer_keys(inv) {
         ctx.set_note(&k.meta, k.elsewhere_note());
         judge(k, ctx);
     }

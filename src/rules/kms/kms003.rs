@@ -22,14 +22,11 @@
 use crate::model::arn_account;
 use crate::model::kms::KmsKey;
 use crate::model::policy::{PrincipalRef, Statement, StatementRef};
-use crate::model::{Inventory, Tri};
+use crate::model::Inventory;
 use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
-    for k in &inv.kms_keys {
-        if k.customer_managed == Tri::Known(false) {
-            continue;
-        }
+    for k in super::customer_keys(inv) {
         ctx.set_note(&k.meta, k.elsewhere_note());
         judge(k, ctx);
     }

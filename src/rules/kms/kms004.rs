@@ -13,10 +13,7 @@ const DEFAULT_WINDOW_DAYS: f64 = 30.0;
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     let min = f64::from(ctx.settings.kms_min_deletion_window_days);
     // The policy of a key declared elsewhere says nothing of its deletion window.
-    for k in inv.kms_keys.iter().filter(|k| k.is_declared_here()) {
-        if k.customer_managed == Tri::Known(false) {
-            continue;
-        }
+    for k in super::customer_keys(inv).filter(|k| k.is_declared_here()) {
         // Live, KMS005 judges keys pending deletion that are still in use.
         if !k.declares_deletion_window() {
             continue;

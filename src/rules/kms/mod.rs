@@ -8,8 +8,16 @@ pub mod kms005;
 
 use crate::model::kms::KmsKey;
 use crate::model::policy::Statement;
-use crate::model::{PolicyDocument, Tri};
+use crate::model::{Inventory, PolicyDocument, Tri};
 use crate::rules::Ctx;
+
+/// The keys every KMS rule judges: AWS-managed keys (live) get no result, since AWS
+/// writes their policies and rotation and customers cannot change them.
+fn customer_keys(inv: &Inventory) -> impl Iterator<Item = &KmsKey> {
+    inv.kms_keys
+        .iter()
+        .filter(|k| k.customer_managed != Tri::Known(false))
+}
 
 /// The key policy KMS002 and KMS003 judge. A key without one has the default policy,
 /// which trusts only the key's own account: it passes with `default_pass`. An unknown

@@ -550,4 +550,4 @@ fn check_size(n: usize) -> Result<(), Stop> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

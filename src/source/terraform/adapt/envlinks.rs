@@ -213,46 +213,55 @@ fn cidrs_of(b: &Body, keys: &[&str]) -> Tri<Vec<String>> {
     Tri::Known(out)
 }
 
-fn network_links(ctx: &RootAdapter, inv: &mut Inventory) {
-    for r in ctx.of_type("aws_vpc_peering_connection") {
-        inv.network_links.push(NetworkLink {
-            meta: ctx.meta(r, None),
-            kind: "vpc-peering".into(),
-            peer_account: r.body.str("peer_owner_id"),
-            cidrs: Tri::Absent,
-        });
-    }
-    for t in [
+/// Resources that are one link each: its kind, the attribute naming the peer
+/// account, and the attribute holding the CIDR blocks it opens to.
+const LINKS: [(&str, &str, Option<&str>, Option<&str>); 6] = [
+    (
+        "aws_vpc_peering_connection",
+        "vpc-peering",
+        Some("peer_owner_id"),
+        None,
+    ),
+    (
         "aws_ec2_transit_gateway_vpc_attachment",
+        "tgw-attachment",
+        Some("peer_account_id"),
+        None,
+    ),
+    (
         "aws_ec2_transit_gateway_peering_attachment",
-    ] {
-        for r in ctx.of_type(t) {
-            inv.network_links.push(NetworkLink {
-                meta: ctx.meta(r, None),
-                kind: "tgw-attachment".into(),
-                peer_account: r.body.str("peer_account_id"),
-                cidrs: Tri::Absent,
-            });
-        }
-    }
-    for r in ctx.of_type("aws_security_group_rule") {
-        inv.network_links.push(NetworkLink {
-            meta: ctx.meta(r, None),
-            kind: "security-group-rule".into(),
-            peer_account: Tri::Absent,
-            cidrs: cidrs_of(&r.body, &["cidr_blocks"]),
-        });
-    }
-    for t in [
+        "tgw-attachment",
+        Some("peer_account_id"),
+        None,
+    ),
+    (
+        "aws_security_group_rule",
+        "security-group-rule",
+        None,
+        Some("cidr_blocks"),
+    ),
+    (
         "aws_vpc_security_group_ingress_rule",
+        "security-group-rule",
+        None,
+        Some("cidr_ipv4"),
+    ),
+    (
         "aws_vpc_security_group_egress_rule",
-    ] {
+        "security-group-rule",
+        None,
+        Some("cidr_ipv4"),
+    ),
+];
+
+fn network_links(ctx: &RootAdapter, inv: &mut Inventory) {
+    for (t, kind, peer, cidrs) in LINKS {
         for r in ctx.of_type(t) {
             inv.network_links.push(NetworkLink {
                 meta: ctx.meta(r, None),
-                kind: "security-group-rule".into(),
-                peer_account: Tri::Absent,
-                cidrs: cidrs_of(&r.body, &["cidr_ipv4"]),
+                kind: kind.into(),
+                peer_account: peer.map_or(Tri::Absent, |a| r.body.str(a)),
+                cidrs: cidrs.map_or(Tri::Absent, |a| cidrs_of(&r.body, &[a])),
             });
         }
     }

@@ -97,38 +97,38 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
             Target::External(arn) => Tri::Known(arn),
             Target::Unknown => Tri::Unknown(Gap::BeforeApply),
         };
-        let key = KmsKey {
-            meta: ctx.meta(r, None),
-            source: Tri::Known(KeySource::Replica(primary)),
-            key_spec: Tri::Absent,
-            key_usage: Tri::Absent,
-            customer_managed: Tri::Known(true),
-            rotation_enabled: Tri::Absent,
-            rotation_period_days: Tri::Absent,
-            deletion_window_days: r.body.number("deletion_window_in_days"),
-            policy: ctx.policy(r, "policy"),
-            key_state: key_state(&r.body),
-            declared_elsewhere: None,
-        };
+        let key = declared_without_rotation(ctx, r, KeySource::Replica(primary), Tri::Absent);
         inv.kms_keys.push(key);
     }
 
     let external: Vec<&TfResource> = ctx.of_type("aws_kms_external_key").collect();
     for r in external {
-        let key = KmsKey {
-            meta: ctx.meta(r, None),
-            source: Tri::Known(KeySource::External),
-            key_spec: Tri::Absent,
-            key_usage: r.body.str("key_usage"),
-            customer_managed: Tri::Known(true),
-            rotation_enabled: Tri::Absent,
-            rotation_period_days: Tri::Absent,
-            deletion_window_days: r.body.number("deletion_window_in_days"),
-            policy: ctx.policy(r, "policy"),
-            key_state: key_state(&r.body),
-            declared_elsewhere: None,
-        };
+        let key = declared_without_rotation(ctx, r, KeySource::External, r.body.str("key_usage"));
         inv.kms_keys.push(key);
+    }
+}
+
+/// A replica key or a key with imported material: neither declares a key spec or
+/// rotation (a replica follows its primary; imported material never rotates
+/// automatically), so only where the key comes from and its usage differ.
+fn declared_without_rotation(
+    ctx: &mut RootAdapter,
+    r: &TfResource,
+    source: KeySource,
+    key_usage: Tri<String>,
+) -> KmsKey {
+    KmsKey {
+        meta: ctx.meta(r, None),
+        source: Tri::Known(source),
+        key_spec: Tri::Absent,
+        key_usage,
+        customer_managed: Tri::Known(true),
+        rotation_enabled: Tri::Absent,
+        rotation_period_days: Tri::Absent,
+        deletion_window_days: r.body.number("deletion_window_in_days"),
+        policy: ctx.policy(r, "policy"),
+        key_state: key_state(&r.body),
+        declared_elsewhere: None,
     }
 }
 

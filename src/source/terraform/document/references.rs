@@ -42,6 +42,22 @@ pub fn module_calls(address: &str) -> Vec<Call> {
     calls
 }
 
+/// `NAME[KEY]rest` split into the name, the instance key as written (`["a"]`, `[0]`)
+/// if there is one, and the rest: module outputs and resource references name their
+/// instance the same way.
+fn name_key_tail(rest: &str) -> (&str, Option<String>, &str) {
+    let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let name = rest.get(..name_end).unwrap_or_default();
+    let mut tail = rest.get(name_end..).unwrap_or_default();
+    let mut key = None;
+    if tail.starts_with('[') {
+        let end = index_end(tail);
+        key = tail.get(..end).map(str::to_string);
+        tail = tail.get(end..).unwrap_or_default();
+    }
+    (name, key, tail)
+}
+
 /// The byte length of a leading `[...]` index (quotes may hold brackets and dots).
 pub fn index_end(s: &str) -> usize {
     let mut quoted = false;
@@ -179,15 +195,7 @@ impl<'a> References<'a> {
     /// `module.NAME.OUTPUT` (or `module.NAME[KEY].OUTPUT`): what the output refers to,
     /// in every instance of the call when no key is given.
     fn output(&self, rest: &str, calls: &[Call], depth: usize, out: &mut Unknown) {
-        let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let name = rest.get(..name_end).unwrap_or_default();
-        let mut tail = rest.get(name_end..).unwrap_or_default();
-        let mut key = None;
-        if tail.starts_with('[') {
-            let end = index_end(tail);
-            key = tail.get(..end).map(str::to_string);
-            tail = tail.get(end..).unwrap_or_default();
-        }
+        let (name, key, tail) = name_key_tail(rest);
         let output = tail
             .strip_prefix('.')
             .unwrap_or_default()
@@ -269,19 +277,8 @@ impl<'a> References<'a> {
         own_key: Option<&str>,
         out: &mut Unknown,
     ) {
-        let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let base = format!(
-            "{}{head}.{}",
-            prefix(calls),
-            rest.get(..name_end).unwrap_or_default()
-        );
-        let mut tail = rest.get(name_end..).unwrap_or_default();
-        let mut key = None;
-        if tail.starts_with('[') {
-            let end = index_end(tail);
-            key = tail.get(..end).map(str::to_string);
-            tail = tail.get(end..).unwrap_or_default();
-        }
+        let (name, key, tail) = name_key_tail(rest);
+        let base = format!("{}{head}.{name}", prefix(calls));
         let attr = if tail.is_empty() { ".id" } else { tail };
         let candidates: Vec<String> = match key {
             Some(k) => vec![format!("{base}{k}")],

@@ -522,26 +522,8 @@ mod testing {
         probe(preamble, expr).unwrap_or_else(|e| panic!("{expr}: {e}"))
     }
 
-    pub(super) fn s(v: &str) -> Value {
-        Value::str(v)
-    }
-
-    pub(super) fn n(v: f64) -> Value {
-        Value::Number(v)
-    }
-
-    pub(super) fn list(items: &[Value]) -> Value {
-        Value::List(items.to_vec())
-    }
-
-    pub(super) fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    // One copy of the value constructors, shared with the function tests.
+    pub(super) use crate::source::terraform::functions::tests::{list, map, n, s};
 
     /// The refs and shape of an unknown; panics on a known value.
     pub(super) fn unknown(v: &Value) -> (&[String], Option<&str>, bool) {

@@ -36,15 +36,15 @@ pub(super) fn unsupported(name: &str, args: &[Value]) -> bool {
     )
 }
 
-pub(super) fn s(v: &str) -> Value {
+pub(crate) fn s(v: &str) -> Value {
     Value::str(v)
 }
 
-pub(super) fn n(v: f64) -> Value {
+pub(crate) fn n(v: f64) -> Value {
     Value::Number(v)
 }
 
-pub(super) fn list(items: &[Value]) -> Value {
+pub(crate) fn list(items: &[Value]) -> Value {
     Value::List(items.to_vec())
 }
 
@@ -52,7 +52,7 @@ pub(super) fn strs(items: &[&str]) -> Value {
     Value::List(items.iter().map(|v| Value::str(*v)).collect())
 }
 
-pub(super) fn map(entries: &[(&str, Value)]) -> Value {
+pub(crate) fn map(entries: &[(&str, Value)]) -> Value {
     Value::Map(
         entries
             .iter()
