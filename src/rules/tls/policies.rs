@@ -2,6 +2,8 @@
 //! shared by the rules that judge a policy by name. Kept as data so an auditor can
 //! review the list, and so a new AWS policy is one line, not a code change.
 
+use crate::model::Meta;
+use crate::rules::Ctx;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -98,6 +100,30 @@ pub fn tables() -> Result<&'static Tables, &'static str> {
         })
         .as_ref()
         .map_err(String::as_str)
+}
+
+/// The table `pick` chooses, or `None` after reporting `meta` unknown because the
+/// tables could not be read: every rule that judges a policy by name words that
+/// result alike (`lead`, when not empty, names the part judged: an ELB listener).
+pub fn table_or_unknown(
+    ctx: &mut Ctx,
+    meta: &Meta,
+    lead: &str,
+    pick: impl FnOnce(&'static Tables) -> &'static PolicyTable,
+) -> Option<&'static PolicyTable> {
+    match tables() {
+        Ok(t) => Some(pick(t)),
+        Err(e) => {
+            let why = format!("the TLS policy table could not be read ({e})");
+            let message = if lead.is_empty() {
+                why
+            } else {
+                format!("{lead}: {why}")
+            };
+            ctx.unknown(meta, message);
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -60,15 +60,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
         } else {
             format!("{protocol} listener on {port}")
         };
-        let table = match policies::tables() {
-            Ok(t) => &t.elb,
-            Err(e) => {
-                ctx.unknown(
-                    &l.meta,
-                    format!("{what}: the TLS policy table could not be read ({e})"),
-                );
-                continue;
-            }
+        let Some(table) = policies::table_or_unknown(ctx, &l.meta, &what, |t| &t.elb) else {
+            continue;
         };
         judge(l, &what, table, ctx);
     }

@@ -53,15 +53,8 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             }
             Tri::Known(false) | Tri::Absent => {}
         }
-        let table = match policies::tables() {
-            Ok(t) => &t.cloudfront,
-            Err(e) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("the TLS policy table could not be read ({e})"),
-                );
-                continue;
-            }
+        let Some(table) = policies::table_or_unknown(ctx, &d.meta, "", |t| &t.cloudfront) else {
+            continue;
         };
         let (name, named) = match &d.minimum_protocol_version {
             Tri::Known(v) => (v.as_str(), format!("minimum_protocol_version is {v}")),

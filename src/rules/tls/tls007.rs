@@ -10,15 +10,8 @@ use crate::rules::Ctx;
 
 pub fn check(inv: &Inventory, ctx: &mut Ctx) {
     for d in &inv.apigw_domains {
-        let table = match policies::tables() {
-            Ok(t) => &t.apigateway,
-            Err(e) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("the TLS policy table could not be read ({e})"),
-                );
-                continue;
-            }
+        let Some(table) = policies::table_or_unknown(ctx, &d.meta, "", |t| &t.apigateway) else {
+            continue;
         };
         let (name, named) = match &d.security_policy {
             Tri::Known(p) => (p.as_str(), format!("security policy {p}")),

@@ -28,41 +28,28 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
             ),
             Tri::Unknown(_) => undecided.push("enforce_https"),
         }
-        match policies::tables() {
-            Err(e) => {
-                ctx.unknown(
-                    &d.meta,
-                    format!("the TLS policy table could not be read ({e})"),
-                );
-                continue;
-            }
-            Ok(t) => {
-                let table = &t.opensearch;
-                let (name, named) = match &d.tls_security_policy {
-                    Tri::Known(p) => (Some(p.as_str()), format!("tls_security_policy {p}")),
-                    Tri::Absent => (
-                        Some(table.default.as_str()),
-                        format!(
-                            "no tls_security_policy, so TLS 1.2 is not enforced in \
-                             configuration: the service default {}",
-                            table.default
-                        ),
-                    ),
-                    Tri::Unknown(_) => (None, String::new()),
-                };
-                match name.map(|n| table.judge(n)) {
-                    None => undecided.push("tls_security_policy"),
-                    Some(Verdict::Strong(_)) => {}
-                    Some(Verdict::WeakProtocol(oldest)) => {
-                        gaps.push(format!("{named} accepts {oldest}"))
-                    }
-                    Some(Verdict::WeakCiphers) => {
-                        gaps.push(format!("{named} keeps weak cipher suites"))
-                    }
-                    Some(Verdict::Unlisted) => {
-                        undecided.push("tls_security_policy (not in the reviewed table)")
-                    }
-                }
+        let Some(table) = policies::table_or_unknown(ctx, &d.meta, "", |t| &t.opensearch) else {
+            continue;
+        };
+        let (name, named) = match &d.tls_security_policy {
+            Tri::Known(p) => (Some(p.as_str()), format!("tls_security_policy {p}")),
+            Tri::Absent => (
+                Some(table.default.as_str()),
+                format!(
+                    "no tls_security_policy, so TLS 1.2 is not enforced in \
+                     configuration: the service default {}",
+                    table.default
+                ),
+            ),
+            Tri::Unknown(_) => (None, String::new()),
+        };
+        match name.map(|n| table.judge(n)) {
+            None => undecided.push("tls_security_policy"),
+            Some(Verdict::Strong(_)) => {}
+            Some(Verdict::WeakProtocol(oldest)) => gaps.push(format!("{named} accepts {oldest}")),
+            Some(Verdict::WeakCiphers) => gaps.push(format!("{named} keeps weak cipher suites")),
+            Some(Verdict::Unlisted) => {
+                undecided.push("tls_security_policy (not in the reviewed table)")
             }
         }
         match &d.node_to_node {
