@@ -21,7 +21,6 @@ bin=target/release/soc2scan
 [ -x "$bin" ] || { echo "bench-live: $bin not found; build it with cargo build --release" >&2; exit 2; }
 "$bin" scan --help | grep -q -- '--endpoint-url' \
   || { echo "bench-live: $bin has no --endpoint-url; rebuild it" >&2; exit 2; }
-bash scripts/moto-venv.sh
 
 if [ -n "${KEEP:-}" ]; then out=$KEEP; mkdir -p "$out"; else out=$(mktemp -d); fi
 pids=()
@@ -35,17 +34,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-endpoint="http://127.0.0.1:$port"
-# AWS-managed policies, as the live tests load them: real accounts have them too.
-MOTO_IAM_LOAD_MANAGED_POLICIES=true .venv/bin/moto_server -H 127.0.0.1 -p "$port" \
-  </dev/null >/dev/null 2>"$out/moto.log" &
-pids+=($!)
-for _ in $(seq 1 300); do
-  curl -s -o /dev/null "$endpoint/moto-api/" && break
-  sleep 0.2
-done
-curl -s -o /dev/null "$endpoint/moto-api/" || { echo "bench-live: moto did not start" >&2; exit 1; }
+. scripts/moto-server.sh
+moto_server_start "$out/moto.log"
+pids+=("$MOTO_PID")
+endpoint=$MOTO_ENDPOINT
 
 # Requests moto has logged so far (one access-log line per request).
 requests() { grep -c '" [0-9][0-9][0-9] ' "$out/moto.log" || true; }
