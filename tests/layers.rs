@@ -153,8 +153,9 @@ fn every_import_points_to_a_lower_layer() {
     assert!(bad.is_empty(), "imports against the layers: {bad:?}");
 }
 
-/// Settings reach rules through `rules::RuleSettings`, built by the pipeline: a
-/// rule that needs a new setting gets it added there, not the loader's `Settings`.
+/// Settings reach rules through `rules::RuleSettings`, which the loader fills and
+/// the pipeline hands on: a rule that needs a new setting gets it added there, not
+/// to the loader's `Settings`.
 #[test]
 fn rules_do_not_import_the_configuration_loader() {
     let edges = graph();
