@@ -20,21 +20,17 @@ pub async fn collect(ctx: &SweepState) -> Inventory {
             "ListDistributions",
             "the account",
             "every CloudFront distribution",
-            |marker| {
-                let req = client.list_distributions().set_marker(marker);
-                async move {
-                    req.send().await.map(|o| match o.distribution_list() {
-                        Some(l) => (
-                            l.items().to_vec(),
-                            if l.is_truncated() {
-                                l.next_marker().map(str::to_owned)
-                            } else {
-                                None
-                            },
-                        ),
-                        None => (Vec::new(), None),
-                    })
-                }
+            |marker| client.list_distributions().set_marker(marker).send(),
+            |o| match o.distribution_list() {
+                Some(l) => (
+                    l.items().to_vec(),
+                    if l.is_truncated() {
+                        l.next_marker().map(str::to_owned)
+                    } else {
+                        None
+                    },
+                ),
+                None => (Vec::new(), None),
             },
         )
         .await

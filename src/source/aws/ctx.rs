@@ -196,10 +196,12 @@ impl SweepState {
         }
     }
 
-    /// Every page of a paginated call: `page` sends the request for one page token
-    /// and returns the page's items and the next token. `None` after a gap that says
-    /// `unknown` is unknown.
-    pub async fn pages<T, E, F, Fut>(
+    /// Every page of a paginated call: `page` sends the request for one page token,
+    /// and `split` takes the page's answer apart into its items and the next token
+    /// (each call site names only its request and the answer's two fields). `None`
+    /// after a gap that says `unknown` is unknown.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn pages<O, T, E, F, Fut>(
         &self,
         service: &'static str,
         region: &str,
@@ -207,17 +209,19 @@ impl SweepState {
         target: &str,
         unknown: &str,
         mut page: F,
+        split: impl Fn(O) -> (Vec<T>, Option<String>),
     ) -> Option<Vec<T>>
     where
         F: FnMut(Option<String>) -> Fut,
-        Fut: Future<Output = Result<(Vec<T>, Option<String>), SdkError<E, HttpResponse>>>,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + 'static,
     {
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         loop {
             match self.call(service, page(token.take())).await {
-                Ok((mut got, next)) => {
+                Ok(answer) => {
+                    let (mut got, next) = split(answer);
                     items.append(&mut got);
                     match next {
                         Some(t) if !t.is_empty() => token = Some(t),

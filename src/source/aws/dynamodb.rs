@@ -20,15 +20,16 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
             "the region",
             "every DynamoDB table",
             |start| {
-                let req = client.list_tables().set_exclusive_start_table_name(start);
-                async move {
-                    req.send().await.map(|o| {
-                        (
-                            o.table_names().to_vec(),
-                            o.last_evaluated_table_name().map(str::to_owned),
-                        )
-                    })
-                }
+                client
+                    .list_tables()
+                    .set_exclusive_start_table_name(start)
+                    .send()
+            },
+            |o| {
+                (
+                    o.table_names().to_vec(),
+                    o.last_evaluated_table_name().map(str::to_owned),
+                )
             },
         )
         .await
@@ -63,21 +64,20 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
                     &target,
                     "tags (classification and environment from tags)",
                     |token| {
-                        let req = client
+                        client
                             .list_tags_of_resource()
                             .resource_arn(&arn)
-                            .set_next_token(token);
-                        async move {
-                            req.send().await.map(|o| {
-                                (
-                                    o.tags()
-                                        .iter()
-                                        .map(|t| (t.key().to_string(), t.value().to_string()))
-                                        .collect::<Vec<_>>(),
-                                    o.next_token().map(str::to_owned),
-                                )
-                            })
-                        }
+                            .set_next_token(token)
+                            .send()
+                    },
+                    |o| {
+                        (
+                            o.tags()
+                                .iter()
+                                .map(|t| (t.key().to_string(), t.value().to_string()))
+                                .collect::<Vec<_>>(),
+                            o.next_token().map(str::to_owned),
+                        )
                     },
                 )
                 .await;

@@ -27,17 +27,12 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
             "DescribeVolumes",
             "the region",
             "every EBS volume",
-            |token| {
-                let req = client
-                    .describe_volumes()
-                    .max_results(500)
-                    .set_next_token(token);
-                async move {
-                    req.send()
-                        .await
-                        .map(|o| (o.volumes().to_vec(), o.next_token().map(str::to_owned)))
-                }
-            },
+            |token| client
+                .describe_volumes()
+                .max_results(500)
+                .set_next_token(token)
+                .send(),
+            |o| (o.volumes().to_vec(), o.next_token().map(str::to_owned)),
         ),
     );
     let arn = format!(

@@ -28,16 +28,12 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
             "DescribeLoadBalancers",
             "the region",
             "every ALB/NLB/GWLB and its listeners",
-            |marker| {
-                let req = client.describe_load_balancers().set_marker(marker);
-                async move {
-                    req.send().await.map(|o| {
-                        (
-                            o.load_balancers().to_vec(),
-                            o.next_marker().map(str::to_owned),
-                        )
-                    })
-                }
+            |marker| client.describe_load_balancers().set_marker(marker).send(),
+            |o| {
+                (
+                    o.load_balancers().to_vec(),
+                    o.next_marker().map(str::to_owned),
+                )
             },
         )
         .await
@@ -80,16 +76,13 @@ pub async fn collect_v2(ctx: &SweepState, region: &str) -> Inventory {
                     &format!("load balancer {arn}"),
                     "the load balancer's listeners",
                     |marker| {
-                        let req = client
+                        client
                             .describe_listeners()
                             .load_balancer_arn(&arn)
-                            .set_marker(marker);
-                        async move {
-                            req.send().await.map(|o| {
-                                (o.listeners().to_vec(), o.next_marker().map(str::to_owned))
-                            })
-                        }
+                            .set_marker(marker)
+                            .send()
                     },
+                    |o| (o.listeners().to_vec(), o.next_marker().map(str::to_owned)),
                 )
                 .await
                 .unwrap_or_default();
@@ -209,16 +202,12 @@ pub async fn collect_classic(ctx: &SweepState, region: &str) -> Inventory {
             "DescribeLoadBalancers",
             "the region",
             "every classic load balancer and its listeners",
-            |marker| {
-                let req = client.describe_load_balancers().set_marker(marker);
-                async move {
-                    req.send().await.map(|o| {
-                        (
-                            o.load_balancer_descriptions().to_vec(),
-                            o.next_marker().map(str::to_owned),
-                        )
-                    })
-                }
+            |marker| client.describe_load_balancers().set_marker(marker).send(),
+            |o| {
+                (
+                    o.load_balancer_descriptions().to_vec(),
+                    o.next_marker().map(str::to_owned),
+                )
             },
         )
         .await

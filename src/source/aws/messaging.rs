@@ -21,13 +21,13 @@ pub async fn collect_sqs(ctx: &SweepState, region: &str) -> Inventory {
             "the region",
             "every SQS queue",
             |token| {
-                let req = client.list_queues().max_results(1000).set_next_token(token);
-                async move {
-                    req.send()
-                        .await
-                        .map(|o| (o.queue_urls().to_vec(), o.next_token().map(str::to_owned)))
-                }
+                client
+                    .list_queues()
+                    .max_results(1000)
+                    .set_next_token(token)
+                    .send()
             },
+            |o| (o.queue_urls().to_vec(), o.next_token().map(str::to_owned)),
         )
         .await
     else {
@@ -125,19 +125,15 @@ pub async fn collect_sns(ctx: &SweepState, region: &str) -> Inventory {
             "ListTopics",
             "the region",
             "every SNS topic",
-            |token| {
-                let req = client.list_topics().set_next_token(token);
-                async move {
-                    req.send().await.map(|o| {
-                        (
-                            o.topics()
-                                .iter()
-                                .filter_map(|t| t.topic_arn().map(str::to_owned))
-                                .collect::<Vec<_>>(),
-                            o.next_token().map(str::to_owned),
-                        )
-                    })
-                }
+            |token| client.list_topics().set_next_token(token).send(),
+            |o| {
+                (
+                    o.topics()
+                        .iter()
+                        .filter_map(|t| t.topic_arn().map(str::to_owned))
+                        .collect::<Vec<_>>(),
+                    o.next_token().map(str::to_owned),
+                )
             },
         )
         .await

@@ -37,14 +37,8 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
             "DescribeDBInstances",
             "the region",
             "every DB instance",
-            |marker| {
-                let req = client.describe_db_instances().set_marker(marker);
-                async move {
-                    req.send()
-                        .await
-                        .map(|o| (o.db_instances().to_vec(), o.marker().map(str::to_owned)))
-                }
-            }
+            |marker| client.describe_db_instances().set_marker(marker).send(),
+            |o| (o.db_instances().to_vec(), o.marker().map(str::to_owned))
         ),
         ctx.pages(
             SVC,
@@ -52,14 +46,8 @@ pub async fn collect(ctx: &SweepState, region: &str) -> Inventory {
             "DescribeDBClusters",
             "the region",
             "every DB cluster",
-            |marker| {
-                let req = client.describe_db_clusters().set_marker(marker);
-                async move {
-                    req.send()
-                        .await
-                        .map(|o| (o.db_clusters().to_vec(), o.marker().map(str::to_owned)))
-                }
-            }
+            |marker| client.describe_db_clusters().set_marker(marker).send(),
+            |o| (o.db_clusters().to_vec(), o.marker().map(str::to_owned))
         ),
     );
     let instances = instances.unwrap_or_default();
@@ -312,15 +300,16 @@ async fn parameter_groups(
                 "the region",
                 "DB parameter groups (TLS settings)",
                 |marker| {
-                    let req = client.describe_db_parameter_groups().set_marker(marker);
-                    async move {
-                        req.send().await.map(|o| {
-                            (
-                                o.db_parameter_groups().to_vec(),
-                                o.marker().map(str::to_owned),
-                            )
-                        })
-                    }
+                    client
+                        .describe_db_parameter_groups()
+                        .set_marker(marker)
+                        .send()
+                },
+                |o| {
+                    (
+                        o.db_parameter_groups().to_vec(),
+                        o.marker().map(str::to_owned),
+                    )
                 },
             )
             .await
@@ -348,17 +337,16 @@ async fn parameter_groups(
                 "the region",
                 "DB cluster parameter groups (TLS settings)",
                 |marker| {
-                    let req = client
+                    client
                         .describe_db_cluster_parameter_groups()
-                        .set_marker(marker);
-                    async move {
-                        req.send().await.map(|o| {
-                            (
-                                o.db_cluster_parameter_groups().to_vec(),
-                                o.marker().map(str::to_owned),
-                            )
-                        })
-                    }
+                        .set_marker(marker)
+                        .send()
+                },
+                |o| {
+                    (
+                        o.db_cluster_parameter_groups().to_vec(),
+                        o.marker().map(str::to_owned),
+                    )
                 },
             )
             .await
@@ -394,17 +382,14 @@ async fn parameter_groups(
                     &target,
                     "the parameters set in the group (TLS settings)",
                     |marker| {
-                        let req = client
+                        client
                             .describe_db_cluster_parameters()
                             .db_cluster_parameter_group_name(&name)
                             .source("user")
-                            .set_marker(marker);
-                        async move {
-                            req.send()
-                                .await
-                                .map(|o| (params(o.parameters()), o.marker().map(str::to_owned)))
-                        }
+                            .set_marker(marker)
+                            .send()
                     },
+                    |o| (params(o.parameters()), o.marker().map(str::to_owned)),
                 )
                 .await
             } else {
@@ -415,17 +400,14 @@ async fn parameter_groups(
                     &target,
                     "the parameters set in the group (TLS settings)",
                     |marker| {
-                        let req = client
+                        client
                             .describe_db_parameters()
                             .db_parameter_group_name(&name)
                             .source("user")
-                            .set_marker(marker);
-                        async move {
-                            req.send()
-                                .await
-                                .map(|o| (params(o.parameters()), o.marker().map(str::to_owned)))
-                        }
+                            .set_marker(marker)
+                            .send()
                     },
+                    |o| (params(o.parameters()), o.marker().map(str::to_owned)),
                 )
                 .await
             };
