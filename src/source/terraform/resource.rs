@@ -95,30 +95,23 @@ impl Body {
     }
 
     pub fn bool(&self, name: &str) -> Tri<bool> {
-        match self.value(name) {
-            Tri::Known(v) => v
-                .to_tf_bool()
-                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
-            Tri::Unknown(gap) => Tri::Unknown(gap),
-            Tri::Absent => Tri::Absent,
-        }
+        self.typed(name, Value::to_tf_bool)
     }
 
     pub fn str(&self, name: &str) -> Tri<String> {
-        match self.value(name) {
-            Tri::Known(v) => v
-                .to_tf_string()
-                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
-            Tri::Unknown(gap) => Tri::Unknown(gap),
-            Tri::Absent => Tri::Absent,
-        }
+        self.typed(name, Value::to_tf_string)
     }
 
     pub fn number(&self, name: &str) -> Tri<f64> {
+        self.typed(name, Value::to_tf_number)
+    }
+
+    /// `name`'s value as the type `convert` reads: one rule for the typed readers. A
+    /// value that does not read as that type (a list where a bool belongs) is unknown
+    /// before apply rather than absent, so no rule takes it for a default.
+    fn typed<T>(&self, name: &str, convert: impl FnOnce(&Value) -> Option<T>) -> Tri<T> {
         match self.value(name) {
-            Tri::Known(v) => v
-                .to_tf_number()
-                .map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
+            Tri::Known(v) => convert(v).map_or(Tri::Unknown(Gap::BeforeApply), Tri::Known),
             Tri::Unknown(gap) => Tri::Unknown(gap),
             Tri::Absent => Tri::Absent,
         }
@@ -178,6 +171,17 @@ impl Body {
             }
         }
         Tri::Known(Some(body))
+    }
+
+    /// `read` applied to the nested single block at `path`: unknown when the block is
+    /// (a dynamic block over unknown values), absent when it is not written. One
+    /// copy of the match every adapter reading one attribute of a block needs.
+    pub fn in_block<T>(&self, path: &[&str], read: impl FnOnce(&Body) -> Tri<T>) -> Tri<T> {
+        match self.nested(path) {
+            Tri::Known(Some(b)) => read(b),
+            Tri::Unknown(gap) => Tri::Unknown(gap),
+            Tri::Known(None) | Tri::Absent => Tri::Absent,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::RootAdapter;
 use crate::model::apigw::ApiGatewayDomain;
-use crate::model::{Inventory, Tri};
+use crate::model::Inventory;
 
 pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
     for d in ctx.of_type("aws_api_gateway_domain_name") {
@@ -14,11 +14,9 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
         });
     }
     for d in ctx.of_type("aws_apigatewayv2_domain_name") {
-        let security_policy = match d.body.nested(&["domain_name_configuration"]) {
-            Tri::Known(Some(c)) => c.str("security_policy"),
-            Tri::Unknown(gap) => Tri::Unknown(gap),
-            Tri::Known(None) | Tri::Absent => Tri::Absent,
-        };
+        let security_policy = d
+            .body
+            .in_block(&["domain_name_configuration"], |c| c.str("security_policy"));
         inv.apigw_domains.push(ApiGatewayDomain {
             meta: ctx.meta(d, Some("domain_name")),
             security_policy,

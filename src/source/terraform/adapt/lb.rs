@@ -69,11 +69,7 @@ fn default_actions(body: &Body) -> Tri<Vec<ListenerAction>> {
         body.blocks("default_action")
             .map(|a| ListenerAction {
                 kind: a.body.str("type"),
-                redirect_protocol: match a.body.nested(&["redirect"]) {
-                    Tri::Known(Some(r)) => r.str("protocol"),
-                    Tri::Unknown(gap) => Tri::Unknown(gap),
-                    Tri::Known(None) | Tri::Absent => Tri::Absent,
-                },
+                redirect_protocol: a.body.in_block(&["redirect"], |r| r.str("protocol")),
             })
             .collect(),
     )

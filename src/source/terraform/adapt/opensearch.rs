@@ -25,11 +25,9 @@ pub fn adapt(ctx: &mut RootAdapter, inv: &mut Inventory) {
                     Tri::Unknown(gap) => (Tri::Unknown(gap), Tri::Unknown(gap)),
                     Tri::Known(None) | Tri::Absent => (Tri::Absent, Tri::Absent),
                 };
-            let node_to_node = match d.body.nested(&["node_to_node_encryption"]) {
-                Tri::Known(Some(n)) => n.bool("enabled"),
-                Tri::Unknown(gap) => Tri::Unknown(gap),
-                Tri::Known(None) | Tri::Absent => Tri::Absent,
-            };
+            let node_to_node = d
+                .body
+                .in_block(&["node_to_node_encryption"], |n| n.bool("enabled"));
             inv.opensearch_domains.push(OpenSearchDomain {
                 meta: ctx.meta(d, Some("domain_name")),
                 encrypt_at_rest,

@@ -192,11 +192,9 @@ fn settings(
     };
 
     let versioning = match splits.of(BucketSetting::Versioning).last() {
-        Some(v) => match v.body.nested(&["versioning_configuration"]) {
-            Tri::Known(Some(cfg)) => cfg.str("status"),
-            Tri::Known(None) | Tri::Absent => Tri::Absent,
-            Tri::Unknown(gap) => Tri::Unknown(gap),
-        },
+        Some(v) => v
+            .body
+            .in_block(&["versioning_configuration"], |cfg| cfg.str("status")),
         None => match bucket.map(|b| b.body.nested(&["versioning"])) {
             Some(Tri::Known(Some(cfg))) => match cfg.bool("enabled") {
                 Tri::Known(true) => Tri::Known("Enabled".to_string()),
