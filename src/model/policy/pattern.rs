@@ -32,20 +32,9 @@ pub(crate) fn any3(items: impl IntoIterator<Item = Option<bool>>) -> Option<bool
 }
 
 /// Three-valued AND: `Some(false)` if any is false, else `None` if any is unknown.
+/// [`any3`] through De Morgan, so the two cannot drift apart.
 pub(crate) fn all3(items: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
-    let mut unknown = false;
-    for item in items {
-        match item {
-            Some(false) => return Some(false),
-            Some(true) => {}
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        None
-    } else {
-        Some(true)
-    }
+    any3(items.into_iter().map(|i| i.map(|b| !b))).map(|b| !b)
 }
 
 /// Does `pattern` (with `*` and `?`) match all of `text`?

@@ -370,47 +370,39 @@ pub(super) fn one(args: &[Value]) -> Out {
 
 /// `alltrue(list)`: false as soon as a known element is false (null counts as false).
 pub(super) fn alltrue(args: &[Value]) -> Out {
-    arity(args, 1, 1)?;
-    let items = list(&args[0])?;
-    let mut undecided = false;
-    for v in items {
-        match v {
-            Value::Null => return Ok(Value::Bool(false)),
-            Value::Unknown(_) | Value::Json(_) => undecided = true,
-            other => {
-                if !boolean(other)? {
-                    return Ok(Value::Bool(false));
-                }
-            }
-        }
-    }
-    Ok(if undecided {
-        unknown_of(items)
-    } else {
-        Value::Bool(true)
-    })
+    first_known(args, false)
 }
 
 /// `anytrue(list)`: true as soon as a known element is true (nulls are skipped).
 pub(super) fn anytrue(args: &[Value]) -> Out {
+    first_known(args, true)
+}
+
+/// `alltrue` and `anytrue`, which differ only in the value that decides: the first
+/// known element equal to `decisive` is the answer (a null reads as false, so it
+/// decides `alltrue` and is skipped by `anytrue`); otherwise unknown if an element
+/// is, else `!decisive`.
+fn first_known(args: &[Value], decisive: bool) -> Out {
     arity(args, 1, 1)?;
     let items = list(&args[0])?;
     let mut undecided = false;
     for v in items {
-        match v {
-            Value::Null => {}
-            Value::Unknown(_) | Value::Json(_) => undecided = true,
-            other => {
-                if boolean(other)? {
-                    return Ok(Value::Bool(true));
-                }
+        let b = match v {
+            Value::Null => false,
+            Value::Unknown(_) | Value::Json(_) => {
+                undecided = true;
+                continue;
             }
+            other => boolean(other)?,
+        };
+        if b == decisive {
+            return Ok(Value::Bool(decisive));
         }
     }
     Ok(if undecided {
         unknown_of(items)
     } else {
-        Value::Bool(false)
+        Value::Bool(!decisive)
     })
 }
 

@@ -523,21 +523,24 @@ fn is_utf8(name: &str) -> bool {
 }
 
 pub(super) fn textencodebase64(args: &[Value]) -> Out {
-    arity(args, 2, 2)?;
-    all_known(args)?;
-    if !is_utf8(&string(&args[1])?) {
-        return Err(Stop::Fail(FnError::Unsupported("textencodebase64".into())));
-    }
+    utf8_only(args, "textencodebase64")?;
     base64encode(&args[..1])
 }
 
 pub(super) fn textdecodebase64(args: &[Value]) -> Out {
+    utf8_only(args, "textdecodebase64")?;
+    base64decode(&args[..1])
+}
+
+/// The arguments of `name` (`text*base64(string, encoding)`), refused as unsupported
+/// for any encoding but UTF-8, the only one both directions support here.
+fn utf8_only(args: &[Value], name: &str) -> Result<(), Stop> {
     arity(args, 2, 2)?;
     all_known(args)?;
     if !is_utf8(&string(&args[1])?) {
-        return Err(Stop::Fail(FnError::Unsupported("textdecodebase64".into())));
+        return Err(Stop::Fail(FnError::Unsupported(name.into())));
     }
-    base64decode(&args[..1])
+    Ok(())
 }
 
 /// `urlencode` as Go's `url.QueryEscape`: spaces become `+`.

@@ -242,40 +242,33 @@ pub(super) fn substr(args: &[Value]) -> Out {
 
 /// `startswith`; decided on a shaped unknown when its known start decides it.
 pub(super) fn startswith(args: &[Value]) -> Out {
-    arity(args, 2, 2)?;
-    if let (Value::Unknown(u), Value::String(p)) = (&args[0], &args[1]) {
-        if let Some(shape) = &u.shape {
-            let lit = shape_prefix(shape);
-            if lit.starts_with(p.as_str()) {
-                return Ok(Value::Bool(true));
-            }
-            if !p.starts_with(lit) {
-                return Ok(Value::Bool(false));
-            }
-        }
-    }
-    all_known(args)?;
-    Ok(Value::Bool(
-        string(&args[0])?.starts_with(&string(&args[1])?),
-    ))
+    at_edge(args, shape_prefix, |s, p| s.starts_with(p))
 }
 
 /// `endswith`; decided on a shaped unknown when its known end decides it.
 pub(super) fn endswith(args: &[Value]) -> Out {
+    at_edge(args, shape_suffix, |s, p| s.ends_with(p))
+}
+
+/// `startswith` and `endswith`, mirror images: `known` is the literal part of an
+/// unknown's shape at that edge and `has(s, p)` whether `s` has `p` there. The
+/// known literal decides when it already has the pattern at that edge, or when the
+/// pattern cannot have the literal there.
+fn at_edge(args: &[Value], known: fn(&str) -> &str, has: fn(&str, &str) -> bool) -> Out {
     arity(args, 2, 2)?;
     if let (Value::Unknown(u), Value::String(p)) = (&args[0], &args[1]) {
         if let Some(shape) = &u.shape {
-            let lit = shape_suffix(shape);
-            if lit.ends_with(p.as_str()) {
+            let lit = known(shape);
+            if has(lit, p) {
                 return Ok(Value::Bool(true));
             }
-            if !p.ends_with(lit) {
+            if !has(p, lit) {
                 return Ok(Value::Bool(false));
             }
         }
     }
     all_known(args)?;
-    Ok(Value::Bool(string(&args[0])?.ends_with(&string(&args[1])?)))
+    Ok(Value::Bool(has(&string(&args[0])?, &string(&args[1])?)))
 }
 
 /// `strcontains`; true on a shaped unknown whose known text contains the substring.
