@@ -4,13 +4,14 @@
 //! address.
 
 use super::references::Call;
-use super::DocumentInput;
+use super::{DocumentInput, DocumentResources, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Location, ModuleCall};
 use crate::source::terraform::directives::FileDirectives;
 use crate::source::terraform::discover::{list_tf, read_manifest, relative};
 use crate::source::terraform::module::{block_span, is_local_source, Module};
 use crate::source::terraform::parse::parse_file;
+use crate::source::terraform::resource::{TfProvider, TfResource};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -92,6 +93,31 @@ impl Locator {
     /// Whether results can sit on `.tf` files.
     pub fn has_source(&self) -> bool {
         self.source.is_some()
+    }
+
+    /// A plan's or state's resources, sorted by address, with what reading its `.tf`
+    /// files for locations gathered (suppression comments, problems): both kinds of
+    /// document end alike.
+    pub fn finish(
+        &mut self,
+        kind: Kind,
+        root: String,
+        mut resources: Vec<TfResource>,
+        providers: Vec<TfProvider>,
+        identities: BTreeMap<String, String>,
+    ) -> DocumentResources {
+        resources.sort_by(|a, b| a.address.cmp(&b.address));
+        DocumentResources {
+            kind,
+            root,
+            resources,
+            providers,
+            identities,
+            suppressions: std::mem::take(&mut self.suppressions),
+            base: self.base.clone(),
+            configured: self.has_source(),
+            diagnostics: std::mem::take(&mut self.diagnostics),
+        }
     }
 
     /// The block of a resource and the module calls leading to it, when the

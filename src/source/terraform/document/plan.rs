@@ -113,18 +113,7 @@ pub fn read(
         resources.push(instance.resource(values, masks, &refs, locator, &root));
     }
     check_aws(&providers_seen, any_aws, shown, Kind::Plan)?;
-    resources.sort_by(|a, b| a.address.cmp(&b.address));
-    Ok(DocumentResources {
-        kind: Kind::Plan,
-        root,
-        resources,
-        providers: providers(json),
-        identities,
-        suppressions: std::mem::take(&mut locator.suppressions),
-        base: locator.base.clone(),
-        configured: locator.has_source(),
-        diagnostics: std::mem::take(&mut locator.diagnostics),
-    })
+    Ok(locator.finish(Kind::Plan, root, resources, providers(json), identities))
 }
 
 /// One resource instance as the plan addresses it.

@@ -100,18 +100,7 @@ pub fn read(
         }
     }
     check_aws(&providers_seen, any_aws, shown, Kind::State)?;
-    resources.sort_by(|a, b| a.address.cmp(&b.address));
-    Ok(DocumentResources {
-        kind: Kind::State,
-        root,
-        resources,
-        providers: Vec::new(),
-        identities,
-        suppressions: std::mem::take(&mut locator.suppressions),
-        base: locator.base.clone(),
-        configured: locator.has_source(),
-        diagnostics: std::mem::take(&mut locator.diagnostics),
-    })
+    Ok(locator.finish(Kind::State, root, resources, Vec::new(), identities))
 }
 
 /// `provider["registry.terraform.io/hashicorp/aws"]` (or with an alias) is `aws`.

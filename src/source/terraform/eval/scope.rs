@@ -6,7 +6,7 @@
 //! referenced, and a reference cycle finds its slot in progress instead of looping.
 
 use super::super::functions::is_internal_key;
-use super::super::module::Module;
+use super::super::module::{Expr, Module};
 use super::expand::{Children, Expansion, InstKey};
 use super::{EvalError, Evaluator, R};
 use crate::diagnostic::Diagnostic;
@@ -201,14 +201,7 @@ impl<'a> Evaluator<'a> {
                 }
             });
         }
-        inst.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::InProgress);
-        let v = self.value_of(expr, &Scope::new(inst));
-        inst.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
-        Ok(v)
+        Ok(self.memoised(inst, &inst.locals, name, expr))
     }
 
     /// `output "NAME"` of a module instance, evaluated once.
@@ -222,14 +215,27 @@ impl<'a> Evaluator<'a> {
         let Some(expr) = inst.module.outputs.get(name).copied() else {
             return Err(EvalError(format!("module has no output \"{name}\"")));
         };
-        inst.outputs
+        Ok(self.memoised(inst, &inst.outputs, name, expr))
+    }
+
+    /// Evaluate `expr` in `inst` into `slots[name]`, marked in progress meanwhile so
+    /// that a reference back to it is seen as a cycle: locals and outputs are
+    /// memoised alike.
+    fn memoised(
+        &self,
+        inst: &Rc<Inst<'a>>,
+        slots: &RefCell<HashMap<String, Slot<Value>>>,
+        name: &str,
+        expr: Expr<'a>,
+    ) -> Value {
+        slots
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
         let v = self.value_of(expr, &Scope::new(inst));
-        inst.outputs
+        slots
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone()));
-        Ok(v)
+        v
     }
 
     /// All outputs of a module instance as an object.
