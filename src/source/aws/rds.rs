@@ -291,9 +291,11 @@ async fn parameter_groups(
     let need_instance = wanted.iter().any(|(c, _)| !c);
     let need_cluster = wanted.iter().any(|(c, _)| *c);
     let mut listed: Vec<(bool, String, String, Option<String>)> = Vec::new();
+    // Each listing is taken apart into `(cluster, name, ARN, family)` as its pages
+    // arrive; a group without a name or ARN cannot be matched and is left out.
     if need_instance {
-        if let Some(gs) = ctx
-            .pages(
+        listed.extend(
+            ctx.pages(
                 SVC,
                 region,
                 "DescribeDBParameterGroups",
@@ -306,31 +308,24 @@ async fn parameter_groups(
                         .send()
                 },
                 |o| {
-                    (
-                        o.db_parameter_groups().to_vec(),
-                        o.marker().map(str::to_owned),
-                    )
+                    let groups = o.db_parameter_groups().iter().filter_map(|g| {
+                        Some((
+                            false,
+                            g.db_parameter_group_name()?.to_string(),
+                            g.db_parameter_group_arn()?.to_string(),
+                            g.db_parameter_group_family().map(str::to_owned),
+                        ))
+                    });
+                    (groups.collect(), o.marker().map(str::to_owned))
                 },
             )
             .await
-        {
-            for g in gs {
-                if let (Some(n), Some(a)) =
-                    (g.db_parameter_group_name(), g.db_parameter_group_arn())
-                {
-                    listed.push((
-                        false,
-                        n.to_string(),
-                        a.to_string(),
-                        g.db_parameter_group_family().map(str::to_owned),
-                    ));
-                }
-            }
-        }
+            .unwrap_or_default(),
+        );
     }
     if need_cluster {
-        if let Some(gs) = ctx
-            .pages(
+        listed.extend(
+            ctx.pages(
                 SVC,
                 region,
                 "DescribeDBClusterParameterGroups",
@@ -343,28 +338,20 @@ async fn parameter_groups(
                         .send()
                 },
                 |o| {
-                    (
-                        o.db_cluster_parameter_groups().to_vec(),
-                        o.marker().map(str::to_owned),
-                    )
+                    let groups = o.db_cluster_parameter_groups().iter().filter_map(|g| {
+                        Some((
+                            true,
+                            g.db_cluster_parameter_group_name()?.to_string(),
+                            g.db_cluster_parameter_group_arn()?.to_string(),
+                            g.db_parameter_group_family().map(str::to_owned),
+                        ))
+                    });
+                    (groups.collect(), o.marker().map(str::to_owned))
                 },
             )
             .await
-        {
-            for g in gs {
-                if let (Some(n), Some(a)) = (
-                    g.db_cluster_parameter_group_name(),
-                    g.db_cluster_parameter_group_arn(),
-                ) {
-                    listed.push((
-                        true,
-                        n.to_string(),
-                        a.to_string(),
-                        g.db_parameter_group_family().map(str::to_owned),
-                    ));
-                }
-            }
-        }
+            .unwrap_or_default(),
+        );
     }
 
     join_all(wanted.into_iter().map(|(cluster, name)| {
