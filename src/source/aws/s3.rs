@@ -240,17 +240,10 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
         Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
     let public_access_block = match pab {
-        Read::Found(out) => Tri::Known(out.public_access_block_configuration().map(|c| {
-            flags(
-                [
-                    c.block_public_acls(),
-                    c.block_public_policy(),
-                    c.ignore_public_acls(),
-                    c.restrict_public_buckets(),
-                ],
-                &b.arn,
-            )
-        })),
+        Read::Found(out) => Tri::Known(
+            out.public_access_block_configuration()
+                .map(|c| flags(block_flags!(c), &b.arn)),
+        ),
         Read::Absent => Tri::Known(None),
         Read::Failed => Tri::Unknown(Gap::NotCollected),
     };
@@ -329,6 +322,21 @@ async fn describe(ctx: &SweepState, client: &aws_sdk_s3::Client, b: &Listed) -> 
     }
 }
 
+/// The four flags of a public access block in [`flags`]' order. A macro, not a
+/// function: S3 (buckets) and S3 Control (the account) answer with two types of the
+/// same shape.
+macro_rules! block_flags {
+    ($c:expr) => {
+        [
+            $c.block_public_acls(),
+            $c.block_public_policy(),
+            $c.ignore_public_acls(),
+            $c.restrict_public_buckets(),
+        ]
+    };
+}
+use block_flags;
+
 /// A public access block from the API's four optional flags (absent ones default
 /// to false).
 fn flags(f: [Option<bool>; 4], configured_by: &str) -> PublicAccessBlock {
@@ -390,17 +398,10 @@ async fn account_public_access_block(ctx: &SweepState, home: &str, inv: &mut Inv
             )
             .await
         {
-            Read::Found(out) => Tri::Known(out.public_access_block_configuration().map(|c| {
-                flags(
-                    [
-                        c.block_public_acls(),
-                        c.block_public_policy(),
-                        c.ignore_public_acls(),
-                        c.restrict_public_buckets(),
-                    ],
-                    &arn,
-                )
-            })),
+            Read::Found(out) => Tri::Known(
+                out.public_access_block_configuration()
+                    .map(|c| flags(block_flags!(c), &arn)),
+            ),
             Read::Absent => Tri::Known(None),
             Read::Failed => Tri::Unknown(Gap::NotCollected),
         }
