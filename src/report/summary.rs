@@ -78,10 +78,13 @@ fn badness(s: Status) -> u8 {
     }
 }
 
+/// Live or not, root module or account, region, address.
+type ResourceKey<'a> = (bool, &'a str, &'a str, &'a str);
+
 /// Identity of a resource for distinct counts: the same Terraform address in two
 /// root modules (`envs/prod`, `envs/dev`) is two resources. Borrowed, as it is built
 /// for every result and control.
-fn resource_key(f: &Finding) -> (bool, &str, &str, &str) {
+fn resource_key(f: &Finding) -> ResourceKey<'_> {
     match &f.origin {
         Origin::Terraform { root, .. } => (false, root.as_str(), "", f.resource.as_str()),
         Origin::Aws {
@@ -98,7 +101,7 @@ fn resource_key(f: &Finding) -> (bool, &str, &str, &str) {
 /// Every allowed control in catalogue order, even with no results (an auditor reads
 /// "0 evaluated" as a gap), then any other control id the findings carry, sorted.
 pub(crate) fn per_control(findings: &[Finding]) -> Vec<ControlSummary> {
-    let mut worst: BTreeMap<&str, BTreeMap<(bool, &str, &str, &str), Status>> = BTreeMap::new();
+    let mut worst: BTreeMap<&str, BTreeMap<ResourceKey, Status>> = BTreeMap::new();
     let mut results: BTreeMap<&str, Counts> = BTreeMap::new();
     for f in findings {
         for c in f.controls.iter() {
