@@ -333,6 +333,24 @@ fn json_snapshot() {
     insta::assert_snapshot!(out(Format::Json, &RenderOptions::default()));
 }
 
+/// The results are serialized in parallel and spliced into the document; the text
+/// must be exactly serde_json's own pretty printing of the same document, with and
+/// without results.
+#[test]
+fn json_is_serde_pretty_byte_for_byte() {
+    for report in [report(), ScanReport::default()] {
+        let text = render(
+            Format::Json,
+            &report,
+            &catalogue(),
+            &RenderOptions::default(),
+        );
+        let doc: Value = serde_json::from_str(&text).expect("the report is JSON");
+        let pretty = serde_json::to_string_pretty(&doc).expect("a Value serializes");
+        assert_eq!(text, format!("{pretty}\n"));
+    }
+}
+
 #[test]
 fn json_carries_every_status_and_the_summary() {
     let doc: Value = serde_json::from_str(&render(

@@ -10,13 +10,16 @@ use crate::finding::{Finding, Status, Suppression};
 use crate::model::{Environment, Location, ModuleCall, Origin};
 use crate::provenance::{CiContext, RuleSetting, SourceRecord};
 use crate::scan::ScanReport;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Schema identifier; bump the suffix on any incompatible change.
 pub const SCHEMA: &str = "soc2scan/report/v2";
 
+/// The report's fields before `results`. The document is `Head`'s fields, then
+/// `results` (written by [`write_results`]), then `Tail`'s fields, in that order.
 #[derive(Serialize)]
-struct Report<'a> {
+struct Head<'a> {
     schema: &'static str,
     tool: Tool,
     /// RFC 3339, UTC; null when the report was not produced by a scan (tests).
@@ -35,19 +38,62 @@ struct Report<'a> {
     incomplete: bool,
     summary: Summary,
     rules: Vec<Rule<'a>>,
-    results: Results<'a>,
+}
+
+/// The report's fields after `results`.
+#[derive(Serialize)]
+struct Tail<'a> {
     diagnostics: Vec<DiagnosticJson<'a>>,
     stats: &'a crate::scan::Stats,
 }
 
-/// The results, each turned into its JSON view only as it is written: a view of all
-/// of them at once cost hundreds of megabytes on estates of 200,000 resources.
-struct Results<'a>(&'a ScanReport);
+/// Results serialized at a time, in parallel: enough to keep the cores busy, few
+/// enough that the batch's text stays a few megabytes.
+const RESULTS_PER_BATCH: usize = 4096;
 
-impl Serialize for Results<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.findings.iter().map(|f| result(f, self.0)))
+/// Indentation of a result's lines: `results` is a field of the top-level object.
+const RESULT_INDENT: &[u8] = b"    ";
+
+/// Write `"results": [...]`'s value exactly as `serde_json::to_writer_pretty` would
+/// in place, but serializing batches of results in parallel, each turned into its
+/// JSON view only then: on an estate of 200,000 resources the results are most of a
+/// 400 MB report, and a view of all of them at once cost hundreds of megabytes.
+/// Each result is rendered on its own and indented to its depth: a raw newline in
+/// pretty JSON is always layout, as newlines in strings are escaped.
+fn write_results(report: &ScanReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if report.findings.is_empty() {
+        return out.write_all(b"[]");
     }
+    out.write_all(b"[")?;
+    let mut first = true;
+    for batch in report.findings.chunks(RESULTS_PER_BATCH) {
+        let rendered: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|f| serde_json::to_vec_pretty(&result(f, report)))
+            .collect::<Result<_, _>>()
+            .map_err(std::io::Error::from)?;
+        for text in rendered {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(RESULT_INDENT)?;
+            for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                    out.write_all(RESULT_INDENT)?;
+                }
+                out.write_all(line)?;
+            }
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// The fields of a pretty-printed object, between its braces: `\n  "a": 1,\n  "b": 2`.
+fn fields(object: &[u8]) -> &[u8] {
+    object
+        .strip_prefix(b"{")
+        .and_then(|o| o.strip_suffix(b"\n}"))
+        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -373,7 +419,7 @@ pub(super) fn write(
     let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
     diagnostics.sort();
     let provenance = report.provenance.as_ref();
-    let doc = Report {
+    let head = Head {
         schema: SCHEMA,
         tool: Tool {
             name: "soc2scan",
@@ -406,12 +452,20 @@ pub(super) fn write(
                 help_uri: super::sarif::help_uri(&m.id),
             })
             .collect(),
-        results: Results(report),
+    };
+    let tail = Tail {
         diagnostics: diagnostics.into_iter().map(Into::into).collect(),
         stats: &report.stats,
     };
     // These plain structs serialize (string keys, no non-finite floats): only
     // writing can fail.
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    let head = serde_json::to_vec_pretty(&head).map_err(std::io::Error::from)?;
+    let tail = serde_json::to_vec_pretty(&tail).map_err(std::io::Error::from)?;
+    out.write_all(b"{")?;
+    out.write_all(fields(&head))?;
+    out.write_all(b",\n  \"results\": ")?;
+    write_results(report, out)?;
+    out.write_all(b",")?;
+    out.write_all(fields(&tail))?;
+    out.write_all(b"\n}\n")
 }

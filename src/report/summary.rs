@@ -83,22 +83,30 @@ fn badness(s: Status) -> u8 {
     }
 }
 
+/// Live or not, root module or account, region, address.
+type ResourceKey<'a> = (bool, &'a str, &'a str, &'a str);
+
 /// Identity of a resource for distinct counts: the same Terraform address in two
-/// root modules (`envs/prod`, `envs/dev`) is two resources.
-fn resource_key(f: &Finding) -> (String, &str) {
-    let scope = match &f.origin {
-        Origin::Terraform { root, .. } => format!("tf:{root}"),
+/// root modules (`envs/prod`, `envs/dev`) is two resources. Borrowed, as it is built
+/// for every result and control.
+fn resource_key(f: &Finding) -> ResourceKey<'_> {
+    match &f.origin {
+        Origin::Terraform { root, .. } => (false, root.as_str(), "", f.resource.as_str()),
         Origin::Aws {
             account, region, ..
-        } => format!("aws:{}:{region}", account.as_deref().unwrap_or("")),
-    };
-    (scope, f.resource.as_str())
+        } => (
+            true,
+            account.as_deref().unwrap_or(""),
+            region.as_str(),
+            f.resource.as_str(),
+        ),
+    }
 }
 
 /// Every allowed control in catalogue order, even with no results (an auditor reads
 /// "0 evaluated" as a gap), then any other control id the findings carry, sorted.
 pub(crate) fn per_control(findings: &[Finding]) -> Vec<ControlSummary> {
-    let mut worst: BTreeMap<&str, BTreeMap<(String, &str), Status>> = BTreeMap::new();
+    let mut worst: BTreeMap<&str, BTreeMap<ResourceKey, Status>> = BTreeMap::new();
     let mut results: BTreeMap<&str, Counts> = BTreeMap::new();
     for f in findings {
         for c in f.controls.iter() {

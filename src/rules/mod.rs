@@ -53,7 +53,8 @@ pub fn run(
         })
         .flatten()
         .collect();
-    results.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // In parallel: a large estate has hundreds of thousands of results to order.
+    results.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(results)
 }
 

@@ -14,6 +14,7 @@ use crate::rules::RuleSettings;
 use crate::source::aws::{self, AwsOptions, AwsSweep};
 use crate::source::terraform::document::{self, DocumentInput};
 use crate::source::terraform::{self, TfOptions};
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -226,22 +227,36 @@ impl<'a> Judge<'a> {
     ) -> Result<Vec<Finding>, ScanError> {
         let t = Instant::now();
         let settings = &self.req.settings;
-        for meta in inventory.metas_mut() {
-            let location = meta.location();
-            let classified = settings.classify(&meta.tags, location.map(|l| l.file.as_str()));
-            for w in classified.warnings {
-                let d = Diagnostic::warning(
-                    "unrecognised-classification",
-                    format!("{}: {w}", meta.address),
-                );
-                diagnostics.push(match location {
-                    Some(l) => d.at(l.file.clone(), Some(l.start_line), Some(l.start_column)),
-                    None => d,
-                });
-            }
-            meta.classification = classified.source;
-            meta.environment = crate::environment::resolve(meta, &settings.rules.environments);
-        }
+        // Each resource on its own, so in parallel; the diagnostics are sorted when
+        // the scan finishes.
+        let warnings: Vec<Diagnostic> = inventory
+            .metas_mut()
+            .into_par_iter()
+            .flat_map_iter(|meta| {
+                let location = meta.location();
+                let classified = settings.classify(&meta.tags, location.map(|l| l.file.as_str()));
+                let warnings: Vec<Diagnostic> = classified
+                    .warnings
+                    .into_iter()
+                    .map(|w| {
+                        let d = Diagnostic::warning(
+                            "unrecognised-classification",
+                            format!("{}: {w}", meta.address),
+                        );
+                        match location {
+                            Some(l) => {
+                                d.at(l.file.clone(), Some(l.start_line), Some(l.start_column))
+                            }
+                            None => d,
+                        }
+                    })
+                    .collect();
+                meta.classification = classified.source;
+                meta.environment = crate::environment::resolve(meta, &settings.rules.environments);
+                warnings
+            })
+            .collect();
+        diagnostics.extend(warnings);
         diagnostics.extend(crate::environment::config_warnings(
             &inventory.metas(),
             &settings.rules.environments,

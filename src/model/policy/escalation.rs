@@ -210,17 +210,21 @@ fn passes_to(st: &Statement, services: &[String]) -> Option<bool> {
 
 /// Does the statement allow `action` broadly enough to serve `path`?
 fn grants(st: &Statement, action: &str, path: &EscalationPath) -> Option<bool> {
-    let pass_ok = if action.eq_ignore_ascii_case("iam:PassRole") {
-        passes_to(st, &path.pass_role_to)
-    } else {
-        Some(true)
-    };
-    all3([
-        st.is_allow(),
-        st.covers_action(action),
-        broad_for(st, service_of(action), false),
-        pass_ok,
-    ])
+    // Cheapest first, and lazily: `all3` stops at the first certain "no", and most
+    // statements neither allow nor cover most of the catalogue's actions.
+    let checks: [&dyn Fn() -> Option<bool>; 4] = [
+        &|| st.is_allow(),
+        &|| st.covers_action(action),
+        &|| broad_for(st, service_of(action), false),
+        &|| {
+            if action.eq_ignore_ascii_case("iam:PassRole") {
+                passes_to(st, &path.pass_role_to)
+            } else {
+                Some(true)
+            }
+        },
+    ];
+    all3(checks.iter().map(|check| check()))
 }
 
 /// Does the statement deny `action` everywhere, unconditionally?
@@ -232,12 +236,13 @@ fn removes(st: &Statement, action: &str) -> Option<bool> {
     } else {
         Some(true)
     };
-    all3([
-        st.is_deny(),
-        st.covers_action(action),
-        broad_for(st, service_of(action), true),
-        unconditional,
-    ])
+    // Lazily, as in `grants`: most statements are not denies.
+    let checks: [&dyn Fn() -> Option<bool>; 3] = [
+        &|| all3([st.is_deny(), unconditional]),
+        &|| st.covers_action(action),
+        &|| broad_for(st, service_of(action), true),
+    ];
+    all3(checks.iter().map(|check| check()))
 }
 
 impl PolicyDocument {
@@ -258,7 +263,6 @@ impl PolicyDocument {
                 let mut statements_certain = Vec::new();
                 let mut statements_possible = Vec::new();
                 let mut granted = Vec::new();
-                let mut removed = Vec::new();
                 for (i, st) in self.statements.iter().enumerate() {
                     let g = grants(st, action, path);
                     match g {
@@ -267,9 +271,13 @@ impl PolicyDocument {
                         Some(false) => {}
                     }
                     granted.push(g);
-                    removed.push(removes(st, action));
                 }
-                let status = all3([any3(granted), any3(removed).map(|r| !r)]);
+                // Denies matter only for an action some statement may grant.
+                let removed = || any3(self.statements.iter().map(|st| removes(st, action)));
+                let status = all3(
+                    std::iter::once(any3(granted))
+                        .chain(std::iter::once_with(|| removed().map(|r| !r))),
+                );
                 let action_certain = match status {
                     Some(false) => continue 'paths,
                     Some(true) => true,

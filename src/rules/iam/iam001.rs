@@ -12,7 +12,7 @@ use crate::model::policy::{PList, PStr, Statement, StatementMatch, StatementRef}
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a rule concluded about one document (or one attachment).
 pub(super) enum Verdict {
@@ -108,19 +108,12 @@ pub(super) fn judge_identity_policies<'a>(
     out: &mut PerResource<'a>,
     judge: impl Fn(&PolicyDocument, &Meta) -> Verdict,
 ) {
-    let mut block_counter: Vec<(&str, usize)> = Vec::new();
+    // By address, not a list searched per policy: an estate has thousands of roles.
+    let mut block_counter: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &inv.identity_policies {
         let label = if p.inline && p.meta.kind == "aws_iam_role" {
-            let n = match block_counter.iter_mut().find(|(a, _)| *a == p.meta.address) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    block_counter.push((&p.meta.address, 1));
-                    1
-                }
-            };
+            let n = block_counter.entry(&p.meta.address).or_default();
+            *n += 1;
             Some(format!("inline_policy block #{n}"))
         } else {
             None
