@@ -10,13 +10,14 @@
 #
 # Environment: SKIP_PROWLER=1 skips Prowler; KEEP=DIR keeps the reports, logs and
 # timings in DIR; PROWLER_TIMEOUT (seconds, default 3600) bounds Prowler's run.
-# Needs target/release/soc2scan (built by the caller: this script does not build).
+# Needs target/release/soc2scan (built by the caller: this script does not build), or
+# another build of the default (aws) configuration given as BIN=path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 buckets=${1:-1000}
 keys=${2:-300}
 roles=${3:-500}
-bin=target/release/soc2scan
+bin=${BIN:-target/release/soc2scan}
 
 [ -x "$bin" ] || { echo "bench-live: $bin not found; build it with cargo build --release" >&2; exit 2; }
 "$bin" scan --help | grep -q -- '--endpoint-url' \

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark: release build, then scan ../shared/corpus and print wall time, peak
-# memory, files, resources and throughput. Numbers only; nothing asserts on them.
+# Benchmark: release build (Terraform only, as the corpus needs no AWS), then scan
+# ../shared/corpus and print wall time, CPU, peak memory, files, resources and
+# throughput. Numbers only; nothing asserts on them.
 #   scripts/bench.sh [CORPUS_DIR] [RUNS]
+#   BIN=path   time another build instead (no cargo build), e.g. an older commit's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus}
 runs=${2:-5}
 [ -d "$corpus" ] || { echo "corpus not found: $corpus" >&2; exit 2; }
-cargo build --release --quiet
-bin=target/release/soc2scan
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --no-default-features --quiet
+fi
+bin=${BIN:-target/release/soc2scan}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for i in $(seq 1 "$runs"); do
-  /usr/bin/time -f '%e %M %P' -o "$out/time.$i" \
+  /usr/bin/time -f '%e %M %P %U %S' -o "$out/time.$i" \
     "$bin" scan "$corpus" --format json -o "$out/report.json" --allow-incomplete --fail-on none --timings \
     2>"$out/stderr.$i" || true
 done
@@ -20,6 +24,7 @@ done
 walls=$(for i in $(seq 1 "$runs"); do cut -d' ' -f1 "$out/time.$i"; done | sort -n)
 rss=$(for i in $(seq 1 "$runs"); do cut -d' ' -f2 "$out/time.$i"; done | sort -n)
 cpu=$(for i in $(seq 1 "$runs"); do cut -d' ' -f3 "$out/time.$i"; done | tr -d '%' | sort -n)
+secs=$(for i in $(seq 1 "$runs"); do awk '{ printf "%.2f\n", $4 + $5 }' "$out/time.$i"; done | sort -n)
 mid=$(( (runs + 1) / 2 ))
 wall=$(echo "$walls" | sed -n "${mid}p")
 peak=$(echo "$rss" | tail -1)
@@ -31,7 +36,7 @@ echo "corpus:      $corpus ($(find "$corpus" -name '*.tf' | wc -l) .tf files, $(
 echo "runs:        $runs"
 echo "wall:        median ${wall}s (all: $(echo $walls | tr '\n' ' '))"
 echo "peak memory: $(awk "BEGIN{printf \"%.0f\", $peak/1024}") MB (max RSS over runs)"
-echo "cpu:         median ${cpum}% (200% = both cores busy)"
+echo "cpu:         median ${cpum}% (200% = both cores busy), median $(echo "$secs" | sed -n "${mid}p") CPU-s (user + sys; all: $(echo $secs | tr '\n' ' '))"
 echo "throughput:  $(awk "BEGIN{printf \"%.1f\", $bytes/1e6/$wall}") MB/s"
 echo "$scanned"
 echo "$timings"

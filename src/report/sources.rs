@@ -279,7 +279,10 @@ fn gap_of(
                 .roots
                 .iter()
                 .filter(|r| {
-                    r.as_str() == "." || file.starts_with(&format!("{}/", r.trim_end_matches('/')))
+                    r.as_str() == "."
+                        || file
+                            .strip_prefix(r.trim_end_matches('/'))
+                            .is_some_and(|rest| rest.starts_with('/'))
                 })
                 .max_by_key(|r| if r.as_str() == "." { 0 } else { r.len() });
             match owner {
