@@ -292,20 +292,26 @@ fn attachment_verdict(first: &PolicyAttachment, to: &[String]) -> Option<Verdict
 /// Attachments grouped by resource and policy ARN, principals in order, once each.
 fn attachment_groups(inv: &Inventory) -> Vec<(&PolicyAttachment, Vec<String>)> {
     let mut groups: Vec<(&PolicyAttachment, Vec<String>)> = Vec::new();
+    // Groups by address, so that finding an attachment's group does not search them
+    // all: an account has thousands of attachments.
+    let mut by_address: HashMap<&str, Vec<usize>> = HashMap::new();
     for a in &inv.policy_attachments {
         let who = principal_text(&a.attached_to, &a.meta);
-        let same = |g: &&mut (&PolicyAttachment, Vec<String>)| {
-            g.0.meta.address == a.meta.address
-                && g.0.meta.origin == a.meta.origin
-                && g.0.policy_arn == a.policy_arn
-        };
-        match groups.iter_mut().find(|g| same(g)) {
+        let candidates = by_address.entry(a.meta.address.as_str()).or_default();
+        let same = candidates.iter().copied().find(|&i| {
+            let g = groups[i].0;
+            g.meta.origin == a.meta.origin && g.policy_arn == a.policy_arn
+        });
+        match same.and_then(|i| groups.get_mut(i)) {
             Some((_, list)) => {
                 if !list.contains(&who) {
                     list.push(who);
                 }
             }
-            None => groups.push((a, vec![who])),
+            None => {
+                candidates.push(groups.len());
+                groups.push((a, vec![who]));
+            }
         }
     }
     groups

@@ -95,13 +95,13 @@ pub fn check(inv: &Inventory, ctx: &mut Ctx) {
 /// Roles, users and groups whose policies complete an escalation path only together.
 fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
     // Policies by principal, within one root module (Terraform) or account (live).
-    let mut by_principal: BTreeMap<(String, String), Vec<&IdentityPolicy>> = BTreeMap::new();
+    let mut by_principal: BTreeMap<(String, (&str, &str)), Vec<&IdentityPolicy>> = BTreeMap::new();
     for p in &inv.identity_policies {
         for who in &p.attached_to {
             let key = match who {
-                Principal::Role(n) => format!("role {n}"),
-                Principal::User(n) => format!("user {n}"),
-                Principal::Group(n) => format!("group {n}"),
+                Principal::Role(n) => ("role", n.as_str()),
+                Principal::User(n) => ("user", n.as_str()),
+                Principal::Group(n) => ("group", n.as_str()),
             };
             by_principal
                 .entry((scope_of(&p.meta), key))
@@ -109,7 +109,8 @@ fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
                 .push(p);
         }
     }
-    for ((scope, who), policies) in by_principal {
+    let owners = owners(inv);
+    for ((scope, (kind, name)), policies) in by_principal {
         let known: Vec<(&IdentityPolicy, &PolicyDocument)> = policies
             .iter()
             .filter_map(|p| match &p.document {
@@ -120,9 +121,10 @@ fn split_across_policies(inv: &Inventory, ctx: &mut Ctx) {
         if known.len() < 2 {
             continue;
         }
-        let Some(owner) = owner(inv, &scope, &who) else {
+        let Some(owner) = owners.get(&(scope, kind, name)).copied() else {
             continue;
         };
+        let who = format!("{kind} {name}");
         let alone: BTreeSet<&str> = known
             .iter()
             .filter_map(|(_, d)| d.escalation_paths().ok())
@@ -168,29 +170,26 @@ fn scope_of(meta: &Meta) -> String {
     }
 }
 
-/// The role, user or group resource named `who` (`role NAME`, `user NAME`,
-/// `group NAME`) in `scope`.
-fn owner<'a>(inv: &'a Inventory, scope: &str, who: &str) -> Option<&'a Meta> {
-    let named = |m: &Meta, name: &str| {
-        scope_of(m) == scope && (m.name.as_deref() == Some(name) || m.address == name)
-    };
-    if let Some(name) = who.strip_prefix("role ") {
-        return inv
-            .iam_roles
-            .iter()
-            .map(|r| &r.meta)
-            .find(|m| named(m, name));
+/// The role, user and group resources by scope, kind (`role`, `user`, `group`) and
+/// name or address, the first in inventory order winning: built once, as a search
+/// per principal was quadratic on an account of 20,000 roles.
+fn owners(inv: &Inventory) -> BTreeMap<(String, &'static str, &str), &Meta> {
+    let mut out = BTreeMap::new();
+    let kinds = [
+        (
+            "role",
+            inv.iam_roles.iter().map(|r| &r.meta).collect::<Vec<_>>(),
+        ),
+        ("user", inv.iam_users.iter().map(|u| &u.meta).collect()),
+        ("group", inv.iam_groups.iter().map(|g| &g.meta).collect()),
+    ];
+    for (kind, metas) in kinds {
+        for m in metas {
+            let scope = scope_of(m);
+            for name in m.name.as_deref().into_iter().chain([m.address.as_str()]) {
+                out.entry((scope.clone(), kind, name)).or_insert(m);
+            }
+        }
     }
-    if let Some(name) = who.strip_prefix("group ") {
-        return inv
-            .iam_groups
-            .iter()
-            .map(|g| &g.meta)
-            .find(|m| named(m, name));
-    }
-    let name = who.strip_prefix("user ")?;
-    inv.iam_users
-        .iter()
-        .map(|u| &u.meta)
-        .find(|m| named(m, name))
+    out
 }
