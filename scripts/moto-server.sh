@@ -23,8 +23,9 @@ moto_server_start() { # LOG
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   MOTO_ENDPOINT="http://127.0.0.1:$port"
   # AWS-managed policies, as the live tests load them: real accounts have them too.
-  MOTO_IAM_LOAD_MANAGED_POLICIES=true "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" \
-    </dev/null >/dev/null 2>"$log" &
+  # ListBuckets paged as S3 pages it (see scripts/moto-paged-server.py).
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true "$root/.venv/bin/python" "$root/scripts/moto-paged-server.py" \
+    -H 127.0.0.1 -p "$port" </dev/null >/dev/null 2>"$log" &
   MOTO_PID=$!
   local _
   for _ in $(seq 1 300); do
