@@ -318,10 +318,9 @@ fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let started_at = chrono::Utc::now();
     let mut outcome = scan::run(&req).map_err(|e| Failure::usage(e.to_string()))?;
-    // Judged: only the results are reported, and on a large estate the resources
-    // take as much memory as the report that is about to be written.
-    // Freed on another thread while the report is written: tearing down a large
-    // inventory takes a noticeable share of the scan.
+    // Judged: only the results are reported. On a large estate the resources take as
+    // much memory as the report, and tearing them down takes a noticeable share of
+    // the scan, so they are freed on another thread while the report is written.
     let inventory = std::mem::take(&mut outcome.inventory);
     let freeing = std::thread::spawn(move || drop(inventory));
     if let Some(known) = &known {

@@ -12,7 +12,7 @@ use crate::model::policy::{PList, PStr, Statement, StatementMatch, StatementRef}
 use crate::model::value::HOLE;
 use crate::model::{Inventory, Meta, PolicyDocument, Tri};
 use crate::rules::Ctx;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// What a rule concluded about one document (or one attachment).
 pub(super) enum Verdict {
@@ -109,7 +109,7 @@ pub(super) fn judge_identity_policies<'a>(
     judge: impl Fn(&PolicyDocument, &Meta) -> Verdict,
 ) {
     // By address, not a list searched per policy: an estate has thousands of roles.
-    let mut block_counter: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut block_counter: HashMap<&str, usize> = HashMap::new();
     for p in &inv.identity_policies {
         let label = if p.inline && p.meta.kind == "aws_iam_role" {
             let n = block_counter.entry(&p.meta.address).or_default();

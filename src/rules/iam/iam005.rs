@@ -175,20 +175,16 @@ fn scope_of(meta: &Meta) -> String {
 /// per principal was quadratic on an account of 20,000 roles.
 fn owners(inv: &Inventory) -> BTreeMap<(String, &'static str, &str), &Meta> {
     let mut out = BTreeMap::new();
-    let kinds = [
-        (
-            "role",
-            inv.iam_roles.iter().map(|r| &r.meta).collect::<Vec<_>>(),
-        ),
-        ("user", inv.iam_users.iter().map(|u| &u.meta).collect()),
-        ("group", inv.iam_groups.iter().map(|g| &g.meta).collect()),
-    ];
-    for (kind, metas) in kinds {
-        for m in metas {
-            let scope = scope_of(m);
-            for name in m.name.as_deref().into_iter().chain([m.address.as_str()]) {
-                out.entry((scope.clone(), kind, name)).or_insert(m);
-            }
+    let metas = inv
+        .iam_roles
+        .iter()
+        .map(|r| ("role", &r.meta))
+        .chain(inv.iam_users.iter().map(|u| ("user", &u.meta)))
+        .chain(inv.iam_groups.iter().map(|g| ("group", &g.meta)));
+    for (kind, m) in metas {
+        let scope = scope_of(m);
+        for name in m.name.as_deref().into_iter().chain([m.address.as_str()]) {
+            out.entry((scope.clone(), kind, name)).or_insert(m);
         }
     }
     out

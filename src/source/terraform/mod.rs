@@ -90,8 +90,8 @@ fn ensure_thread_pool() {
 }
 
 /// Bytes of source text whose syntax trees the first pass keeps for evaluation. Trees
-/// cost several times their source (keeping all of ../shared/corpus, 12 MB, adds about
-/// 90 MB at peak); this keeps every file of a 200,000-resource estate (43 MB). Past
+/// cost about ten times their source (keeping all 8.9 MB of ../shared/corpus adds about
+/// 100 MB at peak); this keeps every file of a 200,000-resource estate (35.5 MB). Past
 /// it, files are parsed again when their group is evaluated, which costs CPU, not
 /// memory.
 const KEEP_PARSED_SOURCE: u64 = 64 * 1024 * 1024;
