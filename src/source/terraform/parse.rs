@@ -11,10 +11,6 @@ use std::path::{Path, PathBuf};
 /// smaller, and a generated monster should not stall a pre-merge gate.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Deeper bracket nesting than this is refused before parsing: the parser recurses,
-/// and no real configuration nests this deep.
-const MAX_NESTING: usize = 256;
-
 /// Prefix given to a repeated object key so the file parses; the evaluator strips it
 /// and lets the later key win, as Terraform does.
 pub const DUPLICATE_KEY_PREFIX: &str = "soc2scan_dup__";
@@ -100,14 +96,11 @@ pub fn parse_file(path: &Path, rel: &str) -> Result<SourceFile, Diagnostic> {
 }
 
 /// Parse already-read text (also used for tfvars given inline in tests).
+///
+/// Nesting needs no check of its own: hcl-edit (0.9.9 on) refuses more than 64
+/// nested levels with a parse error, so neither it nor the evaluator can overflow
+/// the stack on a hostile file.
 pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Diagnostic> {
-    if let Some(offset) = too_deep(&text) {
-        return Err(Diagnostic::error(
-            "parse-error",
-            format!("nesting deeper than {MAX_NESTING} levels; file skipped"),
-        )
-        .at(rel, Some(line_of(&text, offset)), None));
-    }
     let mut text = text;
     // Each round renames one repeated object key; bounded so a pathological file
     // cannot loop for long.
@@ -181,31 +174,23 @@ fn rename_key_at(text: &str, offset: usize) -> Option<String> {
     Some(out)
 }
 
-/// Offset where bracket nesting first exceeds the limit (ignoring strings roughly:
-/// brackets inside strings are rare enough that over-counting only errs on the safe side).
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<SourceFile, Diagnostic> {
         parse_text(Path::new("t.tf"), "t.tf", text.to_string())
+    }
+
+    #[test]
+    fn brackets_inside_strings_are_not_nesting() {
+        // A byte count of brackets refused this file; only real nesting is bounded.
+        let text = format!(
+            "x = \"{}\"\ny = <<EOT\n{}\nEOT\n",
+            "{".repeat(300),
+            "[(".repeat(300)
+        );
+        assert!(parse(&text).is_ok());
     }
 
     #[test]
