@@ -465,6 +465,49 @@ fn deeply_nested_expression_does_not_crash() {
     good_bucket_scanned(&o);
 }
 
+/// As deep as the parser accepts (64 levels, of which a `for` takes two), each way
+/// of nesting parses and evaluates without overflowing the stack, in the debug build
+/// the tests use too.
+#[test]
+fn nesting_at_the_parsers_limit_is_evaluated() {
+    let nested = |depth: usize, open: &str, inner: &str, close: &str| {
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    };
+    let exprs = [
+        nested(63, "[", "1", "]"),
+        nested(63, "{a = ", "1", "}"),
+        nested(63, "upper(", "\"a\"", ")"),
+        nested(63, "true ? ", "1", " : 2"),
+        nested(31, "[for a in ", "[1]", " : a]"),
+        nested(63, "\"${", "1", "}\""),
+    ];
+    let dir = tempdir();
+    fs::write(dir.path().join("good.tf"), GOOD).expect("write");
+    let locals: String = exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("  x{i} = {e}\n"))
+        .collect();
+    // Resource attributes are evaluated whether or not a rule reads them.
+    let used: Vec<String> = (0..exprs.len()).map(|i| format!("local.x{i}")).collect();
+    let queue = format!(
+        "resource \"aws_sqs_queue\" \"deep\" {{\n  name = jsonencode([{}])\n}}\n",
+        used.join(", ")
+    );
+    fs::write(
+        dir.path().join("deep.tf"),
+        format!("locals {{\n{locals}}}\n{queue}"),
+    )
+    .expect("write");
+    let o = scan(dir.path());
+    assert!(
+        o.report.diagnostics.iter().all(|d| d.level != Level::Error),
+        "{:?}",
+        o.report.diagnostics
+    );
+    good_bucket_scanned(&o);
+}
+
 /// Every fixture tree, with every file cut off at a third, a half and two thirds of its
 /// length (and, separately, with one byte in five dropped), scans with all rules
 /// without panicking, and every file that no longer parses is reported with its name.
