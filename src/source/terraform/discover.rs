@@ -2,7 +2,7 @@
 //! follow local module sources and `terraform init`'s module manifest, and decide which
 //! directories are root modules.
 
-use super::module::{is_local_source, Module};
+use super::module::{is_local_source, CallDecl};
 use super::parse::{parse_file, SourceFile};
 use super::remote::Fetcher;
 use crate::diagnostic::Diagnostic;
@@ -436,15 +436,13 @@ fn read_dir_files(pending: Pending) -> DirRead {
                 rel: rel.clone(),
             };
             let r = parse_file(f, &rel).map(|file| {
-                let module =
-                    Module::new(PathBuf::new(), PathBuf::new(), std::slice::from_ref(&file));
-                let sources = module
-                    .calls
-                    .iter()
-                    .filter_map(|c| Some((c.source.clone()?, c.version.clone())))
+                let sources = file
+                    .body
+                    .blocks()
+                    .filter_map(|b| CallDecl::of(&file, b))
+                    .filter_map(|c| Some((c.source?, c.version)))
                     .collect();
-                let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-                (sources, file.suppressions.clone(), size, file)
+                (sources, file.suppressions.clone(), file.size, file)
             });
             (is_tfvars(&name), entry, r)
         })

@@ -49,6 +49,24 @@ pub struct CallDecl<'a> {
 }
 
 impl<'a> CallDecl<'a> {
+    /// The call a `module` block declares, `None` for any other block or a call
+    /// without a name.
+    pub fn of(file: &'a SourceFile, block: &'a Block) -> Option<CallDecl<'a>> {
+        if block.ident.as_str() != "module" {
+            return None;
+        }
+        let literal = |attr: &str| {
+            body_attr(file, &block.body, attr).and_then(|e| e.expr.as_str().map(str::to_string))
+        };
+        Some(CallDecl {
+            name: block.labels.first()?.as_str().to_string(),
+            source: literal("source"),
+            version: literal("version"),
+            file,
+            block,
+        })
+    }
+
     pub fn attr(&self, name: &str) -> Option<Expr<'a>> {
         body_attr(self.file, &self.block.body, name)
     }
@@ -145,21 +163,7 @@ impl<'a> Module<'a> {
                             });
                         }
                     }
-                    "module" => {
-                        if let Some(name) = label(0) {
-                            let literal = |attr: &str| {
-                                body_attr(file, &block.body, attr)
-                                    .and_then(|e| e.expr.as_str().map(str::to_string))
-                            };
-                            m.calls.push(CallDecl {
-                                name,
-                                source: literal("source"),
-                                version: literal("version"),
-                                file,
-                                block,
-                            });
-                        }
-                    }
+                    "module" => m.calls.extend(CallDecl::of(file, block)),
                     "provider" => {
                         if let Some(name) = label(0) {
                             m.providers.push(ProviderDecl { name, file, block });

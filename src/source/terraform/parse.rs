@@ -24,6 +24,8 @@ pub struct SourceFile {
     pub body: Body,
     /// Suppression comments found in the file.
     pub suppressions: crate::source::terraform::directives::FileDirectives,
+    /// Its length in bytes, for the scan's totals and the kept-trees budget.
+    pub size: u64,
     line_starts: Vec<usize>,
 }
 
@@ -101,6 +103,7 @@ pub fn parse_file(path: &Path, rel: &str) -> Result<SourceFile, Diagnostic> {
 /// nested levels with a parse error, so neither it nor the evaluator can overflow
 /// the stack on a hostile file.
 pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Diagnostic> {
+    let size = text.len() as u64;
     let mut text = text;
     // Each round renames one repeated object key; bounded so a pathological file
     // cannot loop for long.
@@ -110,6 +113,7 @@ pub fn parse_text(path: &Path, rel: &str, text: String) -> Result<SourceFile, Di
                 return Ok(SourceFile {
                     path: path.to_path_buf(),
                     rel: rel.to_string(),
+                    size,
                     line_starts: line_starts(&text),
                     suppressions: suppressions_of(&text),
                     body,
