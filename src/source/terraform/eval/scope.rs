@@ -178,13 +178,19 @@ impl<'a> Evaluator<'a> {
 
     /// `local.NAME`, evaluated once per instance. A local that depends on itself
     /// is reported and unknown.
-    fn local(&self, inst: &Rc<Inst<'a>>, name: &str) -> R {
+    /// `local.NAME`, with the `.attr` operators after it that [`descend`] followed.
+    fn local(
+        &self,
+        inst: &Rc<Inst<'a>>,
+        name: &str,
+        ops: &[&TraversalOperator],
+    ) -> Result<(Value, usize), EvalError> {
         let Some(expr) = inst.module.locals.get(name).copied() else {
             return Err(EvalError(format!("local.{name} is not declared")));
         };
         if let Some(slot) = inst.locals.borrow().get(name) {
             return Ok(match slot {
-                Slot::Done(v) => v.clone(),
+                Slot::Done(v) => descend(v, ops),
                 Slot::InProgress => {
                     // Terraform refuses such a configuration; the values stay unknown
                     // and the scan says why.
@@ -197,11 +203,11 @@ impl<'a> Evaluator<'a> {
                         )
                         .at(loc.file.clone(), Some(loc.start_line), Some(loc.start_column)),
                     );
-                    Value::unresolved()
+                    (Value::unresolved(), 0)
                 }
             });
         }
-        Ok(self.memoised(inst, &inst.locals, name, expr))
+        Ok((self.memoised(inst, &inst.locals, name, expr), 0))
     }
 
     /// `output "NAME"` of a module instance, evaluated once.
@@ -295,12 +301,18 @@ impl<'a> Evaluator<'a> {
                     return Ok((Value::Map(scope.inst.vars.clone()), 0));
                 };
                 match scope.inst.vars.get(n) {
-                    Some(v) => Ok((v.clone(), 1)),
+                    Some(v) => {
+                        let (v, used) = descend(v, &ops[1..]);
+                        Ok((v, 1 + used))
+                    }
                     None => Err(EvalError(format!("var.{n} is not declared"))),
                 }
             }
             "local" => match attr(0) {
-                Some(n) => Ok((self.local(scope.inst, n)?, 1)),
+                Some(n) => {
+                    let (v, used) = self.local(scope.inst, n, &ops[1..])?;
+                    Ok((v, 1 + used))
+                }
                 None => Err(EvalError("`local` needs an attribute".into())),
             },
             "module" => match attr(0) {
@@ -324,7 +336,10 @@ impl<'a> Evaluator<'a> {
             },
             "each" => match (attr(0), &scope.each) {
                 (Some("key"), Some((k, _))) => Ok((k.clone(), 1)),
-                (Some("value"), Some((_, v))) => Ok((v.clone(), 1)),
+                (Some("value"), Some((_, v))) => {
+                    let (v, used) = descend(v, &ops[1..]);
+                    Ok((v, 1 + used))
+                }
                 _ => Err(EvalError("each used outside a for_each block".into())),
             },
             "path" => match attr(0) {
@@ -347,7 +362,7 @@ impl<'a> Evaluator<'a> {
             "terraform" | "self" => Ok((Value::unresolved(), ops.len().min(1))),
             _ => {
                 if let Some(v) = scope.iteration_variable(name) {
-                    return Ok((v.clone(), 0));
+                    return Ok(descend(v, ops));
                 }
                 match attr(0) {
                     Some(n)
@@ -362,6 +377,26 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// Follow the leading `.name` operators through objects that have those attributes
+/// and clone only what they lead to, with how many operators were followed: what
+/// `apply` would make of them, without first copying the whole of a large variable,
+/// local or `each.value` for one of its attributes. Anything else (an attribute the
+/// object lacks, an index, an unknown) is left to `apply`.
+fn descend(mut value: &Value, ops: &[&TraversalOperator]) -> (Value, usize) {
+    let mut used = 0;
+    for op in ops {
+        let (TraversalOperator::GetAttr(name), Value::Map(map)) = (op, value) else {
+            break;
+        };
+        let Some(next) = map.get(name.as_str()) else {
+            break;
+        };
+        value = next;
+        used += 1;
+    }
+    (value.clone(), used)
 }
 
 #[cfg(test)]
@@ -402,6 +437,26 @@ mod tests {
             assert_eq!(diags.len(), 1);
             assert_eq!(diags[0].code, "reference-cycle");
         });
+    }
+
+    #[test]
+    fn attributes_are_read_through_names_as_through_values() {
+        // What `descend` follows and what it leaves to `apply` give the same answers.
+        let pre = "variable \"v\" {\n  default = { a = { b = [1, 2] }, c = null }\n}\nlocals {\n  l = var.v\n}";
+        for head in ["var.v", "local.l", "{ a = { b = [1, 2] }, c = null }"] {
+            assert_eq!(value(pre, &format!("{head}.a.b")), list(&[n(1.0), n(2.0)]));
+            assert_eq!(value(pre, &format!("{head}.a.b[1]")), n(2.0));
+            assert_eq!(value(pre, &format!("{head}.a[\"b\"][0]")), n(1.0));
+            assert_eq!(
+                value(pre, &format!("{head}.a.b.*")),
+                list(&[n(1.0), n(2.0)])
+            );
+            for bad in [".a.nope", ".c.x", ".a.b.x"] {
+                assert!(probe(pre, &format!("{head}{bad}")).is_err(), "{head}{bad}");
+            }
+        }
+        let each = "[for k, v in { x = { y = 3 } } : v.y]";
+        assert_eq!(value(pre, each), list(&[n(3.0)]));
     }
 
     #[test]
