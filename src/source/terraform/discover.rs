@@ -7,7 +7,7 @@ use super::parse::{parse_file, SourceFile};
 use super::remote::Fetcher;
 use crate::diagnostic::Diagnostic;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Directories skipped while walking: tool state and dependencies, never configuration.
@@ -58,10 +58,14 @@ pub struct Store {
     /// Suppression comments by file, for files that have any.
     pub suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     pub remote: RemoteModules,
-    /// Syntax trees of the first pass kept for the second, by file path, within
-    /// `keep` bytes of source (see [`load`]).
-    pub trees: BTreeMap<PathBuf, SourceFile>,
+    /// Syntax trees of the first pass kept for the second, within `keep` bytes of
+    /// source (see [`load`]).
+    pub trees: Trees,
 }
+
+/// Syntax trees by file path. Only ever looked up, never listed, so a hash map:
+/// comparing long paths component by component in a B-tree cost 2% of a scan.
+pub type Trees = HashMap<PathBuf, SourceFile>;
 
 /// The parsed files of a directory, for one component's evaluation.
 #[derive(Default)]
@@ -77,21 +81,21 @@ pub struct Work {
     /// The directories its roots call, which every root of the group may reach, with
     /// the trees the first pass kept of their files.
     pub shared: Vec<PathBuf>,
-    pub shared_trees: BTreeMap<PathBuf, SourceFile>,
+    pub shared_trees: Trees,
     /// Its roots, in path order. A root that no directory calls owns its files (the
     /// trees the first pass kept of them are given): only its own evaluation reads
     /// them, so they are parsed and dropped with it. A root that is also called (a
     /// cycle, see [`roots`]) is `None` and its files are among the shared ones.
-    pub roots: Vec<(PathBuf, Option<BTreeMap<PathBuf, SourceFile>>)>,
+    pub roots: Vec<(PathBuf, Option<Trees>)>,
 }
 
 impl Store {
     /// The evaluation work, one [`Work`] per group of directories that reach each
     /// other, with the first pass's kept trees handed to whoever will read them.
     pub fn work(&mut self) -> Vec<Work> {
-        let roots: BTreeSet<PathBuf> = roots(self).into_iter().collect();
+        let roots: HashSet<PathBuf> = roots(self).into_iter().collect();
         let dirs: Vec<&PathBuf> = self.dirs.keys().collect();
-        let index: BTreeMap<&PathBuf, usize> =
+        let index: HashMap<&PathBuf, usize> =
             dirs.iter().enumerate().map(|(i, d)| (*d, i)).collect();
         let mut parent: Vec<usize> = (0..dirs.len()).collect();
         fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -101,7 +105,7 @@ impl Store {
             }
             i
         }
-        let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut called: HashSet<PathBuf> = HashSet::new();
         for (dir, info) in &self.dirs {
             let mut targets: Vec<PathBuf> = info.local_calls.clone();
             targets.extend(info.remote_calls.iter().cloned());
@@ -147,8 +151,8 @@ impl Store {
     }
 
     /// The trees the first pass kept of one directory's files, taken out of the store.
-    fn take_trees(&mut self, dir: &Path) -> BTreeMap<PathBuf, SourceFile> {
-        let mut taken = BTreeMap::new();
+    fn take_trees(&mut self, dir: &Path) -> Trees {
+        let mut taken = Trees::new();
         if let Some(info) = self.dirs.get(dir) {
             for e in info.tf.iter().chain(&info.tfvars) {
                 if let Some(tree) = self.trees.remove(&e.path) {
@@ -161,11 +165,7 @@ impl Store {
 
     /// The parsed files of these directories: the trees the first pass kept, and the
     /// rest parsed again.
-    pub fn parse_dirs(
-        &self,
-        dirs: &[PathBuf],
-        mut kept: BTreeMap<PathBuf, SourceFile>,
-    ) -> BTreeMap<PathBuf, ParsedDir> {
+    pub fn parse_dirs(&self, dirs: &[PathBuf], mut kept: Trees) -> BTreeMap<PathBuf, ParsedDir> {
         dirs.iter()
             .filter_map(|d| {
                 let info = self.dirs.get(d)?;
@@ -293,7 +293,7 @@ pub fn load(
         }
     }
     let walk_time = started.elapsed();
-    let mut queued: BTreeSet<PathBuf> = pending.iter().map(|p| p.dir.clone()).collect();
+    let mut queued: HashSet<PathBuf> = pending.iter().map(|p| p.dir.clone()).collect();
     let mut kept = 0;
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
@@ -645,7 +645,7 @@ fn walk_error(err: &ignore::Error, base: &Path) -> (Option<String>, String) {
 /// each such group that no root reaches becomes a root, and evaluating it reports the
 /// cycle at the call that closes it.
 fn roots(store: &Store) -> Vec<PathBuf> {
-    let called: BTreeSet<&PathBuf> = store
+    let called: HashSet<&PathBuf> = store
         .dirs
         .iter()
         .flat_map(|(dir, info)| info.local_calls.iter().filter(move |t| *t != dir))
@@ -661,7 +661,7 @@ fn roots(store: &Store) -> Vec<PathBuf> {
         .filter(|dir| !called.contains(dir))
         .cloned()
         .collect();
-    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
     for r in &roots {
         reach(store, r, &mut reached);
     }
@@ -676,7 +676,7 @@ fn roots(store: &Store) -> Vec<PathBuf> {
 }
 
 /// Add every directory `from` reaches through local calls to `reached`.
-fn reach(store: &Store, from: &Path, reached: &mut BTreeSet<PathBuf>) {
+fn reach(store: &Store, from: &Path, reached: &mut HashSet<PathBuf>) {
     let mut stack = vec![from.to_path_buf()];
     while let Some(d) = stack.pop() {
         if let Some(info) = store.dirs.get(&d) {
