@@ -176,9 +176,9 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    /// `local.NAME`, evaluated once per instance. A local that depends on itself
-    /// is reported and unknown.
-    /// `local.NAME`, with the `.attr` operators after it that [`descend`] followed.
+    /// `local.NAME`, evaluated once per instance, and how many of the `.attr`
+    /// operators after it ([`descend`]) were followed. A local that depends on
+    /// itself is reported and unknown.
     fn local(
         &self,
         inst: &Rc<Inst<'a>>,
