@@ -247,12 +247,9 @@ impl<'a> Evaluator<'a> {
     ) -> R {
         let decl: &ResourceDecl<'a> = &inst.module.resources[idx];
         let addr = instance_address(base, key);
-        if decl.data
+        let document = decl.data
             && decl.rtype == "aws_iam_policy_document"
-            && matches!(attr, "json" | "minified_json")
-        {
-            return Ok(self.policy_document_json(inst, idx, key));
-        }
+            && matches!(attr, "json" | "minified_json");
         if decl.data && decl.rtype == "aws_iam_policy" && attr == "policy" {
             // An AWS-managed policy looked up by ARN: its document, when catalogued.
             let arn = self.resource_attr(inst, idx, key, base, "arn")?;
@@ -268,9 +265,14 @@ impl<'a> Evaluator<'a> {
                 return Ok(Value::str(doc));
             }
         }
-        let Some(expr) = decl.attr(attr) else {
-            return Ok(Value::reference(format!("{addr}.{attr}")));
+        let expr = match decl.attr(attr) {
+            _ if document => None,
+            Some(expr) => Some(expr),
+            None => return Ok(Value::reference(format!("{addr}.{attr}"))),
         };
+        // Memoised like every attribute, a document too: one that several others
+        // include is built once, and one that includes itself is a cycle, not a
+        // recursion that repeats the work at every level.
         let memo_key = (idx, addr.clone(), attr.to_string());
         if let Some(slot) = inst.attrs.borrow().get(&memo_key) {
             return Ok(match slot {
@@ -281,9 +283,14 @@ impl<'a> Evaluator<'a> {
         inst.attrs
             .borrow_mut()
             .insert(memo_key.clone(), Slot::InProgress);
-        let exp = self.expansion(inst, idx);
-        let scope = Scope::with_instance(inst, key, &exp.each_value(key), exp.counted);
-        let v = self.value_of(expr, &scope);
+        let v = match expr {
+            Some(expr) => {
+                let exp = self.expansion(inst, idx);
+                let scope = Scope::with_instance(inst, key, &exp.each_value(key), exp.counted);
+                self.value_of(expr, &scope)
+            }
+            None => self.policy_document_json(inst, idx, key),
+        };
         inst.attrs
             .borrow_mut()
             .insert(memo_key, Slot::Done(v.clone()));
@@ -440,6 +447,28 @@ data "aws_iam_policy_document" "p" {
         let json = value(pre, "data.aws_iam_policy_document.p.json");
         let text = json.as_str().expect("a known document is a string");
         assert!(text.contains("s3:GetObject"), "{text}");
+    }
+
+    /// Found by fuzzing: a document was built again at every reference to it, so a
+    /// chain of documents that each read the one before twice cost 2^n builds and
+    /// ran the root out of its step budget. Built once each, the chain is known.
+    #[test]
+    fn documents_are_built_once_and_one_that_includes_itself_is_unknown() {
+        let mut pre = String::from("data \"aws_iam_policy_document\" \"d0\" {}\n");
+        for i in 1..=30 {
+            let prev = format!("data.aws_iam_policy_document.d{}.json", i - 1);
+            pre.push_str(&format!(
+                "data \"aws_iam_policy_document\" \"d{i}\" {{\n  statement {{\n    actions   = [length({prev}) > 0 ? \"s3:GetObject\" : \"x\", length({prev}) > 1 ? \"s3:PutObject\" : \"y\"]\n    resources = [\"*\"]\n  }}\n}}\n"
+            ));
+        }
+        let json = value(&pre, "data.aws_iam_policy_document.d30.json");
+        let text = json.as_str().expect("the whole chain is known");
+        assert!(text.contains("s3:PutObject"), "{text}");
+
+        let selfish = "data \"aws_iam_policy_document\" \"me\" {\n  source_policy_documents = [data.aws_iam_policy_document.me.json]\n}\n";
+        // Its statements are what it includes: unknown, so rules say unknown.
+        let me = value(selfish, "data.aws_iam_policy_document.me.json");
+        assert!(me.as_str().is_none() && me.contains_unknown(), "{me:?}");
     }
 
     #[test]
