@@ -55,6 +55,13 @@ pub struct FileDirectives {
     pub comment_lines: std::collections::BTreeSet<usize>,
 }
 
+impl FileDirectives {
+    /// Nothing to apply or report: no directive and no malformed one.
+    pub fn is_empty(&self) -> bool {
+        self.directives.is_empty() && self.malformed.is_empty()
+    }
+}
+
 /// Find suppression comments in a file's text.
 pub fn extract(text: &str) -> FileDirectives {
     let mut out = FileDirectives::default();

@@ -302,9 +302,9 @@ pub fn load(
             diags.append(&mut read.diagnostics);
             store.bytes += read.bytes;
             store.suppressions.append(&mut read.suppressions);
-            for (size, tree) in std::mem::take(&mut read.trees) {
-                if kept + size <= keep {
-                    kept += size;
+            for tree in std::mem::take(&mut read.trees) {
+                if kept + tree.size <= keep {
+                    kept += tree.size;
                     store.trees.insert(tree.path.clone(), tree);
                 }
             }
@@ -383,14 +383,9 @@ fn inherited(info: &DirInfo) -> DirInfo {
 /// A module call's source and version constraint.
 type CallSource = (String, Option<String>);
 
-/// What the first pass learns of a parsed file: its module sources, its suppression
-/// comments, its size and the tree itself.
-type FirstPass = (
-    Vec<CallSource>,
-    crate::source::terraform::directives::FileDirectives,
-    u64,
-    SourceFile,
-);
+/// What the first pass learns of a parsed file: its module sources, and the tree
+/// itself (which carries the file's size and suppression comments).
+type FirstPass = (Vec<CallSource>, SourceFile);
 
 /// The first pass over one directory.
 struct DirRead {
@@ -401,8 +396,8 @@ struct DirRead {
     suppressions: BTreeMap<String, crate::source::terraform::directives::FileDirectives>,
     /// Calls of non-local sources, for downloading.
     remote_sources: Vec<CallSource>,
-    /// The parsed files with their sizes, for the store to keep or drop.
-    trees: Vec<(u64, SourceFile)>,
+    /// The parsed files, for the store to keep or drop.
+    trees: Vec<SourceFile>,
 }
 
 fn read_dir_files(pending: Pending) -> DirRead {
@@ -442,19 +437,20 @@ fn read_dir_files(pending: Pending) -> DirRead {
                     .filter_map(|b| CallDecl::of(&file, b))
                     .filter_map(|c| Some((c.source?, c.version)))
                     .collect();
-                (sources, file.suppressions.clone(), file.size, file)
+                (sources, file)
             });
             (is_tfvars(&name), entry, r)
         })
         .collect();
     for (tfvars, entry, r) in results {
         match r {
-            Ok((sources, sup, size, tree)) => {
-                read.bytes += size;
-                read.trees.push((size, tree));
-                if !sup.directives.is_empty() || !sup.malformed.is_empty() {
-                    read.suppressions.insert(entry.rel.clone(), sup);
+            Ok((sources, tree)) => {
+                read.bytes += tree.size;
+                if !tree.suppressions.is_empty() {
+                    read.suppressions
+                        .insert(entry.rel.clone(), tree.suppressions.clone());
                 }
+                read.trees.push(tree);
                 for (s, version) in sources {
                     if !is_local_source(&s) {
                         read.remote_sources.push((s, version));

@@ -89,9 +89,9 @@ fn ensure_thread_pool() {
     });
 }
 
-/// Bytes of source text whose syntax trees the first pass keeps for evaluation. Trees
-/// cost about ten times their source (keeping all 8.9 MB of ../shared/corpus adds about
-/// 100 MB at peak); this keeps every file of a 200,000-resource estate (35.5 MB). Past
+/// Bytes of source text whose syntax trees the first pass keeps for evaluation. Kept
+/// trees raise peak memory by about ten times their source (keeping all 8.9 MB of
+/// ../shared/corpus adds about 90-100 MB at peak); this keeps every file of a 200,000-resource estate (35.5 MB). Past
 /// it, files are parsed again when their group is evaluated, which costs CPU, not
 /// memory.
 const KEEP_PARSED_SOURCE: u64 = 64 * 1024 * 1024;

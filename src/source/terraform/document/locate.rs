@@ -194,7 +194,7 @@ impl Locator {
             })
             .collect();
         for f in &files {
-            if !f.suppressions.directives.is_empty() || !f.suppressions.malformed.is_empty() {
+            if !f.suppressions.is_empty() {
                 self.suppressions
                     .insert(f.rel.clone(), f.suppressions.clone());
             }

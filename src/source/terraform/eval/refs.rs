@@ -265,10 +265,14 @@ impl<'a> Evaluator<'a> {
                 return Ok(Value::str(doc));
             }
         }
-        let expr = match decl.attr(attr) {
-            _ if document => None,
-            Some(expr) => Some(expr),
-            None => return Ok(Value::reference(format!("{addr}.{attr}"))),
+        // A document is built from its whole body, not read from one attribute.
+        let expr = if document {
+            None
+        } else {
+            let Some(expr) = decl.attr(attr) else {
+                return Ok(Value::reference(format!("{addr}.{attr}")));
+            };
+            Some(expr)
         };
         // Memoised like every attribute, a document too: one that several others
         // include is built once, and one that includes itself is a cycle, not a
