@@ -6,6 +6,12 @@ use super::s3::PublicAccessBlock;
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    s3_account_public_access_blocks: S3AccountPublicAccessBlock,
+    iam_access_keys: IamAccessKey,
+    credential_reports: CredentialReport,
+}
+
 /// The account-wide S3 public access block (s3control GetPublicAccessBlock), which
 /// applies to every bucket on top of the bucket's own.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -3,6 +3,10 @@
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    apigw_domains: ApiGatewayDomain,
+}
+
 /// `aws_api_gateway_domain_name` (REST APIs) or `aws_apigatewayv2_domain_name` (HTTP
 /// and WebSocket APIs).
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,6 +4,10 @@
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    cloudfront_distributions: CloudFrontDistribution,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CacheBehavior {
     /// `default` for the default cache behaviour, else the path pattern (`?` when the

@@ -10,6 +10,17 @@ use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    dynamo_tables: DynamoTable,
+    efs_file_systems: EfsFileSystem,
+    sqs_queues: SqsQueue,
+    sns_topics: SnsTopic,
+    log_groups: LogGroup,
+    secrets: Secret,
+    kinesis_streams: KinesisStream,
+    firehose_streams: FirehoseStream,
+}
+
 /// `aws_dynamodb_table` (or a `aws_dynamodb_table_replica`, whose encryption is
 /// always on, with its own key).
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -3,6 +3,11 @@
 use super::{Inventory, Meta, Origin, Tri};
 use serde::Serialize;
 
+kinds! {
+    ebs_volumes: EbsVolume,
+    ebs_default_encryption: EbsDefaultEncryption,
+}
+
 /// Anything that creates EBS storage: a volume, an instance's root or extra block
 /// device, a launch template mapping. Devices of one instance share its `Meta`.
 #[derive(Clone, Debug, PartialEq, Serialize)]

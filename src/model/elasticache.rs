@@ -5,6 +5,12 @@ use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    elasticache_groups: ElastiCacheGroup,
+    elasticache_clusters: CacheCluster,
+    serverless_caches: ServerlessCache,
+}
+
 /// `aws_elasticache_replication_group`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ElastiCacheGroup {

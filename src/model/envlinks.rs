@@ -5,6 +5,12 @@
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    provider_configs: ProviderConfig,
+    external_refs: ExternalRefs,
+    network_links: NetworkLink,
+}
+
 /// A root's `provider "aws"` block (or the account a live sweep ran in).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProviderConfig {

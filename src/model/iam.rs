@@ -3,6 +3,14 @@
 use super::{Meta, PolicyDocument, Tri};
 use serde::Serialize;
 
+kinds! {
+    identity_policies: IdentityPolicy,
+    policy_attachments: PolicyAttachment,
+    iam_roles: IamRole,
+    iam_users: IamUser,
+    iam_groups: IamGroup,
+}
+
 /// Who a policy is attached to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "name", rename_all = "lowercase")]

@@ -4,6 +4,10 @@ use super::s3::KeyRef;
 use super::{Meta, Origin, PolicyDocument, Tri};
 use serde::Serialize;
 
+kinds! {
+    kms_keys: KmsKey,
+}
+
 /// Where a key's material comes from, which decides whether KMS can rotate it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "primary", rename_all = "kebab-case")]

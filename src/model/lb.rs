@@ -4,6 +4,10 @@
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    lb_listeners: LbListener,
+}
+
 /// A listener's default action, as far as transport security is concerned.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ListenerAction {

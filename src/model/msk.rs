@@ -3,6 +3,10 @@
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    msk_clusters: MskCluster,
+}
+
 /// `aws_msk_cluster`: `encryption_info.encryption_in_transit`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MskCluster {

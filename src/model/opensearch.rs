@@ -5,6 +5,10 @@ use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    opensearch_domains: OpenSearchDomain,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OpenSearchDomain {
     pub meta: Meta,

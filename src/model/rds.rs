@@ -8,6 +8,11 @@ use super::{Inventory, Meta, Origin, Tri};
 use serde::Serialize;
 use std::borrow::Cow;
 
+kinds! {
+    db_instances: DbInstance,
+    db_parameter_groups: DbParameterGroup,
+}
+
 /// Another RDS resource that an instance or cluster names: the cluster it belongs
 /// to, the database it replicates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -6,6 +6,10 @@ use super::s3::KeyRef;
 use super::{Meta, Tri};
 use serde::Serialize;
 
+kinds! {
+    redshift_clusters: RedshiftCluster,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RedshiftCluster {
     pub meta: Meta,

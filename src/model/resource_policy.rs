@@ -13,6 +13,12 @@ use super::policy::PStr;
 use super::{Meta, PolicyDocument, Tri};
 use serde::Serialize;
 
+kinds! {
+    ecr_repositories: EcrRepository,
+    lambda_functions: LambdaFunction,
+    detached_resource_policies: DetachedResourcePolicy,
+}
+
 /// One policy document attached to a resource.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ResourcePolicy {

@@ -3,6 +3,10 @@
 use super::{Meta, PolicyDocument, Tri};
 use serde::Serialize;
 
+kinds! {
+    s3_buckets: S3Bucket,
+}
+
 /// How a bucket encrypts new objects: not a boolean (see RULES.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

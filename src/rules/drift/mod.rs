@@ -2,8 +2,8 @@
 //! resource that manages it (see `scan::link`), and the security settings of both,
 //! normalised so that they compare by meaning rather than by spelling.
 
-pub mod drift001;
-pub mod drift002;
+// The `pub mod` of each rule file, generated from `rules/*.toml` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules/drift.rs"));
 
 use crate::model::kms::KmsKey;
 use crate::model::s3::KeyRef;

@@ -1,13 +1,8 @@
 //! Environment separation (CC6.1, CC6.3, CC6.6, CC8.1): production kept apart from
 //! everything else. Shared helpers map accounts and resources to environments.
 
-pub mod env001;
-pub mod env002;
-pub mod env003;
-pub mod env004;
-pub mod env005;
-pub mod env006;
-pub mod env007;
+// The `pub mod` of each rule file, generated from `rules/*.toml` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules/env.rs"));
 
 use crate::model::policy::{Effect, PolicyDocument, Principals};
 use crate::model::{Environment, Gap, Meta, Scope};

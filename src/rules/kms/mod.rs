@@ -1,10 +1,7 @@
 //! Key management (CC6.1, C1.2, CC9.1).
 
-pub mod kms001;
-pub mod kms002;
-pub mod kms003;
-pub mod kms004;
-pub mod kms005;
+// The `pub mod` of each rule file, generated from `rules/*.toml` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules/kms.rs"));
 
 use crate::model::kms::KmsKey;
 use crate::model::policy::Statement;
