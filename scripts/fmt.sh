@@ -9,4 +9,4 @@ check=()
 cargo fmt --all -- "${check[@]}"
 # Every Rust file under src/, tracked or new: rustfmt reads rustfmt.toml's edition.
 git ls-files -z --cached --others --exclude-standard -- 'src/*.rs' \
-  | xargs -0 rustfmt "${check[@]}"
+  | xargs -0 -r rustfmt "${check[@]}"
