@@ -1,6 +1,7 @@
 //! The rules: metadata in `rules/<ID>.toml`, logic in `src/rules/<area>/<id>.rs` (its
-//! `check` function), fixtures in `fixtures/terraform/<ID>/`. The registry is generated
-//! from the TOML files by build.rs, so a rule's id is written in its file names only.
+//! `check` function), fixtures in `fixtures/terraform/<ID>/`. The registry and each
+//! area's module declarations are generated from the TOML files by build.rs, so a
+//! rule's id is written in its file names only.
 
 pub mod context;
 pub mod db;
