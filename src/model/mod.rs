@@ -34,11 +34,11 @@ macro_rules! kinds {
 /// (`metas`, `metas_mut`, `extend`) is generated from the same list, so none can miss
 /// one. Kinds are listed, and `metas` returns them, in file-name order.
 macro_rules! inventory {
-    ($($(#[$doc:meta])* $field:ident: $kind:ty,)*) => {
+    ($($field:ident: $kind:ty,)*) => {
         /// Everything the sources saw, typed.
         #[derive(Clone, Debug, Default, Serialize)]
         pub struct Inventory {
-            $($(#[$doc])* pub $field: Vec<$kind>,)*
+            $(pub $field: Vec<$kind>,)*
             /// AWS accounts the run's Terraform is known to manage, with how that is
             /// known (set by `scan::link`): DRIFT002 looks for unmanaged resources in
             /// these accounts only.
