@@ -100,33 +100,12 @@ fn kinds(root: &Path, out: &Path) {
     println!("cargo:rerun-if-changed=src/model");
     let mut generated = String::new();
     let mut inventory = String::from("inventory! {\n");
-    for file in files(&root.join("src/model"), "rs") {
-        let Some(module) = module_name(&file) else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        let Ok(parsed) = syn::parse_file(&text) else {
-            // Declared anyway when it means to declare kinds, so rustc names the error.
-            if text.contains("kinds!") {
-                declare(&mut generated, "pub ", &module, &file);
-            }
-            continue;
-        };
-        let declarations: Vec<&syn::ItemMacro> = parsed
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                syn::Item::Macro(m) if m.mac.path.is_ident("kinds") => Some(m),
-                _ => None,
-            })
-            .collect();
-        if declarations.is_empty() {
-            continue;
-        }
-        declare(&mut generated, "pub ", &module, &file);
-        for declaration in declarations {
+    let has_kinds = |item: &syn::Item| kinds_macro(item).is_some();
+    for source in declaring(&root.join("src/model"), "kinds!", has_kinds) {
+        declare(&mut generated, "pub ", &source.module, &source.file);
+        let module = &source.module;
+        let items = source.parsed.iter().flat_map(|f| &f.items);
+        for declaration in items.filter_map(kinds_macro) {
             match declaration
                 .mac
                 .parse_body_with(Punctuated::<Kind, syn::Token![,]>::parse_terminated)
@@ -151,6 +130,14 @@ fn kinds(root: &Path, out: &Path) {
     write(&out.join("model_kinds.rs"), &generated);
 }
 
+/// `item` when it is a `kinds! { ... }` declaration.
+fn kinds_macro(item: &syn::Item) -> Option<&syn::ItemMacro> {
+    match item {
+        syn::Item::Macro(m) if m.mac.path.is_ident("kinds") => Some(m),
+        _ => None,
+    }
+}
+
 /// The modules of `src/source/terraform/adapt` that define `adapt`, and `adapt_all`,
 /// which runs each one's in file-name order.
 fn adapters(root: &Path, out: &Path) {
@@ -159,22 +146,15 @@ fn adapters(root: &Path, out: &Path) {
     let mut calls = String::from(
         "/// Every kind's adapter, in file-name order.\nfn adapt_all(ctx: &mut RootAdapter, inventory: &mut Inventory) {\n",
     );
-    for file in files(&root.join("src/source/terraform/adapt"), "rs") {
-        let Some(module) = module_name(&file) else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        match syn::parse_file(&text) {
-            // Helpers shared by adapters (no `adapt`) are declared by hand in mod.rs.
-            Ok(parsed) if !parsed.items.iter().any(is_adapt) => continue,
-            Ok(_) => {
-                declare(&mut generated, "", &module, &file);
-                let _ = writeln!(calls, "    {module}::adapt(ctx, inventory);");
-            }
-            // Declared anyway, so rustc names the error.
-            Err(_) => declare(&mut generated, "", &module, &file),
+    let is_adapt = |item: &syn::Item| matches!(item, syn::Item::Fn(f) if f.sig.ident == "adapt");
+    for source in declaring(
+        &root.join("src/source/terraform/adapt"),
+        "fn adapt",
+        is_adapt,
+    ) {
+        declare(&mut generated, "", &source.module, &source.file);
+        if source.parsed.is_some() {
+            let _ = writeln!(calls, "    {}::adapt(ctx, inventory);", source.module);
         }
     }
     calls.push_str("}\n");
@@ -182,9 +162,39 @@ fn adapters(root: &Path, out: &Path) {
     write(&out.join("adapters.rs"), &generated);
 }
 
-/// Whether `item` is an adapter's entry point, `pub fn adapt`.
-fn is_adapt(item: &syn::Item) -> bool {
-    matches!(item, syn::Item::Fn(f) if f.sig.ident == "adapt")
+/// A Rust file that build.rs declares as a module.
+struct Source {
+    module: String,
+    file: PathBuf,
+    /// `None` when syn cannot parse it: declared all the same, so rustc names the error.
+    parsed: Option<syn::File>,
+}
+
+/// The Rust files of `dir` (but its `mod.rs`) with a top-level item `wanted` accepts,
+/// sorted by name. A file syn cannot parse counts when its text holds `marker`. The
+/// others are helpers, declared by hand in the `mod.rs` beside them.
+fn declaring(dir: &Path, marker: &str, wanted: impl Fn(&syn::Item) -> bool) -> Vec<Source> {
+    files(dir, "rs")
+        .into_iter()
+        .filter_map(|file| {
+            let module = file.file_stem()?.to_string_lossy().into_owned();
+            if module == "mod" {
+                return None;
+            }
+            let text = std::fs::read_to_string(&file).ok()?;
+            let parsed = match syn::parse_file(&text) {
+                Ok(parsed) if parsed.items.iter().any(&wanted) => Some(parsed),
+                Ok(_) => return None,
+                Err(_) if text.contains(marker) => None,
+                Err(_) => return None,
+            };
+            Some(Source {
+                module,
+                file,
+                parsed,
+            })
+        })
+        .collect()
 }
 
 /// The files of `dir` with extension `ext`, sorted by name.
@@ -199,12 +209,6 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
-}
-
-/// A Rust file's module name; `None` for the directory's own `mod.rs`.
-fn module_name(file: &Path) -> Option<String> {
-    let stem = file.file_stem()?.to_string_lossy().into_owned();
-    (stem != "mod").then_some(stem)
 }
 
 /// Append `<visibility>mod <module>;`, pointing at `file` wherever the include is.

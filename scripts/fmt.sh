@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Format the crate: `cargo fmt`, plus the modules build.rs declares (each rule file),
-# which `cargo fmt` cannot see because it walks the module tree from source.
+# Format the crate: `cargo fmt`, plus the modules build.rs declares (rule, model and
+# adapter files), which `cargo fmt` cannot see because it walks the module tree from
+# source.
 # `scripts/fmt.sh --check` only reports, as CI does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
